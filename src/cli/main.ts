@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * The `quote` command line: a thin layer over the same core the service uses.
+ * Exit codes: 0 done (an ineligible quote is a result, so 0 too), 1 rule-set problems or failure,
+ * 2 invalid input or usage.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError, isAppError } from '../errors';
+import { priceQuote } from '../pricing/price';
+import { jsonSchemas } from '../rules/files';
+import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
+import { formatQuoteTable } from './table';
+
+const USAGE = `usage:
+  quote price <request.json|-> [--format json|table] [--rules <dir>]
+  quote rules validate [dir]
+  quote rules schema [--check]`;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readStdin: () => string;
+}
+
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, CliCommand> = {
+  price: priceCommand,
+  rules: rulesCommand,
+};
+
+/** Extra commands (users, audit, render) register here from their own modules. */
+export function registerCommand(name: string, command: CliCommand): void {
+  commands[name] = command;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    io.err(USAGE);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (isAppError(error)) {
+      io.err(describeError(error));
+      return error.kind === 'invalid-input' ? 2 : 1;
+    }
+    io.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function describeError(error: AppError): string {
+  if (error.details.issues?.length) {
+    return ['invalid request:', ...error.details.issues.map((issue) => `  ${issue.path}: ${issue.message}`)].join('\n');
+  }
+  return `error: ${error.message}`;
+}
+
+async function priceCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'json' }, rules: { type: 'string' } },
+  });
+  const source = positionals[0];
+  if (!source || !['json', 'table'].includes(values.format)) {
+    io.err(USAGE);
+    return 2;
+  }
+  const request = readJsonInput(source, io);
+  const quote = await priceQuote(loadRuleSet(values.rules), request);
+  io.out(values.format === 'table' ? formatQuoteTable(quote) : JSON.stringify(quote, null, 2));
+  return 0;
+}
+
+function readJsonInput(source: string, io: CliIo): unknown {
+  let text: string;
+  try {
+    text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
+  } catch (error) {
+    throw new AppError('invalid-input', `cannot read ${source}: ${(error as Error).message}`, {
+      issues: [{ path: '(file)', message: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw AppError.invalidInput([{ path: '(request)', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+async function rulesCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'validate') {
+    const dir = rest[0] ?? process.env.RULES_DIR ?? DEFAULT_RULES_DIR;
+    const problems = validateRuleSetDir(dir);
+    for (const problem of problems) io.out(formatProblem(problem));
+    if (problems.length > 0) {
+      io.err(`${problems.length} problem(s) in ${dir}`);
+      return 1;
+    }
+    const ruleSet = loadRuleSet(dir);
+    io.out(`ok: ${dir} (${ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length} rules, hash ${ruleSet.hash})`);
+    return 0;
+  }
+  if (sub === 'schema') {
+    const check = rest.includes('--check');
+    const dir = join(DEFAULT_RULES_DIR, 'schema');
+    let stale = 0;
+    mkdirSync(dir, { recursive: true });
+    for (const [name, schema] of Object.entries(jsonSchemas())) {
+      const text = `${JSON.stringify(schema, null, 2)}\n`;
+      const path = join(dir, name);
+      let current = '';
+      try {
+        current = readFileSync(path, 'utf8');
+      } catch {
+        current = '';
+      }
+      if (current === text) continue;
+      stale += 1;
+      if (check) io.err(`${path} is out of date: run npm run schema`);
+      else {
+        writeFileSync(path, text);
+        io.out(`wrote ${path}`);
+      }
+    }
+    return check && stale > 0 ? 1 : 0;
+  }
+  io.err(USAGE);
+  return 2;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    readStdin: () => readFileSync(0, 'utf8'),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

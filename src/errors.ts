@@ -1,0 +1,39 @@
+/**
+ * The one application error type. Every expected failure is an AppError with a kind from a small
+ * fixed set; the HTTP layer maps kinds to statuses in one place and the CLI maps them to exit codes.
+ */
+export type AppErrorKind =
+  | 'invalid-input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'ineligible'
+  | 'payload-too-large'
+  | 'unavailable'
+  | 'rule-set';
+
+/** One problem with one field: `path` locates it (`usagePerLine.dataGB`, `handsets.0.model`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: AppErrorKind,
+    message: string,
+    readonly details: { issues?: FieldIssue[]; reasons?: string[]; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static invalidInput(issues: FieldIssue[], message = 'invalid request'): AppError {
+    return new AppError('invalid-input', message, { issues });
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

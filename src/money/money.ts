@@ -1,0 +1,82 @@
+/**
+ * Money and exact decimals. This is the only module that turns outside text into a Decimal, and
+ * the only place rounding and tax policy are decided (tariff book §7).
+ */
+import { Decimal as BaseDecimal } from 'decimal.js';
+
+/** Decimal with half-up rounding (四舍五入) and enough precision that no intermediate is cut. */
+export const Decimal = BaseDecimal.clone({
+  rounding: BaseDecimal.ROUND_HALF_UP,
+  precision: 60,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
+export type Decimal = InstanceType<typeof Decimal>;
+
+/** A plain decimal string: digits, an optional fraction, an optional leading minus. No exponent, no comma. */
+export const DECIMAL_PATTERN = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+/** The same, unsigned. Request amounts and usage are never negative. */
+export const UNSIGNED_DECIMAL_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
+
+export const ZERO = new Decimal(0);
+export const ONE = new Decimal(1);
+export const HUNDRED = new Decimal(100);
+
+/** Parses a decimal string (or a safe integer, for counts like `lines`). Throws on anything else. */
+export function parseDecimal(value: string | number | Decimal): Decimal {
+  if (value instanceof Decimal) return value;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`not an exact integer: ${value}`);
+    return new Decimal(value);
+  }
+  if (!DECIMAL_PATTERN.test(value)) throw new TypeError(`not a decimal string: ${JSON.stringify(value)}`);
+  return new Decimal(value);
+}
+
+export function isDecimalString(value: unknown): value is string {
+  return typeof value === 'string' && DECIMAL_PATTERN.test(value);
+}
+
+/** Rounds half-up to the fen (0.01 CNY), tariff book §7. */
+export function roundHalfUp(amount: Decimal): Decimal {
+  return amount.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+}
+
+/** Rounds down to a whole multiple of `step` (e.g. the overdraft limit to 100.00, §6 C5). */
+export function floorToMultiple(amount: Decimal, step: Decimal): Decimal {
+  if (step.lte(0)) return amount;
+  return amount.div(step).floor().mul(step);
+}
+
+/** A percentage written as percent points ("35" means 35 %) as a fraction. */
+export function percent(points: Decimal): Decimal {
+  return points.div(HUNDRED);
+}
+
+/**
+ * The tax contained in a tax-inclusive amount at `rate` (a fraction), §7:
+ * tax = round(N × r / (1 + r)); the excl.-tax part is what remains, so the two always add back to N.
+ */
+export function taxInside(net: Decimal, rate: Decimal): { tax: Decimal; exclTax: Decimal } {
+  const tax = roundHalfUp(net.mul(rate).div(rate.plus(1)));
+  return { tax, exclTax: net.minus(tax) };
+}
+
+export function sum(amounts: readonly Decimal[]): Decimal {
+  return amounts.reduce((total, amount) => total.plus(amount), ZERO);
+}
+
+/** Money out: always two decimals, half-up. */
+export function formatMoney(amount: Decimal): string {
+  return amount.toFixed(2, Decimal.ROUND_HALF_UP);
+}
+
+/** A quantity or count out: exact, no trailing zeros, never exponent notation. */
+export function formatQuantity(amount: Decimal): string {
+  return amount.toFixed();
+}
+
+/** The canonical text of a decimal (`"8.50"` → `"8.5"`), used for facts and stored values. */
+export function canonicalDecimal(value: string | number): string {
+  return parseDecimal(value).toFixed();
+}

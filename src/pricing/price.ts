@@ -1,0 +1,294 @@
+/**
+ * The pricing core: a validated request and a rule set in, a quote out. No I/O, no clock.
+ * The arithmetic is the tariff book's §7; every number it uses comes from the rule set.
+ */
+import { AppError } from '../errors';
+import {
+  HUNDRED,
+  ZERO,
+  canonicalDecimal,
+  floorToMultiple,
+  formatMoney,
+  formatQuantity,
+  parseDecimal,
+  percent,
+  roundHalfUp,
+  sum,
+  taxInside,
+  type Decimal,
+} from '../money/money';
+import type { PricedItemDefinition, RuleSet } from '../rules/compile';
+import type { ApprovalLevel, ComponentCode, ComponentParams } from '../rules/components';
+import { runPhase, type Firing } from '../rules/engine';
+import type { AppliedRule, PricedQuote, QuoteItem, QuoteOutcome } from './quote';
+import { parseQuoteRequest, type QuoteRequest } from './request';
+import { USAGE_FIELDS } from './request-fields';
+
+const MONTHS_PER_YEAR = 12;
+
+/** Validates an untrusted request (throwing an invalid-input AppError) and prices it. */
+export async function priceQuote(ruleSet: RuleSet, input: unknown): Promise<QuoteOutcome> {
+  return priceRequest(ruleSet, parseQuoteRequest(ruleSet.requestSchema, input));
+}
+
+/** The facts the offer rules see: the request, with decimals in canonical text. */
+export function requestFacts(request: QuoteRequest): Record<string, unknown> {
+  const usagePerLine: Record<string, string> = {};
+  for (const field of USAGE_FIELDS) usagePerLine[field] = canonicalDecimal(request.usagePerLine[field]);
+  return {
+    enterprise: { ...request.enterprise, annualSpend: canonicalDecimal(request.enterprise.annualSpend) },
+    termMonths: request.termMonths,
+    lines: request.lines,
+    usagePerLine,
+    ringbackTone: request.ringbackTone,
+    handsetCount: request.handsets.reduce((total, handset) => total + handset.quantity, 0),
+    tier: null,
+  };
+}
+
+export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Promise<QuoteOutcome> {
+  const facts = requestFacts(request);
+  const offer = await runPhase(ruleSet, 'offer', facts);
+
+  const refusals = offer.filter((firing) => firing.component === 'refuse');
+  if (refusals.length > 0) {
+    return {
+      eligible: false,
+      ruleSetHash: ruleSet.hash,
+      reasons: refusals.map((firing) => (firing.params as ComponentParams<'refuse'>).reason),
+      refusals: refusals.map(applied),
+    };
+  }
+
+  const tierFiring = only(offer, 'assign-tier');
+  if (!tierFiring) throw new AppError('rule-set', 'no assign-tier rule matched this request: every request needs a tier (§3)');
+  const tier = (tierFiring.params as ComponentParams<'assign-tier'>).tier;
+
+  const term = parseDecimal(request.termMonths);
+  const priced = ruleSet.items.flatMap((definition) => {
+    const quantity = itemQuantity(definition, request);
+    return quantity === undefined ? [] : [priceItem(definition, quantity, request.lines, offer)];
+  });
+  const recurring = priced.filter((entry) => entry.definition.kind === 'recurring');
+  const oneTime = priced.filter((entry) => entry.definition.kind === 'one-time');
+
+  const monthlyList = sum(recurring.map((entry) => entry.list));
+  const monthlyDiscount = sum(recurring.map((entry) => entry.discount));
+  const monthlyNet = sum(recurring.map((entry) => entry.net));
+  const oneTimeList = sum(oneTime.map((entry) => entry.list));
+  const oneTimeNet = sum(oneTime.map((entry) => entry.net));
+
+  const overdraft = overdraftLimit(offer, monthlyNet);
+  const points = loyaltyPoints(offer, monthlyNet);
+
+  const monthlyNetworkCost = sum(recurring.map((entry) => entry.cost));
+  const oneTimeCost = sum(oneTime.map((entry) => entry.cost));
+  const monthlyCost = monthlyNetworkCost.plus(overdraft.monthlyCost).plus(points.monthlyCost);
+  const revenueExclTax = sum(recurring.map((entry) => entry.exclTax))
+    .mul(term)
+    .plus(sum(oneTime.map((entry) => entry.exclTax)));
+  const totalCost = monthlyCost.mul(term).plus(oneTimeCost);
+  const margin = revenueExclTax.minus(totalCost);
+  const marginPct = marginPercent(margin, revenueExclTax);
+  const contractValue = monthlyNet.mul(term).plus(oneTimeNet);
+
+  const approvalFacts = {
+    ...facts,
+    tier,
+    monthlyNet: monthlyNet.toFixed(),
+    contractValue: contractValue.toFixed(),
+    revenueExclTax: revenueExclTax.toFixed(),
+    totalCost: totalCost.toFixed(),
+    margin: margin.toFixed(),
+    marginPct: marginPct.toFixed(),
+  };
+  const approvalFirings = await runPhase(ruleSet, 'approval', approvalFacts);
+  const approvalFiring = only(approvalFirings, 'approval-level');
+  if (!approvalFiring) {
+    throw new AppError('rule-set', `no approval-level rule matched a margin of ${formatMoney(marginPct)} % (§8)`);
+  }
+
+  const quote: PricedQuote = {
+    eligible: true,
+    ruleSetHash: ruleSet.hash,
+    tier,
+    termMonths: request.termMonths,
+    lines: request.lines,
+    items: priced.map((entry) => entry.item),
+    totals: {
+      monthlyList: formatMoney(monthlyList),
+      monthlyDiscount: formatMoney(monthlyDiscount),
+      monthlyNet: formatMoney(monthlyNet),
+      oneTimeList: formatMoney(oneTimeList),
+      oneTimeNet: formatMoney(oneTimeNet),
+      contractValue: formatMoney(contractValue),
+      customerSavings: formatMoney(monthlyList.minus(monthlyNet).mul(term).plus(oneTimeList.minus(oneTimeNet))),
+    },
+    benefits: {
+      overdraftLimit: formatMoney(overdraft.limit),
+      monthlyPoints: formatQuantity(points.points),
+    },
+    internal: {
+      monthlyNetworkCost: formatMoney(monthlyNetworkCost),
+      overdraftMonthlyCost: formatMoney(overdraft.monthlyCost),
+      pointsMonthlyCost: formatMoney(points.monthlyCost),
+      monthlyCost: formatMoney(monthlyCost),
+      oneTimeCost: formatMoney(oneTimeCost),
+      revenueExclTax: formatMoney(revenueExclTax),
+      totalCost: formatMoney(totalCost),
+      margin: formatMoney(margin),
+      marginPct: formatMoney(marginPct),
+      approval: (approvalFiring.params as ComponentParams<'approval-level'>).level as ApprovalLevel,
+      approvalRules: [applied(approvalFiring)],
+    },
+    explanations: {
+      tier: [applied(tierFiring)],
+      items: Object.fromEntries(priced.map((entry) => [entry.item.code, entry.rules])),
+      benefits: { overdraftLimit: overdraft.rules, monthlyPoints: points.rules },
+    },
+  };
+  return quote;
+}
+
+/** §7: LINE_FEE and CRBT = lines; usage = lines × usage per line; handsets = the requested quantity. */
+function itemQuantity(definition: PricedItemDefinition, request: QuoteRequest): Decimal | undefined {
+  const basis = definition.quantity;
+  switch (basis.basis) {
+    case 'lines':
+      if (basis.onlyIf === 'ringbackTone' && !request.ringbackTone) return undefined;
+      return parseDecimal(request.lines);
+    case 'usagePerLine':
+      return parseDecimal(request.lines).mul(parseDecimal(request.usagePerLine[basis.field]));
+    case 'handsets': {
+      const handset = request.handsets.find((entry) => entry.model === definition.code);
+      return handset ? parseDecimal(handset.quantity) : undefined;
+    }
+  }
+}
+
+interface PricedEntry {
+  definition: PricedItemDefinition;
+  item: QuoteItem;
+  list: Decimal;
+  discount: Decimal;
+  net: Decimal;
+  exclTax: Decimal;
+  cost: Decimal;
+  rules: AppliedRule[];
+}
+
+/**
+ * §7: list = round(quantity × unit price). A free pool (C2) takes round(free units × unit price);
+ * percent rules on the item add up and apply to what remains after the pool, rounded once.
+ */
+function priceItem(definition: PricedItemDefinition, quantity: Decimal, lines: number, offer: readonly Firing[]): PricedEntry {
+  const list = roundHalfUp(quantity.mul(definition.unitPriceValue));
+  const percentRules = offer.filter((firing) => firing.component === 'percent-off' && targets(firing, definition));
+  const poolRule = offer.find(
+    (firing) => firing.component === 'free-usage-pool' && (firing.params as ComponentParams<'free-usage-pool'>).item === definition.code,
+  );
+
+  let poolDiscount = ZERO;
+  if (poolRule) {
+    const pool = poolRule.params as ComponentParams<'free-usage-pool'>;
+    const freeUnits = 'unlimited' in pool ? quantity : minDecimal(quantity, parseDecimal(lines).mul(parseDecimal(pool.freePerLine)));
+    poolDiscount = roundHalfUp(freeUnits.mul(definition.unitPriceValue));
+  }
+  const percentOff = sum(percentRules.map((firing) => parseDecimal((firing.params as ComponentParams<'percent-off'>).percent)));
+  if (percentOff.gt(HUNDRED)) {
+    throw new AppError(
+      'rule-set',
+      `rules ${percentRules.map((firing) => firing.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+    );
+  }
+  const discount = poolDiscount.plus(roundHalfUp(list.minus(poolDiscount).mul(percent(percentOff))));
+  const net = list.minus(discount);
+  const { tax, exclTax } = taxInside(net, definition.vatRate);
+  return {
+    definition,
+    list,
+    discount,
+    net,
+    exclTax,
+    cost: roundHalfUp(quantity.mul(definition.unitCostValue)),
+    rules: [...(poolRule ? [poolRule] : []), ...percentRules].map(applied),
+    item: {
+      code: definition.code,
+      kind: definition.kind,
+      names: definition.names,
+      unitNames: definition.unitNames,
+      quantity: formatQuantity(quantity),
+      unitPrice: definition.unitPrice,
+      vatRate: definition.vatRate.toFixed(),
+      list: formatMoney(list),
+      discount: formatMoney(discount),
+      net: formatMoney(net),
+      tax: formatMoney(tax),
+      exclTax: formatMoney(exclTax),
+    },
+  };
+}
+
+function minDecimal(a: Decimal, b: Decimal): Decimal {
+  return a.lte(b) ? a : b;
+}
+
+function targets(firing: Firing, definition: PricedItemDefinition): boolean {
+  const params = firing.params as ComponentParams<'percent-off'>;
+  return 'item' in params ? params.item === definition.code : params.category === definition.category;
+}
+
+/**
+ * §6 C5: limit = monthly net × multiple, floored to the rounding step and capped; its monthly risk
+ * cost = limit × PD × LGD / 12. No multiple rule for the rating means no grace limit.
+ */
+function overdraftLimit(offer: readonly Firing[], monthlyNet: Decimal) {
+  const multipleRule = only(offer, 'overdraft-multiple');
+  if (!multipleRule) return { limit: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
+  const termsRule = only(offer, 'overdraft-terms');
+  if (!termsRule) throw new AppError('rule-set', `rule ${multipleRule.rule} sets an overdraft multiple but no overdraft-terms rule applies`);
+  const terms = termsRule.params as ComponentParams<'overdraft-terms'>;
+  const multiple = multipleRule.params as ComponentParams<'overdraft-multiple'>;
+  const uncapped = floorToMultiple(monthlyNet.mul(parseDecimal(multiple.multiple)), parseDecimal(terms.roundDownTo));
+  const cap = parseDecimal(terms.cap);
+  const limit = uncapped.gt(cap) ? cap : uncapped;
+  const monthlyCost = roundHalfUp(
+    limit
+      .mul(percent(parseDecimal(multiple.defaultProbabilityPercent)))
+      .mul(percent(parseDecimal(terms.lossGivenDefaultPercent)))
+      .div(MONTHS_PER_YEAR),
+  );
+  return { limit, monthlyCost, rules: [termsRule, multipleRule].map(applied) };
+}
+
+/** §6 C6: points = floor(monthly net × multiplier); cost = points × point value × redemption. */
+function loyaltyPoints(offer: readonly Firing[], monthlyNet: Decimal) {
+  const multiplierRule = only(offer, 'points-multiplier');
+  if (!multiplierRule) return { points: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
+  const termsRule = only(offer, 'points-terms');
+  if (!termsRule) throw new AppError('rule-set', `rule ${multiplierRule.rule} sets a points multiplier but no points-terms rule applies`);
+  const terms = termsRule.params as ComponentParams<'points-terms'>;
+  const points = monthlyNet.mul(parseDecimal((multiplierRule.params as ComponentParams<'points-multiplier'>).multiplier)).floor();
+  const monthlyCost = roundHalfUp(points.mul(parseDecimal(terms.pointValue)).mul(percent(parseDecimal(terms.redemptionPercent))));
+  return { points, monthlyCost, rules: [termsRule, multiplierRule].map(applied) };
+}
+
+/** §7: margin % = round(margin / revenue × 100). With no revenue at all, any cost is a total loss. */
+function marginPercent(margin: Decimal, revenue: Decimal): Decimal {
+  if (revenue.isZero()) return margin.isNegative() ? HUNDRED.negated() : ZERO;
+  return roundHalfUp(margin.div(revenue).mul(HUNDRED));
+}
+
+function only(firings: readonly Firing[], component: ComponentCode): Firing | undefined {
+  return firings.find((firing) => firing.component === component);
+}
+
+function applied(firing: Firing): AppliedRule {
+  return {
+    rule: firing.rule,
+    ...(firing.description ? { description: firing.description } : {}),
+    component: firing.component,
+    params: firing.params,
+    conditions: firing.conditions,
+  };
+}

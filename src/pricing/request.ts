@@ -1,0 +1,112 @@
+/**
+ * The quote request (tariff book §1) as a zod schema. Built per rule set, because the contract
+ * terms and handset models a request may name are tariff data, not code.
+ */
+import { z } from 'zod';
+import { AppError, type FieldIssue } from '../errors';
+import { UNSIGNED_DECIMAL_PATTERN } from '../money/money';
+import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from './request-fields';
+
+const MAX_DECIMAL_LENGTH = 24;
+
+/** Decimal strings only: a JSON number may already have lost digits before we see it. */
+const decimalText = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string such as "12.5"') })
+  .max(MAX_DECIMAL_LENGTH, { message: `must have at most ${MAX_DECIMAL_LENGTH} characters` })
+  .regex(UNSIGNED_DECIMAL_PATTERN, {
+    message: 'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
+  });
+
+const count = (minimum: number, maximum: number) =>
+  z
+    .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
+    .min(minimum, { message: `must be at least ${minimum}` })
+    .max(maximum, { message: `must be at most ${maximum}` });
+
+export interface RequestVocabulary {
+  contractTerms: readonly number[];
+  handsetModels: readonly string[];
+}
+
+export function buildRequestSchema(vocabulary: RequestVocabulary) {
+  const terms = vocabulary.contractTerms;
+  const models = vocabulary.handsetModels;
+  return z
+    .strictObject({
+      enterprise: z.strictObject({
+        id: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
+        name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+        industry: z.enum(INDUSTRIES),
+        creditRating: z.enum(CREDIT_RATINGS),
+        purchasing: z.enum(PURCHASING_MODES),
+        annualSpend: decimalText,
+      }),
+      termMonths: z.int({ error: 'must be a whole number of months' }).refine((term) => terms.includes(term), {
+        message: `must be one of ${terms.join(', ')} months`,
+      }),
+      lines: count(1, 1_000_000),
+      usagePerLine: z.strictObject({
+        localMinutes: decimalText,
+        groupMinutes: decimalText,
+        longDistanceMinutes: decimalText,
+        sms: decimalText,
+        dataGB: decimalText,
+      }),
+      ringbackTone: z.boolean({ error: 'must be true or false' }),
+      handsets: z
+        .array(
+          z.strictObject({
+            model: z.string().refine((model) => models.includes(model), {
+              message: `is not a handset in the price list (known: ${models.join(', ')})`,
+            }),
+            quantity: count(1, 1_000_000),
+          }),
+        )
+        .max(100)
+        .default([]),
+    })
+    .superRefine((request, context) => {
+      const seen = new Set<string>();
+      request.handsets.forEach((handset, index) => {
+        if (seen.has(handset.model)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['handsets', index, 'model'],
+            message: `${handset.model} is listed twice; give one entry with the total quantity`,
+          });
+        }
+        seen.add(handset.model);
+      });
+      const handsetTotal = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
+      // §2: one handset per line at most. A structural limit of the offer, not a tunable threshold.
+      if (handsetTotal > request.lines) {
+        context.addIssue({
+          code: 'custom',
+          path: ['handsets'],
+          message: `asks for ${handsetTotal} handsets for ${request.lines} lines; at most one handset per line`,
+        });
+      }
+    });
+}
+
+export type QuoteRequestSchema = ReturnType<typeof buildRequestSchema>;
+export type QuoteRequest = z.output<QuoteRequestSchema>;
+
+/** Dotted path of a zod issue: `handsets.0.model`; the request itself is `(request)`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(request)' : path.map(String).join('.');
+}
+
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }));
+}
+
+/** Validates an untrusted request; throws an invalid-input AppError naming every bad field. */
+export function parseQuoteRequest(schema: QuoteRequestSchema, input: unknown): QuoteRequest {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = toFieldIssues(result.error);
+    throw AppError.invalidInput(issues, `invalid quote request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}
