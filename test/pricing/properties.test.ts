@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { Decimal, parseDecimal, sum } from '../../src/money/money';
+import { priceQuote } from '../../src/pricing/price';
+import type { PricedQuote } from '../../src/pricing/quote';
+import { loadRuleSet } from '../../src/rules/load';
+import { eligibleRequest } from '../support/arbitraries';
+import { workedExample } from '../support/tariff-book';
+
+const ruleSet = loadRuleSet();
+const d = (text: string) => parseDecimal(text);
+const RUNS = 300;
+
+async function priced(request: unknown): Promise<PricedQuote> {
+  const quote = await priceQuote(ruleSet, request);
+  if (!quote.eligible) throw new Error(`unexpectedly refused: ${quote.reasons.join('; ')}`);
+  return quote;
+}
+
+describe('pricing invariants over random valid requests (§7)', () => {
+  it('every item: net = list − discount, tax + excl. tax = net, 0 ≤ discount ≤ list, all to the fen', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        for (const item of (await priced(request)).items) {
+          for (const figure of [item.list, item.discount, item.net, item.tax, item.exclTax]) expect(figure).toMatch(/^\d+\.\d\d$/);
+          expect(d(item.list).minus(d(item.discount)).eq(d(item.net))).toBe(true);
+          expect(d(item.tax).plus(d(item.exclTax)).eq(d(item.net))).toBe(true);
+          expect(d(item.discount).gte(0) && d(item.discount).lte(d(item.list))).toBe(true);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('totals are the sums of the items; contract value and savings follow from them', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        const quote = await priced(request);
+        const recurring = quote.items.filter((item) => item.kind === 'recurring');
+        const oneTime = quote.items.filter((item) => item.kind === 'one-time');
+        const total = (items: typeof recurring, field: 'list' | 'discount' | 'net') => sum(items.map((item) => d(item[field]))).toFixed(2);
+        const term = new Decimal(quote.termMonths);
+        const t = quote.totals;
+        expect(t.monthlyList).toBe(total(recurring, 'list'));
+        expect(t.monthlyDiscount).toBe(total(recurring, 'discount'));
+        expect(t.monthlyNet).toBe(total(recurring, 'net'));
+        expect(t.oneTimeList).toBe(total(oneTime, 'list'));
+        expect(t.oneTimeNet).toBe(total(oneTime, 'net'));
+        expect(t.contractValue).toBe(d(t.monthlyNet).mul(term).plus(d(t.oneTimeNet)).toFixed(2));
+        expect(t.customerSavings).toBe(
+          d(t.monthlyList).minus(d(t.monthlyNet)).mul(term).plus(d(t.oneTimeList).minus(d(t.oneTimeNet))).toFixed(2),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('margin = revenue − total cost, with revenue and cost built as §7 says', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        const quote = await priced(request);
+        const term = new Decimal(quote.termMonths);
+        const i = quote.internal;
+        const exclTax = (kind: string) => sum(quote.items.filter((item) => item.kind === kind).map((item) => d(item.exclTax)));
+        expect(i.revenueExclTax).toBe(exclTax('recurring').mul(term).plus(exclTax('one-time')).toFixed(2));
+        expect(i.monthlyCost).toBe(d(i.monthlyNetworkCost).plus(d(i.overdraftMonthlyCost)).plus(d(i.pointsMonthlyCost)).toFixed(2));
+        expect(i.totalCost).toBe(d(i.monthlyCost).mul(term).plus(d(i.oneTimeCost)).toFixed(2));
+        expect(i.margin).toBe(d(i.revenueExclTax).minus(d(i.totalCost)).toFixed(2));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the approval level follows the margin bands of §8', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        const { marginPct, approval } = (await priced(request)).internal;
+        const pct = d(marginPct);
+        const band = pct.gte(30) ? 'auto' : pct.gte(15) ? 'pricing-manager' : pct.gte(0) ? 'finance-director' : 'rejected';
+        expect(approval).toBe(band);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the overdraft limit is a multiple of 100.00 within the cap, and points are whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        const { benefits } = await priced(request);
+        expect(d(benefits.overdraftLimit).mod(100).isZero()).toBe(true);
+        expect(d(benefits.overdraftLimit).lte(500000)).toBe(true);
+        expect(benefits.monthlyPoints).toMatch(/^\d+$/);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('is deterministic: the same request prices the same twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(eligibleRequest, async (request) => {
+        expect(await priced(request)).toEqual(await priced(request));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('concurrency', () => {
+  it('200 concurrent evaluations of one request give identical results', async () => {
+    const { request } = workedExample('ENT-0001');
+    const expected = await priced(request);
+    const results = await Promise.all(Array.from({ length: 200 }, () => priceQuote(ruleSet, request)));
+    for (const result of results) expect(result).toEqual(expected);
+  });
+
+  it('200 concurrent evaluations of different requests each equal their sequential result', async () => {
+    const requests = fc.sample(eligibleRequest, { numRuns: 200, seed: 42 });
+    const sequential: PricedQuote[] = [];
+    for (const request of requests) sequential.push(await priced(request));
+    const concurrent = await Promise.all(requests.map((request) => priced(request)));
+    expect(concurrent).toEqual(sequential);
+  });
+});

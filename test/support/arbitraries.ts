@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+
+const decimalText = (maxWhole: number, maxFractionDigits: number) =>
+  fc
+    .tuple(fc.integer({ min: 0, max: maxWhole }), fc.integer({ min: 0, max: 10 ** maxFractionDigits - 1 }), fc.integer({ min: 0, max: maxFractionDigits }))
+    .map(([whole, fraction, digits]) => (digits === 0 ? String(whole) : `${whole}.${String(fraction).padStart(maxFractionDigits, '0').slice(0, digits)}`));
+
+/** Valid, eligible quote requests across every tier, term, rating and handset mix. */
+export const eligibleRequest = fc
+  .record({
+    lines: fc.oneof(fc.integer({ min: 10, max: 120 }), fc.integer({ min: 10, max: 3000 })),
+    termMonths: fc.constantFrom(12, 24, 36),
+    creditRating: fc.constantFrom('AAA', 'AA', 'A', 'BBB', 'BB', 'B'),
+    purchasing: fc.constantFrom('centralized', 'distributed'),
+    industry: fc.constantFrom('finance', 'government', 'manufacturing', 'logistics', 'education', 'healthcare', 'retail', 'other'),
+    annualSpend: decimalText(3_000_000, 2),
+    usage: fc.record({
+      localMinutes: decimalText(2000, 2),
+      groupMinutes: decimalText(3000, 2),
+      longDistanceMinutes: decimalText(500, 2),
+      sms: decimalText(300, 1),
+      dataGB: decimalText(60, 3),
+    }),
+    ringbackTone: fc.boolean(),
+    proShare: fc.integer({ min: 0, max: 100 }),
+    liteShare: fc.integer({ min: 0, max: 100 }),
+  })
+  .map((draw) => {
+    const handsets: { model: string; quantity: number }[] = [];
+    if (draw.termMonths !== 12) {
+      const pro = Math.floor((draw.lines * draw.proShare) / 200);
+      const lite = Math.floor((draw.lines * draw.liteShare) / 200);
+      if (pro > 0) handsets.push({ model: 'HX-5G-PRO', quantity: pro });
+      if (lite > 0) handsets.push({ model: 'HX-5G-LITE', quantity: lite });
+    }
+    return {
+      enterprise: {
+        id: 'ENT-PROP',
+        name: '属性测试有限公司',
+        industry: draw.industry,
+        creditRating: draw.creditRating,
+        purchasing: draw.purchasing,
+        annualSpend: draw.annualSpend,
+      },
+      termMonths: draw.termMonths,
+      lines: draw.lines,
+      usagePerLine: draw.usage,
+      ringbackTone: draw.ringbackTone,
+      handsets,
+    };
+  });
