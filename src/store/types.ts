@@ -1,0 +1,132 @@
+/**
+ * The storage seam between the quote service and its databases. One interface, two
+ * implementations behind it (SQLite by default, PostgreSQL with DATABASE_URL), identical behaviour.
+ * Money is stored exactly: canonical decimal strings in SQLite, numeric in PostgreSQL; never REAL.
+ * The store has no clock of its own: callers pass `now`, so tests and replays are deterministic.
+ */
+import type { QuoteRequest } from '../pricing/request';
+import type { PricedQuote } from '../pricing/quote';
+import type { ApprovalLevel } from '../rules/components';
+import type { RuleSetSnapshot } from '../rules/compile';
+
+export const QUOTE_STATES = [
+  'draft',
+  'pending-approval',
+  'approved',
+  'issued',
+  'accepted',
+  'declined',
+  'expired',
+  'rejected',
+] as const;
+export type QuoteState = (typeof QUOTE_STATES)[number];
+
+export const ROLES = ['account-manager', 'pricing-manager', 'finance-director', 'finance-auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface StoredQuote {
+  /** Q-YYYY-NNNNNN: unique and gap-free per year. */
+  number: string;
+  state: QuoteState;
+  enterpriseId: string;
+  enterpriseName: string;
+  accountManagerId: string;
+  approvalLevel: ApprovalLevel;
+  ruleSetHash: string;
+  /** The validated request exactly as priced, for replay. */
+  request: QuoteRequest;
+  /** The priced quote exactly as returned when it was created. */
+  quote: PricedQuote;
+  contractValue: string;
+  marginPct: string;
+  createdAt: string;
+  validUntil: string;
+  updatedAt: string;
+  /** Who approved or rejected it and when, once someone has. */
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+export interface NewQuote {
+  accountManagerId: string;
+  request: QuoteRequest;
+  quote: PricedQuote;
+  state: QuoteState;
+  createdAt: string;
+  validUntil: string;
+  /** A retry with the same key by the same user returns the first quote and stores nothing. */
+  idempotencyKey?: string;
+}
+
+export interface QuoteFilter {
+  enterpriseId?: string;
+  state?: QuoteState;
+  accountManagerId?: string;
+  approvalLevel?: ApprovalLevel;
+  createdFrom?: string;
+  createdTo?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface Transition {
+  number: string;
+  /** The move happens only if the quote is in one of these states (compare-and-set). */
+  from: readonly QuoteState[];
+  to: QuoteState;
+  actorId: string;
+  action: string;
+  comment?: string;
+  now: string;
+  /** Set decidedBy/decidedAt (approve, reject). */
+  decision?: boolean;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  action: string;
+  quoteNumber: string | null;
+  ruleSetHash: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  problems: { seq: number; message: string }[];
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Stores a rule set once by hash; the first store appends a `ruleset.first-use` audit entry. */
+  saveRuleSet(hash: string, snapshot: RuleSetSnapshot, actorId: string, now: string): Promise<{ created: boolean }>;
+  getRuleSet(hash: string): Promise<RuleSetSnapshot | undefined>;
+
+  /** Assigns the next number of the year and stores the quote and its `quote.created` audit entry in one transaction. */
+  createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }>;
+  getQuote(number: string): Promise<StoredQuote | undefined>;
+  listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }>;
+  /** Throws AppError('conflict') naming the current state when the quote is not in `from`; not-found when absent. */
+  transition(transition: Transition): Promise<StoredQuote>;
+
+  createUser(user: { id: string; name: string; role: Role; tokenHash: string; createdAt: string }): Promise<User>;
+  findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
+
+  listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain; reports a row changed, deleted or inserted behind the service's back. */
+  verifyAudit(): Promise<AuditVerification>;
+}
