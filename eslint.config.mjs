@@ -9,7 +9,7 @@ export default tseslint.config(
   prettier,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Money must never pass through a JS number: parseFloat/Number on amounts are banned outright.
       'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Use the money module (src/money).' }],
     },

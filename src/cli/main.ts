@@ -57,7 +57,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 function describeError(error: AppError): string {
   if (error.details.issues?.length) {
-    return ['invalid request:', ...error.details.issues.map((issue) => `  ${issue.path}: ${issue.message}`)].join('\n');
+    return [
+      'invalid request:',
+      ...error.details.issues.map((issue) => `  ${issue.path}: ${issue.message}`),
+    ].join('\n');
   }
   return `error: ${error.message}`;
 }
@@ -85,20 +88,27 @@ function readJsonInput(source: string, io: CliIo): unknown {
     text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
   } catch (error) {
     throw new AppError('invalid-input', `cannot read ${source}: ${(error as Error).message}`, {
-      issues: [{ path: '(file)', message: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }],
+      issues: [
+        {
+          path: '(file)',
+          message: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        },
+      ],
     });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw AppError.invalidInput([{ path: '(request)', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw AppError.invalidInput([
+      { path: '(request)', message: `not valid JSON: ${(error as Error).message}` },
+    ]);
   }
 }
 
 async function rulesCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'validate') {
-    const dir = rest[0] ?? process.env.RULES_DIR ?? DEFAULT_RULES_DIR;
+    const dir = rest[0] ?? (process.env.RULES_DIR || DEFAULT_RULES_DIR);
     const problems = validateRuleSetDir(dir);
     for (const problem of problems) io.out(formatProblem(problem));
     if (problems.length > 0) {
@@ -106,7 +116,9 @@ async function rulesCommand(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
     const ruleSet = loadRuleSet(dir);
-    io.out(`ok: ${dir} (${ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length} rules, hash ${ruleSet.hash})`);
+    io.out(
+      `ok: ${dir} (${ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length} rules, hash ${ruleSet.hash})`,
+    );
     return 0;
   }
   if (sub === 'schema') {
@@ -117,13 +129,7 @@ async function rulesCommand(args: string[], io: CliIo): Promise<number> {
     for (const [name, schema] of Object.entries(jsonSchemas())) {
       const text = `${JSON.stringify(schema, null, 2)}\n`;
       const path = join(dir, name);
-      let current = '';
-      try {
-        current = readFileSync(path, 'utf8');
-      } catch {
-        current = '';
-      }
-      if (current === text) continue;
+      if (readTextOrEmpty(path) === text) continue;
       stale += 1;
       if (check) io.err(`${path} is out of date: run npm run schema`);
       else {
@@ -135,6 +141,14 @@ async function rulesCommand(args: string[], io: CliIo): Promise<number> {
   }
   io.err(USAGE);
   return 2;
+}
+
+function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 if (require.main === module) {

@@ -3,9 +3,22 @@ import type { QuoteOutcome } from '../pricing/quote';
 
 export function formatQuoteTable(quote: QuoteOutcome): string {
   if (!quote.eligible) {
-    return ['Not eligible for a group plan:', ...quote.reasons.map((reason) => `  - ${reason}`), `rule set ${quote.ruleSetHash}`].join('\n');
+    return [
+      'Not eligible for a group plan:',
+      ...quote.reasons.map((reason) => `  - ${reason}`),
+      `rule set ${quote.ruleSetHash}`,
+    ].join('\n');
   }
-  const rows = quote.items.map((item) => [item.code, item.kind, item.quantity, item.list, item.discount, item.net, item.tax, item.exclTax]);
+  const rows = quote.items.map((item) => [
+    item.code,
+    item.kind,
+    item.quantity,
+    item.list,
+    item.discount,
+    item.net,
+    item.tax,
+    item.exclTax,
+  ]);
   const lines = [
     `tier ${quote.tier} · ${quote.lines} lines · ${quote.termMonths} months · rule set ${quote.ruleSetHash.slice(0, 12)}`,
     '',
@@ -47,15 +60,27 @@ function explanationLines(quote: Extract<QuoteOutcome, { eligible: true }>): str
     .map(
       ([what, rules]) =>
         `  ${what}: ${rules
-          .map((rule) => `${rule.rule}${rule.conditions.length ? ` (${rule.conditions.map((c) => `${c.fact} = ${JSON.stringify(c.saw)}`).join(', ')})` : ''}`)
+          .map(
+            (rule) =>
+              `${rule.rule}${rule.conditions.length ? ` (${rule.conditions.map((c) => `${c.fact} = ${JSON.stringify(c.saw)}`).join(', ')})` : ''}`,
+          )
           .join('; ')}`,
     );
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const numeric = header.map((_, column) => column > 0 && rows.every((row) => /^-?[\d.]+$/.test(row[column] ?? '')));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const numeric = header.map(
+    (_, column) => column > 0 && rows.every((row) => /^-?[\d.]+$/.test(row[column] ?? '')),
+  );
   const render = (row: string[]) =>
-    row.map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+    row
+      .map((cell, column) =>
+        numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(render)];
 }

@@ -7,7 +7,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 /** Decimal with half-up rounding (四舍五入) and enough precision that no intermediate is cut. */
 export const Decimal = BaseDecimal.clone({
   rounding: BaseDecimal.ROUND_HALF_UP,
-  precision: 60,
+  precision: 40,
   toExpNeg: -30,
   toExpPos: 40,
 });
@@ -29,12 +29,27 @@ export function parseDecimal(value: string | number | Decimal): Decimal {
     if (!Number.isSafeInteger(value)) throw new TypeError(`not an exact integer: ${value}`);
     return new Decimal(value);
   }
-  if (!DECIMAL_PATTERN.test(value)) throw new TypeError(`not a decimal string: ${JSON.stringify(value)}`);
+  if (!DECIMAL_PATTERN.test(value))
+    throw new TypeError(`not a decimal string: ${JSON.stringify(value)}`);
   return new Decimal(value);
 }
 
 export function isDecimalString(value: unknown): value is string {
   return typeof value === 'string' && DECIMAL_PATTERN.test(value);
+}
+
+const constants = new Map<string, Decimal>();
+/**
+ * Parses a constant of a validated rule set (a percentage, a multiple, a threshold) once and
+ * shares it: those texts never change, and pricing reads them on every quote.
+ */
+export function ruleConstant(text: string): Decimal {
+  let value = constants.get(text);
+  if (value === undefined) {
+    value = parseDecimal(text);
+    if (constants.size < 10_000) constants.set(text, value);
+  }
+  return value;
 }
 
 /** Rounds half-up to the fen (0.01 CNY), tariff book §7. */
@@ -50,8 +65,9 @@ export function floorToMultiple(amount: Decimal, step: Decimal): Decimal {
 
 /** A percentage written as percent points ("35" means 35 %) as a fraction. */
 export function percent(points: Decimal): Decimal {
-  return points.div(HUNDRED);
+  return points.mul(ONE_HUNDREDTH);
 }
+const ONE_HUNDREDTH = new Decimal('0.01');
 
 /**
  * The tax contained in a tax-inclusive amount at `rate` (a fraction), §7:

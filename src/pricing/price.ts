@@ -13,6 +13,7 @@ import {
   parseDecimal,
   percent,
   roundHalfUp,
+  ruleConstant,
   sum,
   taxInside,
   type Decimal,
@@ -34,9 +35,13 @@ export async function priceQuote(ruleSet: RuleSet, input: unknown): Promise<Quot
 /** The facts the offer rules see: the request, with decimals in canonical text. */
 export function requestFacts(request: QuoteRequest): Record<string, unknown> {
   const usagePerLine: Record<string, string> = {};
-  for (const field of USAGE_FIELDS) usagePerLine[field] = canonicalDecimal(request.usagePerLine[field]);
+  for (const field of USAGE_FIELDS)
+    usagePerLine[field] = canonicalDecimal(request.usagePerLine[field]);
   return {
-    enterprise: { ...request.enterprise, annualSpend: canonicalDecimal(request.enterprise.annualSpend) },
+    enterprise: {
+      ...request.enterprise,
+      annualSpend: canonicalDecimal(request.enterprise.annualSpend),
+    },
     termMonths: request.termMonths,
     lines: request.lines,
     usagePerLine,
@@ -61,7 +66,11 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   }
 
   const tierFiring = only(offer, 'assign-tier');
-  if (!tierFiring) throw new AppError('rule-set', 'no assign-tier rule matched this request: every request needs a tier (§3)');
+  if (!tierFiring)
+    throw new AppError(
+      'rule-set',
+      'no assign-tier rule matched this request: every request needs a tier (§3)',
+    );
   const tier = (tierFiring.params as ComponentParams<'assign-tier'>).tier;
 
   const term = parseDecimal(request.termMonths);
@@ -105,7 +114,10 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   const approvalFirings = await runPhase(ruleSet, 'approval', approvalFacts);
   const approvalFiring = only(approvalFirings, 'approval-level');
   if (!approvalFiring) {
-    throw new AppError('rule-set', `no approval-level rule matched a margin of ${formatMoney(marginPct)} % (§8)`);
+    throw new AppError(
+      'rule-set',
+      `no approval-level rule matched a margin of ${formatMoney(marginPct)} % (§8)`,
+    );
   }
 
   const quote: PricedQuote = {
@@ -122,7 +134,9 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
       oneTimeList: formatMoney(oneTimeList),
       oneTimeNet: formatMoney(oneTimeNet),
       contractValue: formatMoney(contractValue),
-      customerSavings: formatMoney(monthlyList.minus(monthlyNet).mul(term).plus(oneTimeList.minus(oneTimeNet))),
+      customerSavings: formatMoney(
+        monthlyList.minus(monthlyNet).mul(term).plus(oneTimeList.minus(oneTimeNet)),
+      ),
     },
     benefits: {
       overdraftLimit: formatMoney(overdraft.limit),
@@ -151,7 +165,10 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
 }
 
 /** §7: LINE_FEE and CRBT = lines; usage = lines × usage per line; handsets = the requested quantity. */
-function itemQuantity(definition: PricedItemDefinition, request: QuoteRequest): Decimal | undefined {
+function itemQuantity(
+  definition: PricedItemDefinition,
+  request: QuoteRequest,
+): Decimal | undefined {
   const basis = definition.quantity;
   switch (basis.basis) {
     case 'lines':
@@ -181,27 +198,45 @@ interface PricedEntry {
  * §7: list = round(quantity × unit price). A free pool (C2) takes round(free units × unit price);
  * percent rules on the item add up and apply to what remains after the pool, rounded once.
  */
-function priceItem(definition: PricedItemDefinition, quantity: Decimal, lines: number, offer: readonly Firing[]): PricedEntry {
+function priceItem(
+  definition: PricedItemDefinition,
+  quantity: Decimal,
+  lines: number,
+  offer: readonly Firing[],
+): PricedEntry {
   const list = roundHalfUp(quantity.mul(definition.unitPriceValue));
-  const percentRules = offer.filter((firing) => firing.component === 'percent-off' && targets(firing, definition));
+  const percentRules = offer.filter(
+    (firing) => firing.component === 'percent-off' && targets(firing, definition),
+  );
   const poolRule = offer.find(
-    (firing) => firing.component === 'free-usage-pool' && (firing.params as ComponentParams<'free-usage-pool'>).item === definition.code,
+    (firing) =>
+      firing.component === 'free-usage-pool' &&
+      (firing.params as ComponentParams<'free-usage-pool'>).item === definition.code,
   );
 
   let poolDiscount = ZERO;
   if (poolRule) {
     const pool = poolRule.params as ComponentParams<'free-usage-pool'>;
-    const freeUnits = 'unlimited' in pool ? quantity : minDecimal(quantity, parseDecimal(lines).mul(parseDecimal(pool.freePerLine)));
+    const freeUnits =
+      'unlimited' in pool
+        ? quantity
+        : minDecimal(quantity, parseDecimal(lines).mul(ruleConstant(pool.freePerLine)));
     poolDiscount = roundHalfUp(freeUnits.mul(definition.unitPriceValue));
   }
-  const percentOff = sum(percentRules.map((firing) => parseDecimal((firing.params as ComponentParams<'percent-off'>).percent)));
+  const percentOff = sum(
+    percentRules.map((firing) =>
+      ruleConstant((firing.params as ComponentParams<'percent-off'>).percent),
+    ),
+  );
   if (percentOff.gt(HUNDRED)) {
     throw new AppError(
       'rule-set',
       `rules ${percentRules.map((firing) => firing.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
     );
   }
-  const discount = poolDiscount.plus(roundHalfUp(list.minus(poolDiscount).mul(percent(percentOff))));
+  const discount = poolDiscount.plus(
+    roundHalfUp(list.minus(poolDiscount).mul(percent(percentOff))),
+  );
   const net = list.minus(discount);
   const { tax, exclTax } = taxInside(net, definition.vatRate);
   return {
@@ -235,7 +270,9 @@ function minDecimal(a: Decimal, b: Decimal): Decimal {
 
 function targets(firing: Firing, definition: PricedItemDefinition): boolean {
   const params = firing.params as ComponentParams<'percent-off'>;
-  return 'item' in params ? params.item === definition.code : params.category === definition.category;
+  return 'item' in params
+    ? params.item === definition.code
+    : params.category === definition.category;
 }
 
 /**
@@ -246,16 +283,23 @@ function overdraftLimit(offer: readonly Firing[], monthlyNet: Decimal) {
   const multipleRule = only(offer, 'overdraft-multiple');
   if (!multipleRule) return { limit: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
   const termsRule = only(offer, 'overdraft-terms');
-  if (!termsRule) throw new AppError('rule-set', `rule ${multipleRule.rule} sets an overdraft multiple but no overdraft-terms rule applies`);
+  if (!termsRule)
+    throw new AppError(
+      'rule-set',
+      `rule ${multipleRule.rule} sets an overdraft multiple but no overdraft-terms rule applies`,
+    );
   const terms = termsRule.params as ComponentParams<'overdraft-terms'>;
   const multiple = multipleRule.params as ComponentParams<'overdraft-multiple'>;
-  const uncapped = floorToMultiple(monthlyNet.mul(parseDecimal(multiple.multiple)), parseDecimal(terms.roundDownTo));
-  const cap = parseDecimal(terms.cap);
+  const uncapped = floorToMultiple(
+    monthlyNet.mul(ruleConstant(multiple.multiple)),
+    ruleConstant(terms.roundDownTo),
+  );
+  const cap = ruleConstant(terms.cap);
   const limit = uncapped.gt(cap) ? cap : uncapped;
   const monthlyCost = roundHalfUp(
     limit
-      .mul(percent(parseDecimal(multiple.defaultProbabilityPercent)))
-      .mul(percent(parseDecimal(terms.lossGivenDefaultPercent)))
+      .mul(percent(ruleConstant(multiple.defaultProbabilityPercent)))
+      .mul(percent(ruleConstant(terms.lossGivenDefaultPercent)))
       .div(MONTHS_PER_YEAR),
   );
   return { limit, monthlyCost, rules: [termsRule, multipleRule].map(applied) };
@@ -266,10 +310,18 @@ function loyaltyPoints(offer: readonly Firing[], monthlyNet: Decimal) {
   const multiplierRule = only(offer, 'points-multiplier');
   if (!multiplierRule) return { points: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
   const termsRule = only(offer, 'points-terms');
-  if (!termsRule) throw new AppError('rule-set', `rule ${multiplierRule.rule} sets a points multiplier but no points-terms rule applies`);
+  if (!termsRule)
+    throw new AppError(
+      'rule-set',
+      `rule ${multiplierRule.rule} sets a points multiplier but no points-terms rule applies`,
+    );
   const terms = termsRule.params as ComponentParams<'points-terms'>;
-  const points = monthlyNet.mul(parseDecimal((multiplierRule.params as ComponentParams<'points-multiplier'>).multiplier)).floor();
-  const monthlyCost = roundHalfUp(points.mul(parseDecimal(terms.pointValue)).mul(percent(parseDecimal(terms.redemptionPercent))));
+  const points = monthlyNet
+    .mul(ruleConstant((multiplierRule.params as ComponentParams<'points-multiplier'>).multiplier))
+    .floor();
+  const monthlyCost = roundHalfUp(
+    points.mul(ruleConstant(terms.pointValue)).mul(percent(ruleConstant(terms.redemptionPercent))),
+  );
   return { points, monthlyCost, rules: [termsRule, multiplierRule].map(applied) };
 }
 

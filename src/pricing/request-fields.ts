@@ -11,7 +11,13 @@ export const INDUSTRIES = [
 ] as const;
 export const CREDIT_RATINGS = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'C'] as const;
 export const PURCHASING_MODES = ['centralized', 'distributed'] as const;
-export const USAGE_FIELDS = ['localMinutes', 'groupMinutes', 'longDistanceMinutes', 'sms', 'dataGB'] as const;
+export const USAGE_FIELDS = [
+  'localMinutes',
+  'groupMinutes',
+  'longDistanceMinutes',
+  'sms',
+  'dataGB',
+] as const;
 
 export type Industry = (typeof INDUSTRIES)[number];
 export type CreditRating = (typeof CREDIT_RATINGS)[number];

@@ -11,15 +11,21 @@ const MAX_DECIMAL_LENGTH = 24;
 
 /** Decimal strings only: a JSON number may already have lost digits before we see it. */
 const decimalText = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string such as "12.5"') })
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : 'must be a decimal string such as "12.5"',
+  })
   .max(MAX_DECIMAL_LENGTH, { message: `must have at most ${MAX_DECIMAL_LENGTH} characters` })
   .regex(UNSIGNED_DECIMAL_PATTERN, {
-    message: 'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
+    message:
+      'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
   });
 
 const count = (minimum: number, maximum: number) =>
   z
-    .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
+    .int({
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number'),
+    })
     .min(minimum, { message: `must be at least ${minimum}` })
     .max(maximum, { message: `must be at most ${maximum}` });
 
@@ -41,9 +47,11 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
         purchasing: z.enum(PURCHASING_MODES),
         annualSpend: decimalText,
       }),
-      termMonths: z.int({ error: 'must be a whole number of months' }).refine((term) => terms.includes(term), {
-        message: `must be one of ${terms.join(', ')} months`,
-      }),
+      termMonths: z
+        .int({ error: 'must be a whole number of months' })
+        .refine((term) => terms.includes(term), {
+          message: `must be one of ${terms.join(', ')} months`,
+        }),
       lines: count(1, 1_000_000),
       usagePerLine: z.strictObject({
         localMinutes: decimalText,
@@ -106,7 +114,10 @@ export function parseQuoteRequest(schema: QuoteRequestSchema, input: unknown): Q
   const result = schema.safeParse(input);
   if (!result.success) {
     const issues = toFieldIssues(result.error);
-    throw AppError.invalidInput(issues, `invalid quote request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    throw AppError.invalidInput(
+      issues,
+      `invalid quote request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }

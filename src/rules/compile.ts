@@ -97,7 +97,10 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   const files = snapshot.files;
 
   for (const name of Object.keys(files)) {
-    if (![TARIFF_FILE, PRICES_FILE, COSTS_FILE].includes(name) && !name.endsWith(RULE_FILE_SUFFIX)) {
+    if (
+      ![TARIFF_FILE, PRICES_FILE, COSTS_FILE].includes(name) &&
+      !name.endsWith(RULE_FILE_SUFFIX)
+    ) {
       problems.push({
         file: name,
         path: '',
@@ -114,7 +117,12 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
     .filter((name) => name.endsWith(RULE_FILE_SUFFIX))
     .sort();
   if (ruleFiles.length === 0) {
-    problems.push({ file: `*${RULE_FILE_SUFFIX}`, path: '', code: 'missing-file', message: 'a rule set needs at least one rule file' });
+    problems.push({
+      file: `*${RULE_FILE_SUFFIX}`,
+      path: '',
+      code: 'missing-file',
+      message: 'a rule set needs at least one rule file',
+    });
   }
   if (!tariff || !prices || !costs) {
     // Rule files are still checked for shape, so one run reports as much as it can.
@@ -126,7 +134,13 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   checkUnique(tierCodes, TARIFF_FILE, 'tiers', 'tier', problems);
 
   const items: PricedItemDefinition[] = [];
-  checkUnique(prices.items.map((item) => item.code), PRICES_FILE, 'items', 'item code', problems);
+  checkUnique(
+    prices.items.map((item) => item.code),
+    PRICES_FILE,
+    'items',
+    'item code',
+    problems,
+  );
   prices.items.forEach((item, index) => {
     const vatClass = prices.vatClasses[item.vatClass];
     if (!vatClass) {
@@ -157,7 +171,12 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   });
   for (const code of Object.keys(costs.unitCosts)) {
     if (!prices.items.some((item) => item.code === code)) {
-      problems.push({ file: COSTS_FILE, path: `unitCosts.${code}`, code: 'unknown-item', message: `${code} is not in prices.json` });
+      problems.push({
+        file: COSTS_FILE,
+        path: `unitCosts.${code}`,
+        code: 'unknown-item',
+        message: `${code} is not in prices.json`,
+      });
     }
   }
 
@@ -165,15 +184,28 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
     tiers: tierCodes,
     itemCodes: new Set(prices.items.map((item) => item.code)),
     categories: new Set(prices.items.map((item) => item.category)),
-    usageItemCodes: new Set(prices.items.filter((item) => item.quantity.basis === 'usagePerLine').map((item) => item.code)),
+    usageItemCodes: new Set(
+      prices.items
+        .filter((item) => item.quantity.basis === 'usagePerLine')
+        .map((item) => item.code),
+    ),
   };
   const compiled: CompiledRule[] = [];
-  for (const file of ruleFiles) compiled.push(...checkRuleFile(file, files[file], context, problems, compiled.length));
+  for (const file of ruleFiles)
+    compiled.push(...checkRuleFile(file, files[file], context, problems, compiled.length));
 
-  checkUnique(compiled.map((rule) => rule.name), '(rule set)', 'rules', 'rule name', problems, compiled.map((rule) => rule.file));
+  checkUnique(
+    compiled.map((rule) => rule.name),
+    '(rule set)',
+    'rules',
+    'rule name',
+    problems,
+    compiled.map((rule) => rule.file),
+  );
   const rulesByPhase: Record<Phase, CompiledRule[]> = { offer: [], approval: [] };
   for (const rule of compiled) rulesByPhase[COMPONENTS[rule.event.type].phase].push(rule);
-  for (const phase of ['offer', 'approval'] as const) checkDerivedFactOrder(rulesByPhase[phase], problems);
+  for (const phase of ['offer', 'approval'] as const)
+    checkDerivedFactOrder(rulesByPhase[phase], problems);
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -186,26 +218,50 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
       rulesByPhase,
       requestSchema: buildRequestSchema({
         contractTerms: tariff.contractTerms,
-        handsetModels: prices.items.filter((item) => item.quantity.basis === 'handsets').map((item) => item.code),
+        handsetModels: prices.items
+          .filter((item) => item.quantity.basis === 'handsets')
+          .map((item) => item.code),
       }),
     },
   };
 }
 
-function parseFile<T>(files: Record<string, unknown>, name: string, schema: z.ZodType<T>, problems: Problem[]): T | undefined {
+function parseFile<T>(
+  files: Record<string, unknown>,
+  name: string,
+  schema: z.ZodType<T>,
+  problems: Problem[],
+): T | undefined {
   if (!(name in files)) {
-    problems.push({ file: name, path: '', code: 'missing-file', message: `${name} is missing from the rule set` });
+    problems.push({
+      file: name,
+      path: '',
+      code: 'missing-file',
+      message: `${name} is missing from the rule set`,
+    });
     return undefined;
   }
   const result = schema.safeParse(files[name]);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    problems.push({ file: name, path: issuePath(issue.path), code: 'schema', message: issue.message });
+    problems.push({
+      file: name,
+      path: issuePath(issue.path),
+      code: 'schema',
+      message: issue.message,
+    });
   }
   return undefined;
 }
 
-function checkUnique(values: string[], file: string, path: string, what: string, problems: Problem[], files?: string[]): void {
+function checkUnique(
+  values: string[],
+  file: string,
+  path: string,
+  what: string,
+  problems: Problem[],
+  files?: string[],
+): void {
   const seen = new Map<string, number>();
   values.forEach((value, index) => {
     const first = seen.get(value);
@@ -239,23 +295,32 @@ function checkRuleFile(
   problems: Problem[],
   orderStart: number,
 ): CompiledRule[] {
-  const at = (path: string, code: ProblemCode, message: string) => problems.push({ file, path, code, message });
+  const at = (path: string, code: ProblemCode, message: string) =>
+    problems.push({ file, path, code, message });
   if (!isRecord(content)) {
     at('', 'schema', 'a rule file must be a JSON object with "phase" and "rules"');
     return [];
   }
   for (const key of Object.keys(content)) {
-    if (!['$schema', 'phase', 'description', 'rules'].includes(key)) at(key, 'schema', `unknown key "${key}"`);
+    if (!['$schema', 'phase', 'description', 'rules'].includes(key))
+      at(key, 'schema', `unknown key "${key}"`);
   }
   const phase = content.phase;
   if (phase !== 'offer' && phase !== 'approval') {
-    at('phase', 'schema', 'must be "offer" (rules that price a request) or "approval" (rules that read the margin)');
+    at(
+      'phase',
+      'schema',
+      'must be "offer" (rules that price a request) or "approval" (rules that read the margin)',
+    );
   }
   if (!Array.isArray(content.rules)) {
     at('rules', 'schema', 'must be an array of rules');
     return [];
   }
-  const facts = context && (phase === 'offer' || phase === 'approval') ? factCatalogue(phase, context.tiers) : undefined;
+  const facts =
+    context && (phase === 'offer' || phase === 'approval')
+      ? factCatalogue(phase, context.tiers)
+      : undefined;
   const compiled: CompiledRule[] = [];
   content.rules.forEach((rule: unknown, index: number) => {
     const base = `rules.${index}`;
@@ -264,11 +329,13 @@ function checkRuleFile(
       at(base, 'schema', 'a rule must be an object with name, priority, conditions and event');
       return;
     }
-    for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) at(`${base}.${key}`, 'schema', `unknown key "${key}"`);
+    for (const key of Object.keys(rule))
+      if (!RULE_KEYS.has(key)) at(`${base}.${key}`, 'schema', `unknown key "${key}"`);
     if (typeof rule.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(rule.name)) {
       at(`${base}.name`, 'schema', 'must be a lower-case kebab-case name, e.g. long-distance-key');
     }
-    if (rule.description !== undefined && typeof rule.description !== 'string') at(`${base}.description`, 'schema', 'must be text');
+    if (rule.description !== undefined && typeof rule.description !== 'string')
+      at(`${base}.description`, 'schema', 'must be text');
     if (!Number.isSafeInteger(rule.priority) || (rule.priority as number) < 1) {
       at(`${base}.priority`, 'schema', 'must be a whole number ≥ 1 (higher runs first)');
     }
@@ -299,7 +366,11 @@ function checkTopLevelCondition(
   at: Report,
 ): void {
   if (!isRecord(node) || !('all' in node || 'any' in node || 'not' in node)) {
-    at(path, 'invalid-condition', 'the top of "conditions" must be {"all": [...]}, {"any": [...]} or {"not": {...}}');
+    at(
+      path,
+      'invalid-condition',
+      'the top of "conditions" must be {"all": [...]}, {"any": [...]} or {"not": {...}}',
+    );
     return;
   }
   checkCondition(node, path, facts, context, at);
@@ -319,10 +390,15 @@ function checkCondition(
   const keys = Object.keys(node);
   for (const group of ['all', 'any'] as const) {
     if (group in node) {
-      if (keys.length !== 1) at(path, 'invalid-condition', `"${group}" must stand alone in its object`);
+      if (keys.length !== 1)
+        at(path, 'invalid-condition', `"${group}" must stand alone in its object`);
       const children = node[group];
-      if (!Array.isArray(children)) at(`${path}.${group}`, 'invalid-condition', `"${group}" must be an array of conditions`);
-      else children.forEach((child, index) => checkCondition(child, `${path}.${group}.${index}`, facts, context, at));
+      if (!Array.isArray(children))
+        at(`${path}.${group}`, 'invalid-condition', `"${group}" must be an array of conditions`);
+      else
+        children.forEach((child, index) =>
+          checkCondition(child, `${path}.${group}.${index}`, facts, context, at),
+        );
       return;
     }
   }
@@ -332,22 +408,39 @@ function checkCondition(
     return;
   }
   for (const key of keys) {
-    if (!['fact', 'path', 'operator', 'value'].includes(key)) at(`${path}.${key}`, 'invalid-condition', `unknown key "${key}"`);
+    if (!['fact', 'path', 'operator', 'value'].includes(key))
+      at(`${path}.${key}`, 'invalid-condition', `unknown key "${key}"`);
   }
   const { fact, operator, value } = node;
   if (typeof fact !== 'string') {
-    at(`${path}.fact`, 'invalid-condition', 'a condition needs "fact" (a fact name), "operator" and "value"');
+    at(
+      `${path}.fact`,
+      'invalid-condition',
+      'a condition needs "fact" (a fact name), "operator" and "value"',
+    );
     return;
   }
   if (typeof operator !== 'string' || !(OPERATORS as readonly string[]).includes(operator)) {
-    const hint = typeof operator === 'string' && /than/i.test(operator) ? ` (numbers are compared with decimal${operator[0]?.toUpperCase()}${operator.slice(1)})` : '';
-    at(`${path}.operator`, 'unknown-operator', `unknown operator ${JSON.stringify(operator)}${hint}; known: ${OPERATORS.join(', ')}`);
+    const hint =
+      typeof operator === 'string' && /than/i.test(operator)
+        ? ` (numbers are compared with decimal${operator[0]?.toUpperCase()}${operator.slice(1)})`
+        : '';
+    at(
+      `${path}.operator`,
+      'unknown-operator',
+      `unknown operator ${JSON.stringify(operator)}${hint}; known: ${OPERATORS.join(', ')}`,
+    );
   }
-  if (!('value' in node)) at(`${path}.value`, 'invalid-value', 'a condition needs a "value" to compare with');
+  if (!('value' in node))
+    at(`${path}.value`, 'invalid-value', 'a condition needs a "value" to compare with');
   if (!facts) return;
   const definition = facts[fact];
   if (!definition) {
-    at(`${path}.fact`, 'unknown-fact', `unknown fact "${fact}"; known facts: ${Object.keys(facts).join(', ')}`);
+    at(
+      `${path}.fact`,
+      'unknown-fact',
+      `unknown fact "${fact}"; known facts: ${Object.keys(facts).join(', ')}`,
+    );
     return;
   }
   if (node.path !== undefined && typeof node.path !== 'string') {
@@ -356,30 +449,71 @@ function checkCondition(
   }
   const type = typeAtPath(definition.type, node.path);
   if (!type) {
-    const fields = definition.type.type === 'object' ? `; fields: ${Object.keys(definition.type.fields).join(', ')}` : '';
-    at(`${path}.path`, 'unknown-path', `fact "${fact}" has no field at path "${node.path}"${fields}`);
+    const fields =
+      definition.type.type === 'object'
+        ? `; fields: ${Object.keys(definition.type.fields).join(', ')}`
+        : '';
+    at(
+      `${path}.path`,
+      'unknown-path',
+      `fact "${fact}" has no field at path "${node.path}"${fields}`,
+    );
     return;
   }
   if (type.type === 'object') {
-    at(`${path}.path`, 'unknown-path', `fact "${fact}" is an object; add a "path" to one of its fields: ${Object.keys(type.fields).join(', ')}`);
+    at(
+      `${path}.path`,
+      'unknown-path',
+      `fact "${fact}" is an object; add a "path" to one of its fields: ${Object.keys(type.fields).join(', ')}`,
+    );
     return;
   }
-  if (typeof operator === 'string' && (OPERATORS as readonly string[]).includes(operator) && 'value' in node) {
-    checkValue(operator, type, value, `${path}.value`, `${fact}${node.path ? node.path.replace(/^\$/, '') : ''}`, at);
+  if (
+    typeof operator === 'string' &&
+    (OPERATORS as readonly string[]).includes(operator) &&
+    'value' in node
+  ) {
+    checkValue(
+      operator,
+      type,
+      value,
+      `${path}.value`,
+      `${fact}${node.path ? node.path.replace(/^\$/, '') : ''}`,
+      at,
+    );
   }
 }
 
-function checkValue(operator: string, type: FactType, value: unknown, path: string, factName: string, at: Report): void {
+function checkValue(
+  operator: string,
+  type: FactType,
+  value: unknown,
+  path: string,
+  factName: string,
+  at: Report,
+): void {
   if (DECIMAL_OPERATORS.has(operator)) {
     if (type.type !== 'decimal' && type.type !== 'integer') {
-      at(path.replace(/\.value$/, '.operator'), 'invalid-operator', `${operator} compares numbers, but ${factName} is ${describeType(type)}`);
+      at(
+        path.replace(/\.value$/, '.operator'),
+        'invalid-operator',
+        `${operator} compares numbers, but ${factName} is ${describeType(type)}`,
+      );
     } else if (!isDecimalString(value)) {
-      at(path, 'invalid-value', `${operator} needs a decimal string such as "100" or "0.5", got ${JSON.stringify(value)}`);
+      at(
+        path,
+        'invalid-value',
+        `${operator} needs a decimal string such as "100" or "0.5", got ${JSON.stringify(value)}`,
+      );
     }
     return;
   }
   if (type.type === 'decimal') {
-    at(path.replace(/\.value$/, '.operator'), 'invalid-operator', `${factName} is a decimal: compare it with decimalEqual / decimalGreaterThan…, not ${operator}`);
+    at(
+      path.replace(/\.value$/, '.operator'),
+      'invalid-operator',
+      `${factName} is a decimal: compare it with decimalEqual / decimalGreaterThan…, not ${operator}`,
+    );
     return;
   }
   const many = operator === 'in' || operator === 'notIn';
@@ -390,7 +524,12 @@ function checkValue(operator: string, type: FactType, value: unknown, path: stri
   const candidates = many ? (value as unknown[]) : [value];
   candidates.forEach((candidate, index) => {
     const problem = valueProblem(type, candidate);
-    if (problem) at(many ? `${path}.${index}` : path, 'invalid-value', `${factName} ${problem}, got ${JSON.stringify(candidate)}`);
+    if (problem)
+      at(
+        many ? `${path}.${index}` : path,
+        'invalid-value',
+        `${factName} ${problem}, got ${JSON.stringify(candidate)}`,
+      );
   });
 }
 
@@ -428,20 +567,30 @@ function checkEvent(
     at(path, 'schema', 'an event needs "type" (a component code) and "params"');
     return undefined;
   }
-  for (const key of Object.keys(event)) if (key !== 'type' && key !== 'params') at(`${path}.${key}`, 'schema', `unknown key "${key}"`);
+  for (const key of Object.keys(event))
+    if (key !== 'type' && key !== 'params') at(`${path}.${key}`, 'schema', `unknown key "${key}"`);
   const type = event.type;
   if (!(COMPONENT_CODES as string[]).includes(type)) {
-    at(`${path}.type`, 'unknown-component', `unknown component "${type}"; known: ${COMPONENT_CODES.join(', ')}`);
+    at(
+      `${path}.type`,
+      'unknown-component',
+      `unknown component "${type}"; known: ${COMPONENT_CODES.join(', ')}`,
+    );
     return undefined;
   }
   const code = type as ComponentCode;
   if ((phase === 'offer' || phase === 'approval') && COMPONENTS[code].phase !== phase) {
-    at(`${path}.type`, 'wrong-phase', `${code} belongs in a rule file of phase "${COMPONENTS[code].phase}", this file is "${phase}"`);
+    at(
+      `${path}.type`,
+      'wrong-phase',
+      `${code} belongs in a rule file of phase "${COMPONENTS[code].phase}", this file is "${phase}"`,
+    );
   }
   const parsed = componentParams[code].safeParse(event.params);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const where = issue.path.length > 0 ? `${path}.params.${issue.path.join('.')}` : `${path}.params`;
+      const where =
+        issue.path.length > 0 ? `${path}.params.${issue.path.join('.')}` : `${path}.params`;
       at(where, 'invalid-params', `${code}: ${issue.message}`);
     }
     return undefined;
@@ -451,14 +600,31 @@ function checkEvent(
   if (typeof params.item === 'string' && !context.itemCodes.has(params.item)) {
     at(`${path}.params.item`, 'unknown-item', `${code}: "${params.item}" is not in prices.json`);
   }
-  if (code === 'free-usage-pool' && typeof params.item === 'string' && context.itemCodes.has(params.item) && !context.usageItemCodes.has(params.item)) {
-    at(`${path}.params.item`, 'unknown-item', `free-usage-pool needs a usage item; ${params.item} is not billed by usage`);
+  if (
+    code === 'free-usage-pool' &&
+    typeof params.item === 'string' &&
+    context.itemCodes.has(params.item) &&
+    !context.usageItemCodes.has(params.item)
+  ) {
+    at(
+      `${path}.params.item`,
+      'unknown-item',
+      `free-usage-pool needs a usage item; ${params.item} is not billed by usage`,
+    );
   }
   if (typeof params.category === 'string' && !context.categories.has(params.category)) {
-    at(`${path}.params.category`, 'unknown-item', `${code}: no item in prices.json has category "${params.category}" (known: ${[...context.categories].join(', ')})`);
+    at(
+      `${path}.params.category`,
+      'unknown-item',
+      `${code}: no item in prices.json has category "${params.category}" (known: ${[...context.categories].join(', ')})`,
+    );
   }
   if (code === 'assign-tier' && !context.tiers.includes(params.tier as string)) {
-    at(`${path}.params.tier`, 'unknown-tier', `"${String(params.tier)}" is not a tier in tariff.json (known: ${context.tiers.join(', ')})`);
+    at(
+      `${path}.params.tier`,
+      'unknown-tier',
+      `"${String(params.tier)}" is not a tier in tariff.json (known: ${context.tiers.join(', ')})`,
+    );
   }
   return code;
 }
@@ -470,16 +636,19 @@ function checkEvent(
 function checkDerivedFactOrder(rules: readonly CompiledRule[], problems: Problem[]): void {
   const setters = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
-    const derives = COMPONENTS[rule.event.type].derives as ((params: unknown) => Record<string, unknown>) | undefined;
+    const derives = COMPONENTS[rule.event.type].derives as
+      ((params: unknown) => Record<string, unknown>) | undefined;
     if (!derives) continue;
-    for (const fact of Object.keys(derives(rule.event.params))) setters.set(fact, [...(setters.get(fact) ?? []), rule]);
+    for (const fact of Object.keys(derives(rule.event.params)))
+      setters.set(fact, [...(setters.get(fact) ?? []), rule]);
   }
   for (const rule of rules) {
     for (const fact of factsRead(rule.conditions)) {
       const ruleSetsIt = (setters.get(fact) ?? []).includes(rule);
       for (const setter of setters.get(fact) ?? []) {
         if (setter === rule) continue;
-        const conflict = setter.priority === rule.priority || (!ruleSetsIt && setter.priority < rule.priority);
+        const conflict =
+          setter.priority === rule.priority || (!ruleSetsIt && setter.priority < rule.priority);
         if (conflict) {
           problems.push({
             file: rule.file,
@@ -508,4 +677,3 @@ export function factsRead(node: ConditionNode | TopLevelCondition): Set<string> 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-

@@ -9,7 +9,9 @@ import type { Phase } from './facts';
 
 export const decimalString = z
   .string()
-  .regex(DECIMAL_PATTERN, { message: 'must be a decimal string such as "12.5" (no comma, no exponent)' });
+  .regex(DECIMAL_PATTERN, {
+    message: 'must be a decimal string such as "12.5" (no comma, no exponent)',
+  });
 const nonNegativeDecimal = decimalString.refine((value) => !value.startsWith('-'), {
   message: 'must not be negative',
 });
@@ -22,11 +24,16 @@ export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
 /** Which items a discount applies to: one item by code, or every item of a price-list category. */
 const itemTarget = z.union([
   z.strictObject({ item: itemCode, percent: percentPoints }),
-  z.strictObject({ category: z.string().min(1).describe('a category from prices.json'), percent: percentPoints }),
+  z.strictObject({
+    category: z.string().min(1).describe('a category from prices.json'),
+    percent: percentPoints,
+  }),
 ]);
 
 export const componentParams = {
-  refuse: z.strictObject({ reason: z.string().min(1).describe('shown to the account manager verbatim') }),
+  refuse: z.strictObject({
+    reason: z.string().min(1).describe('shown to the account manager verbatim'),
+  }),
   'assign-tier': z.strictObject({ tier: z.string().min(1).describe('a tier from tariff.json') }),
   'percent-off': itemTarget,
   'free-usage-pool': z.union([
@@ -46,7 +53,9 @@ export const componentParams = {
     pointValue: nonNegativeDecimal.describe('CNY per point'),
     redemptionPercent: percentPoints,
   }),
-  'points-multiplier': z.strictObject({ multiplier: nonNegativeDecimal.describe('points per CNY of monthly net') }),
+  'points-multiplier': z.strictObject({
+    multiplier: nonNegativeDecimal.describe('points per CNY of monthly net'),
+  }),
   'approval-level': z.strictObject({ level: z.enum(APPROVAL_LEVELS) }),
 } as const;
 
@@ -90,7 +99,8 @@ export const COMPONENTS: Readonly<Record<ComponentCode, ComponentTraits>> = {
   },
   'overdraft-multiple': {
     phase: 'offer',
-    summary: 'overdraft limit as a multiple of monthly net, with its probability of default (§6 C5)',
+    summary:
+      'overdraft limit as a multiple of monthly net, with its probability of default (§6 C5)',
     exclusiveKey: () => 'overdraft-multiple',
   },
   'points-terms': {

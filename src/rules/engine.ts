@@ -8,7 +8,7 @@
  */
 import { Engine, type Almanac, type RuleResult } from 'json-rules-engine';
 import { AppError } from '../errors';
-import { parseDecimal, type Decimal } from '../money/money';
+import { parseDecimal, ruleConstant } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
 import { COMPONENTS, type ComponentCode } from './components';
 import { resolvePath, type Phase } from './facts';
@@ -31,28 +31,23 @@ export interface Firing {
   conditions: ConditionSeen[];
 }
 
-const BUILT_IN_NUMERIC_OPERATORS = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-
-/** Rule values are parsed once and shared: they come from validated files and never change. */
-const ruleValueCache = new Map<string, Decimal>();
-function ruleValue(text: unknown): Decimal {
-  const key = String(text);
-  let value = ruleValueCache.get(key);
-  if (!value) {
-    value = parseDecimal(key);
-    ruleValueCache.set(key, value);
-  }
-  return value;
-}
+const BUILT_IN_NUMERIC_OPERATORS = [
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+];
 
 function compareDecimals(test: (comparison: number) => boolean) {
   return (factValue: unknown, jsonValue: unknown): boolean => {
     if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
-    return test(parseDecimal(factValue).cmp(ruleValue(jsonValue)));
+    return test(parseDecimal(factValue).cmp(ruleConstant(String(jsonValue))));
   };
 }
 
-export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, (factValue: unknown, jsonValue: unknown) => boolean>> = {
+export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<
+  Record<string, (factValue: unknown, jsonValue: unknown) => boolean>
+> = {
   decimalEqual: compareDecimals((c) => c === 0),
   decimalNotEqual: compareDecimals((c) => c !== 0),
   decimalLessThan: compareDecimals((c) => c < 0),
@@ -64,7 +59,8 @@ export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, (factValu
 export function buildEngine(rules: readonly CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
-  for (const [name, implementation] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS)) engine.addOperator(name, implementation);
+  for (const [name, implementation] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS))
+    engine.addOperator(name, implementation);
   for (const rule of rules) {
     engine.addRule({
       name: rule.name,
@@ -80,7 +76,11 @@ export function buildEngine(rules: readonly CompiledRule[]): Engine {
  * Evaluates the rules of one phase and returns the rules that fired, in priority order and, within
  * one priority, in file order. Facts a component derives (the tier) are visible to later rules.
  */
-export async function runPhase(ruleSet: RuleSet, phase: Phase, facts: Record<string, unknown>): Promise<Firing[]> {
+export async function runPhase(
+  ruleSet: RuleSet,
+  phase: Phase,
+  facts: Record<string, unknown>,
+): Promise<Firing[]> {
   const rules = ruleSet.rulesByPhase[phase];
   const engine = buildEngine(rules);
   const byName = new Map(rules.map((rule) => [rule.name, rule]));
@@ -90,8 +90,11 @@ export async function runPhase(ruleSet: RuleSet, phase: Phase, facts: Record<str
     if (!rule) return;
     const component = event.type as ComponentCode;
     const params = (event.params ?? {}) as Record<string, unknown>;
-    const derives = COMPONENTS[component].derives as ((p: unknown) => Record<string, unknown>) | undefined;
-    if (derives) for (const [fact, value] of Object.entries(derives(params))) almanac.addRuntimeFact(fact, value);
+    const derives = COMPONENTS[component].derives as
+      ((p: unknown) => Record<string, unknown>) | undefined;
+    if (derives)
+      for (const [fact, value] of Object.entries(derives(params)))
+        almanac.addRuntimeFact(fact, value);
     fired.push({
       rule,
       firing: {
@@ -121,7 +124,9 @@ function conditionsSeen(node: unknown): ConditionSeen[] {
     if (condition.not) walk(condition.not);
     if (typeof condition.fact === 'string' && 'factResult' in condition) {
       seen.push({
-        fact: condition.path ? `${condition.fact}.${String(condition.path).replace(/^\$\.?/, '')}` : condition.fact,
+        fact: condition.path
+          ? `${condition.fact}.${String(condition.path).replace(/^\$\.?/, '')}`
+          : condition.fact,
         operator: String(condition.operator),
         value: condition.value,
         saw: condition.factResult,

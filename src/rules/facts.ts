@@ -47,18 +47,26 @@ const usagePerLine: FactType = {
 };
 
 /** The facts of each phase. `tiers` comes from the tariff file, so a new tier needs no code change. */
-export function factCatalogue(phase: Phase, tiers: readonly string[]): Record<string, FactDefinition> {
+export function factCatalogue(
+  phase: Phase,
+  tiers: readonly string[],
+): Record<string, FactDefinition> {
   const tier: FactDefinition = {
     type: { type: 'enum', values: tiers, nullable: true },
-    description:
-      'customer tier (§3); null until an assign-tier rule of higher priority has set it',
+    description: 'customer tier (§3); null until an assign-tier rule of higher priority has set it',
   };
   const request: Record<string, FactDefinition> = {
-    enterprise: { type: enterprise, description: 'the enterprise: id, name, industry, creditRating, purchasing, annualSpend' },
+    enterprise: {
+      type: enterprise,
+      description: 'the enterprise: id, name, industry, creditRating, purchasing, annualSpend',
+    },
     termMonths: { type: integer, description: 'contract term in months' },
     lines: { type: integer, description: 'number of subscriber lines' },
     usagePerLine: { type: usagePerLine, description: 'expected monthly usage per line' },
-    ringbackTone: { type: { type: 'boolean' }, description: 'whether every line takes the ringback tone' },
+    ringbackTone: {
+      type: { type: 'boolean' },
+      description: 'whether every line takes the ringback tone',
+    },
     handsetCount: { type: integer, description: 'total number of handsets requested' },
     tier,
   };
@@ -98,7 +106,8 @@ export function splitPath(path: string): string[] {
 export function resolvePath(value: unknown, path: string): unknown {
   let current: unknown = value;
   for (const segment of splitPath(path)) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment))
+      return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;

@@ -9,14 +9,22 @@ const localizedText = z
   .strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) })
   .describe('the same text in Simplified Chinese and English');
 
-const nonNegativeMoney = decimalString.refine((value) => !value.startsWith('-'), { message: 'must not be negative' });
+const nonNegativeMoney = decimalString.refine((value) => !value.startsWith('-'), {
+  message: 'must not be negative',
+});
 
 export const tariffFileSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().min(1),
-  version: z.string().min(1).describe('the published version of the tariff book these files encode'),
+  version: z
+    .string()
+    .min(1)
+    .describe('the published version of the tariff book these files encode'),
   currency: z.literal('CNY'),
-  contractTerms: z.array(z.int().positive()).min(1).describe('contract terms in months a request may ask for'),
+  contractTerms: z
+    .array(z.int().positive())
+    .min(1)
+    .describe('contract terms in months a request may ask for'),
   validityDays: z.int().positive().describe('how long a quote stays valid'),
   tiers: z
     .array(z.strictObject({ code: z.string().regex(/^[a-z][a-z0-9-]*$/), names: localizedText }))
@@ -34,7 +42,9 @@ const quantityBasis = z.union([
 ]);
 
 export const priceItemSchema = z.strictObject({
-  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, { message: 'must be upper-case letters, digits, _ or -' }),
+  code: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9_-]*$/, { message: 'must be upper-case letters, digits, _ or -' }),
   names: localizedText,
   unitNames: localizedText,
   category: z.string().min(1).describe('a group that percent-off rules can target, e.g. handset'),
@@ -48,7 +58,10 @@ export const pricesFileSchema = z.strictObject({
   $schema: z.string().optional(),
   vatClasses: z.record(
     z.string(),
-    z.strictObject({ rate: nonNegativeMoney.describe('a fraction: "0.09" is 9 %'), names: localizedText }),
+    z.strictObject({
+      rate: nonNegativeMoney.describe('a fraction: "0.09" is 9 %'),
+      names: localizedText,
+    }),
   ),
   items: z.array(priceItemSchema).min(1),
 });
@@ -73,20 +86,28 @@ export const OPERATORS = [
   'decimalGreaterThanInclusive',
 ] as const;
 export type OperatorName = (typeof OPERATORS)[number];
-export const DECIMAL_OPERATORS: ReadonlySet<string> = new Set(OPERATORS.filter((op) => op.startsWith('decimal')));
+export const DECIMAL_OPERATORS: ReadonlySet<string> = new Set(
+  OPERATORS.filter((op) => op.startsWith('decimal')),
+);
 
 const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const leafConditionSchema = z.strictObject({
   fact: z.string().min(1),
-  path: z.string().min(1).optional().describe('a dot path into an object fact, e.g. "$.creditRating"'),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('a dot path into an object fact, e.g. "$.creditRating"'),
   operator: z.enum(OPERATORS),
   value: z.union([scalarValue, z.array(scalarValue)]),
 });
 export type LeafCondition = z.infer<typeof leafConditionSchema>;
 
-export type ConditionNode = { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode } | LeafCondition;
-export type TopLevelCondition = { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode };
+export type ConditionNode =
+  { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode } | LeafCondition;
+export type TopLevelCondition =
+  { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode };
 
 const conditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([
@@ -105,15 +126,20 @@ const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union([
 
 const eventSchema = z.discriminatedUnion(
   'type',
-  COMPONENT_CODES.map((code) => z.strictObject({ type: z.literal(code), params: componentParams[code] })) as unknown as [
-    z.ZodObject,
-    ...z.ZodObject[],
-  ],
+  COMPONENT_CODES.map((code) =>
+    z.strictObject({ type: z.literal(code), params: componentParams[code] }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
-export type RuleEvent = { [C in ComponentCode]: { type: C; params: z.infer<(typeof componentParams)[C]> } }[ComponentCode];
+export type RuleEvent = {
+  [C in ComponentCode]: { type: C; params: z.infer<(typeof componentParams)[C]> };
+}[ComponentCode];
 
 export const ruleSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'must be lower-case kebab-case, e.g. long-distance-key' }),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, {
+      message: 'must be lower-case kebab-case, e.g. long-distance-key',
+    }),
   description: z.string().optional(),
   priority: z.int().min(1).describe('higher runs first; rules of equal priority run together'),
   conditions: topLevelConditionSchema,
@@ -126,7 +152,9 @@ export type RuleDefinition = Omit<z.infer<typeof ruleSchema>, 'event' | 'conditi
 
 export const ruleFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  phase: z.enum(['offer', 'approval']).describe('offer rules price the request; approval rules read the priced margin'),
+  phase: z
+    .enum(['offer', 'approval'])
+    .describe('offer rules price the request; approval rules read the priced margin'),
   description: z.string().optional(),
   rules: z.array(ruleSchema),
 });
@@ -138,7 +166,8 @@ export type CostsFile = z.infer<typeof costsFileSchema>;
 
 /** The JSON Schemas committed under rules/schema/, keyed by their file name there. */
 export function jsonSchemas(): Record<string, unknown> {
-  const generate = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  const generate = (schema: z.ZodType) =>
+    z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
   return {
     'tariff.schema.json': generate(tariffFileSchema),
     'prices.schema.json': generate(pricesFileSchema),

@@ -2,7 +2,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
-import { compileRuleSet, RULE_FILE_SUFFIX, type Problem, type RuleSet, type RuleSetSnapshot } from './compile';
+import {
+  compileRuleSet,
+  RULE_FILE_SUFFIX,
+  type Problem,
+  type RuleSet,
+  type RuleSetSnapshot,
+} from './compile';
 
 /** The sample rule set that encodes the tariff book, shipped in the repository's `rules/`. */
 export const DEFAULT_RULES_DIR = resolve(__dirname, '../../rules');
@@ -12,19 +18,40 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
   const files: Record<string, unknown> = {};
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json') && statSync(join(dir, name)).isFile());
+    names = readdirSync(dir).filter(
+      (name) => name.endsWith('.json') && statSync(join(dir, name)).isFile(),
+    );
   } catch (error) {
-    return { snapshot: { files }, problems: [{ file: dir, path: '', code: 'missing-file', message: `cannot read rule directory: ${(error as Error).message}` }] };
+    return {
+      snapshot: { files },
+      problems: [
+        {
+          file: dir,
+          path: '',
+          code: 'missing-file',
+          message: `cannot read rule directory: ${(error as Error).message}`,
+        },
+      ],
+    };
   }
   for (const name of names.sort()) {
     const text = readFileSync(join(dir, name), 'utf8');
     try {
       files[name] = withoutSchemaReference(JSON.parse(text));
     } catch (error) {
-      problems.push({ file: name, path: '', code: 'invalid-json', message: `not valid JSON: ${(error as Error).message}` });
+      problems.push({
+        file: name,
+        path: '',
+        code: 'invalid-json',
+        message: `not valid JSON: ${(error as Error).message}`,
+      });
     }
   }
-  if (!names.some((name) => name.endsWith(RULE_FILE_SUFFIX)) && problems.length === 0 && names.length === 0) {
+  if (
+    !names.some((name) => name.endsWith(RULE_FILE_SUFFIX)) &&
+    problems.length === 0 &&
+    names.length === 0
+  ) {
     problems.push({ file: dir, path: '', code: 'missing-file', message: 'no rule-set files here' });
   }
   return { snapshot: { files }, problems };
@@ -36,7 +63,8 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
  */
 function withoutSchemaReference(content: unknown): unknown {
   if (content === null || typeof content !== 'object' || Array.isArray(content)) return content;
-  const { $schema: _schema, ...rest } = content as Record<string, unknown>;
+  const rest = { ...(content as Record<string, unknown>) };
+  delete rest.$schema;
   return rest;
 }
 
@@ -47,7 +75,7 @@ export function validateRuleSetDir(dir: string): Problem[] {
   return [...problems, ...(compiled.ok ? [] : compiled.problems)];
 }
 
-export function loadRuleSet(dir: string = process.env.RULES_DIR ?? DEFAULT_RULES_DIR): RuleSet {
+export function loadRuleSet(dir: string = process.env.RULES_DIR || DEFAULT_RULES_DIR): RuleSet {
   const { snapshot, problems } = readRuleSetDir(dir);
   const compiled = compileRuleSet(snapshot);
   const all = [...problems, ...(compiled.ok ? [] : compiled.problems)];

@@ -22,8 +22,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
 function rawEngine(rules: readonly CompiledRule[]): Engine {
   const engine = new Engine();
-  for (const [name, implementation] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS)) engine.addOperator(name, implementation);
-  for (const rule of rules) engine.addRule({ name: rule.name, priority: rule.priority, conditions: rule.conditions as never, event: rule.event });
+  for (const [name, implementation] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS))
+    engine.addOperator(name, implementation);
+  for (const rule of rules)
+    engine.addRule({
+      name: rule.name,
+      priority: rule.priority,
+      conditions: rule.conditions as never,
+      event: rule.event,
+    });
   return engine;
 }
 
@@ -40,7 +47,12 @@ async function main(): Promise<void> {
   for (const request of requests) {
     const quote = await priceQuote(ruleSet, request);
     if (!quote.eligible) throw new Error('bench requests must be eligible');
-    approvalFacts.push({ ...requestFacts(ruleSet.requestSchema.parse(request)), tier: quote.tier, marginPct: quote.internal.marginPct, margin: quote.internal.margin });
+    approvalFacts.push({
+      ...requestFacts(ruleSet.requestSchema.parse(request)),
+      tier: quote.tier,
+      marginPct: quote.internal.marginPct,
+      margin: quote.internal.margin,
+    });
   }
   const offerEngine = rawEngine(ruleSet.rulesByPhase.offer);
   const approvalEngine = rawEngine(ruleSet.rulesByPhase.approval);
@@ -70,10 +82,18 @@ async function main(): Promise<void> {
 
   const quoteRate = median(quoteRates.slice(1));
   const rawRate = median(rawRates.slice(1));
-  console.log(`requests ${requests.length} × ${ROUNDS} rounds (first round is warm-up, not counted)`);
-  console.log(`quote      median latency ${(median(quoteLatencies) * 1000).toFixed(0)} µs, rounds ${quoteRates.map((r) => r.toFixed(0)).join(' ')} /s`);
-  console.log(`raw-engine median latency ${(median(rawLatencies) * 1000).toFixed(0)} µs, rounds ${rawRates.map((r) => r.toFixed(0)).join(' ')} /s`);
-  console.log(`bench: quote ${quoteRate.toFixed(0)}/s, raw-engine ${rawRate.toFixed(0)}/s, ratio ${(quoteRate / rawRate).toFixed(2)}`);
+  console.log(
+    `requests ${requests.length} × ${ROUNDS} rounds (first round is warm-up, not counted)`,
+  );
+  console.log(
+    `quote      median latency ${(median(quoteLatencies) * 1000).toFixed(0)} µs, rounds ${quoteRates.map((r) => r.toFixed(0)).join(' ')} /s`,
+  );
+  console.log(
+    `raw-engine median latency ${(median(rawLatencies) * 1000).toFixed(0)} µs, rounds ${rawRates.map((r) => r.toFixed(0)).join(' ')} /s`,
+  );
+  console.log(
+    `bench: quote ${quoteRate.toFixed(0)}/s, raw-engine ${rawRate.toFixed(0)}/s, ratio ${(quoteRate / rawRate).toFixed(2)}`,
+  );
 }
 
 main().catch((error) => {

@@ -21,7 +21,8 @@ describe('pricing invariants over random valid requests (§7)', () => {
     await fc.assert(
       fc.asyncProperty(eligibleRequest, async (request) => {
         for (const item of (await priced(request)).items) {
-          for (const figure of [item.list, item.discount, item.net, item.tax, item.exclTax]) expect(figure).toMatch(/^\d+\.\d\d$/);
+          for (const figure of [item.list, item.discount, item.net, item.tax, item.exclTax])
+            expect(figure).toMatch(/^\d+\.\d\d$/);
           expect(d(item.list).minus(d(item.discount)).eq(d(item.net))).toBe(true);
           expect(d(item.tax).plus(d(item.exclTax)).eq(d(item.net))).toBe(true);
           expect(d(item.discount).gte(0) && d(item.discount).lte(d(item.list))).toBe(true);
@@ -37,7 +38,8 @@ describe('pricing invariants over random valid requests (§7)', () => {
         const quote = await priced(request);
         const recurring = quote.items.filter((item) => item.kind === 'recurring');
         const oneTime = quote.items.filter((item) => item.kind === 'one-time');
-        const total = (items: typeof recurring, field: 'list' | 'discount' | 'net') => sum(items.map((item) => d(item[field]))).toFixed(2);
+        const total = (items: typeof recurring, field: 'list' | 'discount' | 'net') =>
+          sum(items.map((item) => d(item[field]))).toFixed(2);
         const term = new Decimal(quote.termMonths);
         const t = quote.totals;
         expect(t.monthlyList).toBe(total(recurring, 'list'));
@@ -47,7 +49,11 @@ describe('pricing invariants over random valid requests (§7)', () => {
         expect(t.oneTimeNet).toBe(total(oneTime, 'net'));
         expect(t.contractValue).toBe(d(t.monthlyNet).mul(term).plus(d(t.oneTimeNet)).toFixed(2));
         expect(t.customerSavings).toBe(
-          d(t.monthlyList).minus(d(t.monthlyNet)).mul(term).plus(d(t.oneTimeList).minus(d(t.oneTimeNet))).toFixed(2),
+          d(t.monthlyList)
+            .minus(d(t.monthlyNet))
+            .mul(term)
+            .plus(d(t.oneTimeList).minus(d(t.oneTimeNet)))
+            .toFixed(2),
         );
       }),
       { numRuns: RUNS },
@@ -60,9 +66,17 @@ describe('pricing invariants over random valid requests (§7)', () => {
         const quote = await priced(request);
         const term = new Decimal(quote.termMonths);
         const i = quote.internal;
-        const exclTax = (kind: string) => sum(quote.items.filter((item) => item.kind === kind).map((item) => d(item.exclTax)));
-        expect(i.revenueExclTax).toBe(exclTax('recurring').mul(term).plus(exclTax('one-time')).toFixed(2));
-        expect(i.monthlyCost).toBe(d(i.monthlyNetworkCost).plus(d(i.overdraftMonthlyCost)).plus(d(i.pointsMonthlyCost)).toFixed(2));
+        const exclTax = (kind: string) =>
+          sum(quote.items.filter((item) => item.kind === kind).map((item) => d(item.exclTax)));
+        expect(i.revenueExclTax).toBe(
+          exclTax('recurring').mul(term).plus(exclTax('one-time')).toFixed(2),
+        );
+        expect(i.monthlyCost).toBe(
+          d(i.monthlyNetworkCost)
+            .plus(d(i.overdraftMonthlyCost))
+            .plus(d(i.pointsMonthlyCost))
+            .toFixed(2),
+        );
         expect(i.totalCost).toBe(d(i.monthlyCost).mul(term).plus(d(i.oneTimeCost)).toFixed(2));
         expect(i.margin).toBe(d(i.revenueExclTax).minus(d(i.totalCost)).toFixed(2));
       }),
@@ -75,7 +89,13 @@ describe('pricing invariants over random valid requests (§7)', () => {
       fc.asyncProperty(eligibleRequest, async (request) => {
         const { marginPct, approval } = (await priced(request)).internal;
         const pct = d(marginPct);
-        const band = pct.gte(30) ? 'auto' : pct.gte(15) ? 'pricing-manager' : pct.gte(0) ? 'finance-director' : 'rejected';
+        const band = pct.gte(30)
+          ? 'auto'
+          : pct.gte(15)
+            ? 'pricing-manager'
+            : pct.gte(0)
+              ? 'finance-director'
+              : 'rejected';
         expect(approval).toBe(band);
       }),
       { numRuns: RUNS },
@@ -108,7 +128,9 @@ describe('concurrency', () => {
   it('200 concurrent evaluations of one request give identical results', async () => {
     const { request } = workedExample('ENT-0001');
     const expected = await priced(request);
-    const results = await Promise.all(Array.from({ length: 200 }, () => priceQuote(ruleSet, request)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => priceQuote(ruleSet, request)),
+    );
     for (const result of results) expect(result).toEqual(expected);
   });
 

@@ -20,19 +20,27 @@ describe.each(EXAMPLE_IDS)('tariff book worked example %s (§10), to the fen', (
 
   it('has exactly the expected line items, every figure equal', async () => {
     const quote = await pricedExample(id);
-    expect(quote.items.map((item) => item.code).sort()).toEqual(expected.items.map((item) => item.code).sort());
+    expect(quote.items.map((item) => item.code).sort()).toEqual(
+      expected.items.map((item) => item.code).sort(),
+    );
     for (const expectedItem of expected.items) {
       const item = quote.items.find((candidate) => candidate.code === expectedItem.code);
       expect(item).toMatchObject(expectedItem);
     }
   });
 
-  it.each(['totals', 'benefits', 'internal'] as const)('has every %s figure equal', async (section) => {
-    const quote = await pricedExample(id);
-    for (const [field, value] of Object.entries(expected[section])) {
-      expect({ field, value: (quote[section] as unknown as Record<string, unknown>)[field] }).toEqual({ field, value });
-    }
-  });
+  it.each(['totals', 'benefits', 'internal'] as const)(
+    'has every %s figure equal',
+    async (section) => {
+      const quote = await pricedExample(id);
+      for (const [field, value] of Object.entries(expected[section])) {
+        expect({
+          field,
+          value: (quote[section] as unknown as Record<string, unknown>)[field],
+        }).toEqual({ field, value });
+      }
+    },
+  );
 
   it('carries the rule-set hash of the loaded set', async () => {
     expect((await pricedExample(id)).ruleSetHash).toMatch(/^[0-9a-f]{64}$/);
@@ -75,12 +83,20 @@ describe('explanations', () => {
 
   it('explains benefits and the approval level', async () => {
     const quote = await pricedExample('ENT-0003');
-    expect(quote.explanations.benefits.overdraftLimit.map((applied) => applied.rule)).toEqual(['overdraft-terms', 'overdraft-aaa']);
-    expect(quote.explanations.benefits.monthlyPoints.map((applied) => applied.rule)).toEqual(['points-terms', 'points-strategic']);
+    expect(quote.explanations.benefits.overdraftLimit.map((applied) => applied.rule)).toEqual([
+      'overdraft-terms',
+      'overdraft-aaa',
+    ]);
+    expect(quote.explanations.benefits.monthlyPoints.map((applied) => applied.rule)).toEqual([
+      'points-terms',
+      'points-strategic',
+    ]);
     expect(quote.internal.approvalRules).toEqual([
       expect.objectContaining({
         rule: 'approval-finance-director',
-        conditions: expect.arrayContaining([expect.objectContaining({ fact: 'marginPct', saw: '0.15' })]),
+        conditions: expect.arrayContaining([
+          expect.objectContaining({ fact: 'marginPct', saw: '0.15' }),
+        ]),
       }),
     ]);
   });

@@ -2,8 +2,16 @@ import fc from 'fast-check';
 
 const decimalText = (maxWhole: number, maxFractionDigits: number) =>
   fc
-    .tuple(fc.integer({ min: 0, max: maxWhole }), fc.integer({ min: 0, max: 10 ** maxFractionDigits - 1 }), fc.integer({ min: 0, max: maxFractionDigits }))
-    .map(([whole, fraction, digits]) => (digits === 0 ? String(whole) : `${whole}.${String(fraction).padStart(maxFractionDigits, '0').slice(0, digits)}`));
+    .tuple(
+      fc.integer({ min: 0, max: maxWhole }),
+      fc.integer({ min: 0, max: 10 ** maxFractionDigits - 1 }),
+      fc.integer({ min: 0, max: maxFractionDigits }),
+    )
+    .map(([whole, fraction, digits]) =>
+      digits === 0
+        ? String(whole)
+        : `${whole}.${String(fraction).padStart(maxFractionDigits, '0').slice(0, digits)}`,
+    );
 
 /** Valid, eligible quote requests across every tier, term, rating and handset mix. */
 export const eligibleRequest = fc
@@ -12,7 +20,16 @@ export const eligibleRequest = fc
     termMonths: fc.constantFrom(12, 24, 36),
     creditRating: fc.constantFrom('AAA', 'AA', 'A', 'BBB', 'BB', 'B'),
     purchasing: fc.constantFrom('centralized', 'distributed'),
-    industry: fc.constantFrom('finance', 'government', 'manufacturing', 'logistics', 'education', 'healthcare', 'retail', 'other'),
+    industry: fc.constantFrom(
+      'finance',
+      'government',
+      'manufacturing',
+      'logistics',
+      'education',
+      'healthcare',
+      'retail',
+      'other',
+    ),
     annualSpend: decimalText(3_000_000, 2),
     usage: fc.record({
       localMinutes: decimalText(2000, 2),

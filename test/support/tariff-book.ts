@@ -6,7 +6,8 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'tariff-book');
 
 /** A worked example of the tariff book (§10): the request and the figures it must produce to the fen. */
 export function workedExample(id: (typeof EXAMPLE_IDS)[number]) {
-  const read = (suffix: string) => JSON.parse(readFileSync(join(FIXTURES, `${id}.${suffix}.json`), 'utf8'));
+  const read = (suffix: string) =>
+    JSON.parse(readFileSync(join(FIXTURES, `${id}.${suffix}.json`), 'utf8'));
   return {
     request: read('request') as Record<string, unknown>,
     expected: read('expected') as {

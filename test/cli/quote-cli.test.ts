@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyRulesDir, editFile } from '../support/rule-set-copy';
+import { workedExample } from '../support/tariff-book';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'tariff-book');
+
+/** Runs the real `quote` command in a child process, as a user would. */
+function quote(args: string[], input?: string) {
+  const result = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(ROOT, 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      input,
+      env: { ...process.env, RULES_DIR: '' },
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeRequest(request: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'gq-cli-')), 'request.json');
+  writeFileSync(path, JSON.stringify(request));
+  return path;
+}
+
+describe('quote price', () => {
+  it('prints the quote as JSON with the contract fields, eligibility, hash and explanations', () => {
+    const { code, stdout } = quote(['price', join(FIXTURES, 'ENT-0001.request.json')]);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    const { expected } = workedExample('ENT-0001');
+    expect(printed).toMatchObject({
+      eligible: true,
+      tier: expected.tier,
+      totals: expected.totals,
+      benefits: expected.benefits,
+    });
+    expect(printed.internal).toMatchObject(expected.internal);
+    expect(printed.ruleSetHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(printed.explanations.items.LD_MIN[0].rule).toBe('long-distance-key');
+  });
+
+  it('reads the request from stdin with -', () => {
+    const { code, stdout } = quote(
+      ['price', '-'],
+      JSON.stringify(workedExample('ENT-0002').request),
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).totals.contractValue).toBe('20415.60');
+  });
+
+  it('prints an ineligible request as a result and exits 0', () => {
+    const request = { ...workedExample('ENT-0002').request, lines: 5 };
+    const { code, stdout } = quote(['price', writeRequest(request)]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      eligible: false,
+      reasons: ['a group plan needs at least 10 lines'],
+    });
+  });
+
+  it('exits 2 naming every bad field', () => {
+    const request = {
+      ...workedExample('ENT-0002').request,
+      lines: -3,
+      usagePerLine: {
+        ...(workedExample('ENT-0002').request.usagePerLine as object),
+        dataGB: '12,5',
+      },
+    };
+    const { code, stdout, stderr } = quote(['price', writeRequest(request)]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/lines: must be at least 1/);
+    expect(stderr).toMatch(/usagePerLine\.dataGB: must be a non-negative decimal string/);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it('exits 2 for a file that is not JSON or does not exist', () => {
+    expect(quote(['price', writeRequest('x').replace('request.json', 'missing.json')]).code).toBe(
+      2,
+    );
+    const path = writeRequest({});
+    writeFileSync(path, '{ not json');
+    const { code, stderr } = quote(['price', path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not valid JSON/);
+  });
+
+  it('prints a table for a person with --format table', () => {
+    const { code, stdout } = quote([
+      'price',
+      join(FIXTURES, 'ENT-0003.request.json'),
+      '--format',
+      'table',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^tier strategic · 800 lines · 36 months/);
+    expect(stdout).toMatch(/HX-5G-LITE\s+one-time\s+500\s+999500\.00\s+999500\.00\s+0\.00/);
+    expect(stdout).toMatch(/contractValue\s+3690000\.00/);
+    expect(stdout).toMatch(/approval\s+finance-director/);
+  });
+
+  it('prices with another rule directory given by --rules', () => {
+    const dir = copyRulesDir();
+    editFile(dir, 'long-distance.rules.json', (text) =>
+      text.replace('"percent": "35"', '"percent": "40"'),
+    );
+    const { stdout } = quote(['price', join(FIXTURES, 'ENT-0001.request.json'), '--rules', dir]);
+    expect(
+      JSON.parse(stdout).items.find((item: { code: string }) => item.code === 'LD_MIN').discount,
+    ).toBe('864.00');
+  });
+});
+
+describe('quote rules validate', () => {
+  it('accepts the sample set', () => {
+    const { code, stdout } = quote(['rules', 'validate']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: .*rules \(\d+ rules, hash [0-9a-f]{64}\)/);
+  });
+
+  it('prints each problem as file: path: message and exits 1', () => {
+    const dir = copyRulesDir();
+    editFile(dir, 'ringback.rules.json', (text) => text.replace('"percent-off"', '"percent-of"'));
+    editFile(dir, 'line-fee.rules.json', (text) => text.replace('"value": "20"', '"value": 20'));
+    const { code, stdout } = quote(['rules', 'validate', dir]);
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^line-fee\.rules\.json: rules\.0\.conditions\.all\.0\.value: decimalGreaterThanInclusive needs a decimal string/,
+      ),
+      expect.stringMatching(
+        /^ringback\.rules\.json: rules\.0\.event\.type: unknown component "percent-of"/,
+      ),
+    ]);
+  });
+
+  it('reports the JSON Schemas as current', () => {
+    expect(quote(['rules', 'schema', '--check']).code).toBe(0);
+  });
+});
