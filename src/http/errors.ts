@@ -1,0 +1,136 @@
+/**
+ * The one place where errors become HTTP responses. Everything that goes wrong is (or is turned
+ * into) an AppError; its kind decides the status. A response never carries a stack trace.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { AppError, isAppError, type AppErrorKind } from '../errors';
+
+export const STATUS_BY_KIND: Readonly<Record<AppErrorKind, number>> = {
+  'invalid-input': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'payload-too-large': 413,
+  conflict: 409,
+  ineligible: 422,
+  // A rule set that does not load or price is a defect on the server side, never the client's.
+  'rule-set': 500,
+  unavailable: 503,
+};
+
+/** Details safe and useful to show a client; anything else stays in the log. */
+const PUBLIC_DETAILS = [
+  'issues',
+  'reasons',
+  'state',
+  'action',
+  'allowedFrom',
+  'allowedRoles',
+  'approvalLevel',
+  'quoteNumber',
+  'problems',
+] as const;
+
+/** Errors raised by express's body parser carry a `type`; see body-parser's README. */
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Database errors that mean "try again later", not "your request is wrong". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  '57P01', // PostgreSQL admin_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+/** The AppError an error stands for, or undefined when it is an unexpected defect. */
+export function asAppError(error: unknown): AppError | undefined {
+  if (isAppError(error)) return error;
+  if (!(error instanceof Error)) return undefined;
+  const parserError = error as BodyParserError;
+  switch (parserError.type) {
+    case 'entity.too.large':
+      return new AppError(
+        'payload-too-large',
+        `the request body is larger than the limit of ${parserError.limit ?? '?'} bytes`,
+      );
+    case 'entity.parse.failed':
+      return AppError.invalidInput(
+        [{ path: '(request)', message: `not valid JSON: ${parserError.message}` }],
+        'the request body is not valid JSON',
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'parameters.too.many':
+      return AppError.invalidInput(
+        [{ path: '(request)', message: parserError.message }],
+        parserError.message,
+      );
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
+    return new AppError('unavailable', 'the database is unavailable; try again shortly');
+  }
+  return undefined;
+}
+
+export interface ErrorBody {
+  error: {
+    kind: AppErrorKind | 'internal';
+    message: string;
+    requestId?: string;
+    [detail: string]: unknown;
+  };
+}
+
+export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const requestId = requestIdOf(req);
+  const appError = asAppError(error);
+  if (!appError) {
+    req.log.error({ err: error }, 'unexpected error');
+    res.status(500).json({
+      error: {
+        kind: 'internal',
+        message: 'internal error: quote the request id when reporting it',
+        requestId,
+      },
+    } satisfies ErrorBody);
+    return;
+  }
+  const status = STATUS_BY_KIND[appError.kind];
+  if (status >= 500) req.log.error({ err: appError }, appError.message);
+  if (appError.kind === 'unauthenticated') res.set('WWW-Authenticate', 'Bearer');
+  const details: Record<string, unknown> = {};
+  for (const key of PUBLIC_DETAILS) {
+    if (appError.details[key] !== undefined) details[key] = appError.details[key];
+  }
+  res.status(status).json({
+    error: { kind: appError.kind, message: appError.message, ...details, requestId },
+  } satisfies ErrorBody);
+};
+
+/** Anything under /api that no route matched. */
+export const notFound: RequestHandler = (req) => {
+  throw new AppError('not-found', `no route ${req.method} ${req.originalUrl.split('?')[0]}`);
+};
+
+function requestIdOf(req: Request): string | undefined {
+  return typeof req.id === 'string' ? req.id : undefined;
+}

@@ -1,0 +1,51 @@
+/** /api/quotes: parse, call one service function, shape the response. */
+import { Router } from 'express';
+import { QUOTE_ACTIONS } from '../../quotes/lifecycle';
+import type { QuoteService } from '../../quotes/service';
+import { actorOf, jsonBody, parsePart } from '../parse';
+import { idempotencyKey, listQuotesQuery, quoteParams, transitionBody } from './validators';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+export function quoteRoutes(service: QuoteService): Router {
+  const router = Router();
+
+  router.post('/quotes/preview', async (req, res) => {
+    res.json(await service.preview(actorOf(res), jsonBody(req)));
+  });
+
+  router.post('/quotes', async (req, res) => {
+    const key = parsePart(idempotencyKey, req.get(IDEMPOTENCY_KEY_HEADER), 'header');
+    const { quote, created } = await service.create(actorOf(res), jsonBody(req), key);
+    // A retry answers 200 with the first response's body; the header says it was a replay.
+    if (!created) res.set('Idempotent-Replayed', 'true');
+    res
+      .status(created ? 201 : 200)
+      .location(`/api/quotes/${quote.number}`)
+      .json(quote);
+  });
+
+  router.get('/quotes', async (req, res) => {
+    res.json(await service.list(actorOf(res), parsePart(listQuotesQuery, req.query, 'query')));
+  });
+
+  router.get('/quotes/:number', async (req, res) => {
+    const { number } = parsePart(quoteParams, req.params, 'params');
+    res.json(await service.get(actorOf(res), number));
+  });
+
+  router.get('/quotes/:number/replay', async (req, res) => {
+    const { number } = parsePart(quoteParams, req.params, 'params');
+    res.json(await service.replay(actorOf(res), number));
+  });
+
+  for (const action of QUOTE_ACTIONS) {
+    router.post(`/quotes/:number/${action}`, async (req, res) => {
+      const { number } = parsePart(quoteParams, req.params, 'params');
+      const { comment } = parsePart(transitionBody, req.body, 'body');
+      res.json(await service.act(actorOf(res), number, action, comment));
+    });
+  }
+
+  return router;
+}

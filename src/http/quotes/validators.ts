@@ -1,0 +1,84 @@
+/** What the quote routes accept besides the quote request itself (whose schema is the rule set's). */
+import { z } from 'zod';
+import { QUOTE_STATES } from '../../store/types';
+import { APPROVAL_LEVELS } from '../../rules/components';
+
+export const QUOTE_NUMBER_PATTERN = /^Q-\d{4}-\d{6}$/;
+export const quoteNumber = z
+  .string()
+  .regex(QUOTE_NUMBER_PATTERN, { message: 'must be a quote number such as Q-2026-000001' });
+
+export const quoteParams = z.object({ number: quoteNumber });
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** A whole number in a query string; digits only, so "1e2", " 5" and "" are refused, not coerced. */
+const queryInt = (minimum: number, maximum: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .int()
+        .min(minimum, { message: `must be at least ${minimum}` })
+        .max(maximum, { message: `must be at most ${maximum}` }),
+    )
+    .optional()
+    .transform((value) => value ?? fallback);
+
+export const pagination = {
+  limit: queryInt(1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE).describe(
+    `page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+  ),
+  offset: queryInt(0, 1_000_000_000, 0).describe('how many to skip (default 0)'),
+};
+
+/** An instant: a date (midnight UTC) or a date-time with Z or an offset; normalized to ISO UTC. */
+const instant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be an ISO 8601 date (2026-11-01) or date-time (2026-11-01T08:00:00Z)',
+  })
+  .transform((value) => new Date(value).toISOString());
+
+export const listQuotesQuery = z
+  .strictObject({
+    enterpriseId: z.string().min(1).max(64).optional(),
+    state: z.enum(QUOTE_STATES).optional(),
+    accountManagerId: z.string().min(1).max(64).optional(),
+    approvalLevel: z.enum(APPROVAL_LEVELS).optional(),
+    createdFrom: instant.optional().describe('created at or after this instant'),
+    createdTo: instant.optional().describe('created at or before this instant'),
+    ...pagination,
+  })
+  .superRefine((query, context) => {
+    if (query.createdFrom && query.createdTo && query.createdFrom > query.createdTo) {
+      context.addIssue({
+        code: 'custom',
+        path: ['createdTo'],
+        message: 'must not be before createdFrom',
+      });
+    }
+  });
+
+/** An optional note on a lifecycle action; it goes into the audit log with the actor. */
+export const transitionBody = z
+  .strictObject({
+    comment: z
+      .string()
+      .trim()
+      .min(1, { message: 'must not be empty (leave it out instead)' })
+      .max(2000, { message: 'must be at most 2000 characters' })
+      .optional(),
+  })
+  .optional()
+  .transform((body) => body ?? {});
+
+/** Idempotency-Key (IETF draft): printable ASCII, 1–200 characters, unique per intended request. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, {
+    message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
+  })
+  .optional();

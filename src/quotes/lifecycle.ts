@@ -1,0 +1,109 @@
+/**
+ * The quote lifecycle as data: which action moves a quote from which states to which, and when a
+ * quote has outlived its validity. Pure: no store, no clock (callers pass `now`).
+ *
+ * draft ─submit→ pending-approval ─approve→ approved ─issue→ issued ─accept→ accepted
+ *                                 ─reject→  rejected                ─decline→ declined
+ * Submitting goes straight to approved when §8 needs no approval (margin ≥ 30 %) and straight to
+ * rejected when the quote is loss-making (§8: "a loss-making proposal is never issued").
+ * Any open quote (draft … issued) past its validity (§9: 30 days) is expired.
+ */
+import type { ApprovalLevel } from '../rules/components';
+import type { QuoteState } from '../store/types';
+
+export const QUOTE_ACTIONS = ['submit', 'approve', 'reject', 'issue', 'accept', 'decline'] as const;
+export type QuoteAction = (typeof QUOTE_ACTIONS)[number];
+
+export interface TransitionRule {
+  from: readonly QuoteState[];
+  /** The target state, or one per §8 approval level where the level decides it (submit). */
+  to: QuoteState | Readonly<Record<ApprovalLevel, QuoteState>>;
+  /** The move records who decided (approve, reject): decidedBy / decidedAt. */
+  decision: boolean;
+  summary: string;
+}
+
+export const TRANSITIONS: Readonly<Record<QuoteAction, TransitionRule>> = {
+  submit: {
+    from: ['draft'],
+    to: {
+      auto: 'approved',
+      'pricing-manager': 'pending-approval',
+      'finance-director': 'pending-approval',
+      rejected: 'rejected',
+    },
+    decision: false,
+    summary:
+      'Submit a draft for approval: pending-approval where §8 requires one, approved when it does not, rejected when loss-making.',
+  },
+  approve: {
+    from: ['pending-approval'],
+    to: 'approved',
+    decision: true,
+    summary: 'Approve a pending quote (the role §8 names for its margin; not its creator).',
+  },
+  reject: {
+    from: ['pending-approval'],
+    to: 'rejected',
+    decision: true,
+    summary: 'Reject a pending quote (the role §8 names for its margin; not its creator).',
+  },
+  issue: {
+    from: ['approved'],
+    to: 'issued',
+    decision: false,
+    summary: 'Issue an approved quote to the customer.',
+  },
+  accept: {
+    from: ['issued'],
+    to: 'accepted',
+    decision: false,
+    summary: 'Record that the customer accepted an issued quote.',
+  },
+  decline: {
+    from: ['issued'],
+    to: 'declined',
+    decision: false,
+    summary: 'Record that the customer declined an issued quote.',
+  },
+};
+
+/** States a quote can still leave by an action; past its validity such a quote is expired. */
+export const OPEN_STATES: readonly QuoteState[] = [
+  'draft',
+  'pending-approval',
+  'approved',
+  'issued',
+];
+
+/** The audit action of the lazy move to `expired`, made by the actor `system`. */
+export const EXPIRE_ACTION = 'expire';
+export const SYSTEM_ACTOR = 'system';
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+
+/** §9: a quote is valid for the tariff's validityDays from its creation. */
+export function validUntil(createdAt: Date, validityDays: number): Date {
+  return new Date(createdAt.getTime() + validityDays * MS_PER_DAY);
+}
+
+/** An open quote is expired once `now` is past its validity; a closed one keeps its state. */
+export function isExpired(quote: { state: QuoteState; validUntil: string }, now: Date): boolean {
+  return OPEN_STATES.includes(quote.state) && now.getTime() > Date.parse(quote.validUntil);
+}
+
+export type TransitionPlan =
+  | { ok: true; from: readonly QuoteState[]; to: QuoteState; decision: boolean }
+  | { ok: false; state: QuoteState; allowedFrom: readonly QuoteState[] };
+
+/** Where `action` takes a quote in `state` with this approval level, or why it cannot. */
+export function planTransition(
+  action: QuoteAction,
+  state: QuoteState,
+  approvalLevel: ApprovalLevel,
+): TransitionPlan {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(state)) return { ok: false, state, allowedFrom: rule.from };
+  const to = typeof rule.to === 'string' ? rule.to : rule.to[approvalLevel];
+  return { ok: true, from: rule.from, to, decision: rule.decision };
+}

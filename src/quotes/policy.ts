@@ -1,0 +1,131 @@
+/**
+ * Who may do what, as data: one operation × role matrix, the §8 approval authority, and who sees
+ * the internal figures. The service consults these tables and nothing else; the README's role
+ * table and the OpenAPI document are read off them too.
+ */
+import { AppError } from '../errors';
+import type { ApprovalLevel } from '../rules/components';
+import { ROLES, type Role } from '../store/types';
+import type { QuoteAction } from './lifecycle';
+
+export type QuoteOperation = `quote.${QuoteAction}`;
+export const OPERATIONS = [
+  'quote.preview',
+  'quote.create',
+  'quote.list',
+  'quote.read',
+  'quote.submit',
+  'quote.approve',
+  'quote.reject',
+  'quote.issue',
+  'quote.accept',
+  'quote.decline',
+  'quote.replay',
+  'ruleset.read',
+  'audit.read',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The operation of a lifecycle action; fails to compile if an action lacks a row in the matrix. */
+export function actionOperation(action: QuoteAction): QuoteOperation & Operation {
+  return `quote.${action}`;
+}
+
+/**
+ * `any`: every quote. `own`: only quotes the actor is the account manager of; another manager's
+ * quote answers 404, so its existence does not leak. A role missing from a row is refused (403).
+ */
+export type Scope = 'any' | 'own';
+
+const AM = 'account-manager';
+const PM = 'pricing-manager';
+const FD = 'finance-director';
+const AUDITOR = 'finance-auditor';
+const ADMIN = 'admin';
+
+export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Scope>>>>> = {
+  'quote.preview': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [ADMIN]: 'any' },
+  'quote.create': { [AM]: 'own', [ADMIN]: 'own' },
+  'quote.list': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  'quote.read': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  'quote.submit': { [AM]: 'own', [ADMIN]: 'any' },
+  // Approvals additionally need the §8 authority for the quote's level (APPROVERS below). Admin
+  // is deliberately absent: separation of duties, an operator of the system cannot wave deals through.
+  'quote.approve': { [PM]: 'any', [FD]: 'any' },
+  'quote.reject': { [PM]: 'any', [FD]: 'any' },
+  'quote.issue': { [AM]: 'own', [ADMIN]: 'any' },
+  'quote.accept': { [AM]: 'own', [ADMIN]: 'any' },
+  'quote.decline': { [AM]: 'own', [ADMIN]: 'any' },
+  'quote.replay': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // A rule set carries the cost sheet (§5: internal), so account managers do not read it.
+  'ruleset.read': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  'audit.read': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+};
+
+/** §8: the roles that may approve (or reject) a quote of each level; a finance director also covers the pricing manager's level. */
+export const APPROVERS: Readonly<Record<ApprovalLevel, readonly Role[]>> = {
+  auto: [],
+  'pricing-manager': [PM, FD],
+  'finance-director': [FD],
+  rejected: [],
+};
+
+/** §5, §9: costs, margin and approval rules are internal; only these roles see them. */
+export const SEES_INTERNAL_FIGURES: Readonly<Record<Role, boolean>> = {
+  [AM]: false,
+  [PM]: true,
+  [FD]: true,
+  [AUDITOR]: true,
+  [ADMIN]: true,
+};
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+/** The scope the actor has for `operation`; throws forbidden when the role has none. */
+export function authorize(actor: Actor, operation: Operation): Scope {
+  const scope = ACCESS[operation][actor.role];
+  if (!scope) {
+    throw new AppError('forbidden', `the role ${actor.role} may not ${describe(operation)}`, {
+      operation,
+      role: actor.role,
+      allowedRoles: rolesAllowed(operation),
+    });
+  }
+  return scope;
+}
+
+export function rolesAllowed(operation: Operation): Role[] {
+  return ROLES.filter((role) => ACCESS[operation][role] !== undefined);
+}
+
+/** Throws forbidden unless the actor holds the §8 authority for this level and did not create the quote. */
+export function assertMayDecide(
+  actor: Actor,
+  quote: { number: string; approvalLevel: ApprovalLevel; accountManagerId: string },
+): void {
+  const approvers = APPROVERS[quote.approvalLevel];
+  if (!approvers.includes(actor.role)) {
+    throw new AppError(
+      'forbidden',
+      `${quote.number} needs approval level ${quote.approvalLevel} (§8): ${approvers.length > 0 ? `only ${approvers.join(' or ')} may decide it` : 'nobody decides it by hand'}`,
+      { approvalLevel: quote.approvalLevel, allowedRoles: approvers },
+    );
+  }
+  // Separation of duties: whoever made the deal does not sign it off.
+  if (actor.id === quote.accountManagerId) {
+    throw new AppError(
+      'forbidden',
+      `${quote.number} was created by you; someone else must decide it`,
+    );
+  }
+}
+
+function describe(operation: Operation): string {
+  const [subject, verb] = operation.split('.') as [string, string];
+  if (subject === 'audit') return 'read the audit log';
+  if (subject === 'ruleset') return 'read rule sets';
+  return verb === 'list' ? 'list quotes' : `${verb} quotes`;
+}

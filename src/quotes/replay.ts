@@ -1,0 +1,103 @@
+/**
+ * Replay: price a stored request again with the rule set it was priced with, and compare. The
+ * compiled rule sets are cached by hash, since a snapshot never changes once stored.
+ */
+import { AppError } from '../errors';
+import { priceQuote } from '../pricing/price';
+import type { QuoteOutcome } from '../pricing/quote';
+import { compileRuleSet, type RuleSet } from '../rules/compile';
+import { formatProblem } from '../rules/load';
+import type { Store, StoredQuote } from '../store/types';
+
+export class RuleSetCache {
+  private readonly compiled = new Map<string, Promise<RuleSet>>();
+
+  constructor(
+    private readonly store: Store,
+    preloaded: readonly RuleSet[] = [],
+  ) {
+    for (const ruleSet of preloaded) this.compiled.set(ruleSet.hash, Promise.resolve(ruleSet));
+  }
+
+  /** The compiled rule set with this hash; a stored quote whose rule set is missing or broken is a server-side defect. */
+  get(hash: string): Promise<RuleSet> {
+    let entry = this.compiled.get(hash);
+    if (!entry) {
+      entry = this.load(hash);
+      this.compiled.set(hash, entry);
+      entry.catch(() => this.compiled.delete(hash));
+    }
+    return entry;
+  }
+
+  private async load(hash: string): Promise<RuleSet> {
+    const snapshot = await this.store.getRuleSet(hash);
+    if (!snapshot) throw new AppError('rule-set', `rule set ${hash} is not in the store`);
+    const result = compileRuleSet(snapshot);
+    if (!result.ok) {
+      throw new AppError(
+        'rule-set',
+        `stored rule set ${hash} no longer compiles: ${result.problems.map(formatProblem).join('; ')}`,
+        { problems: result.problems },
+      );
+    }
+    if (result.ruleSet.hash !== hash) {
+      throw new AppError(
+        'rule-set',
+        `stored rule set ${hash} hashes to ${result.ruleSet.hash}: it was changed`,
+      );
+    }
+    return result.ruleSet;
+  }
+}
+
+export interface Replay {
+  outcome: QuoteOutcome;
+  equal: boolean;
+  /** Dotted paths where the replay differs from the stored quote (at most MAX_DIFFERENCES). */
+  differences: string[];
+}
+
+const MAX_DIFFERENCES = 50;
+
+export async function replayQuote(cache: RuleSetCache, stored: StoredQuote): Promise<Replay> {
+  const ruleSet = await cache.get(stored.ruleSetHash);
+  // priceQuote validates the stored request again: a row edited behind the service's back fails
+  // loudly here rather than pricing nonsense.
+  const outcome = await priceQuote(ruleSet, stored.request);
+  const differences: string[] = [];
+  collectDifferences(asJson(stored.quote), asJson(outcome), '', differences);
+  return { outcome, equal: differences.length === 0, differences };
+}
+
+/** What the quote looks like once it has been through JSON, as it is stored and served. */
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function collectDifferences(stored: unknown, replayed: unknown, path: string, out: string[]): void {
+  if (out.length >= MAX_DIFFERENCES) return;
+  if (Array.isArray(stored) && Array.isArray(replayed)) {
+    if (stored.length !== replayed.length) out.push(`${path || '(quote)'}.length`);
+    const shared = Math.min(stored.length, replayed.length);
+    for (let index = 0; index < shared; index++) {
+      collectDifferences(stored[index], replayed[index], join(path, String(index)), out);
+    }
+    return;
+  }
+  if (isRecord(stored) && isRecord(replayed)) {
+    const keys = new Set([...Object.keys(stored), ...Object.keys(replayed)]);
+    for (const key of [...keys].sort())
+      collectDifferences(stored[key], replayed[key], join(path, key), out);
+    return;
+  }
+  if (stored !== replayed) out.push(path || '(quote)');
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,341 @@
+/**
+ * The quote service: every use case of the API (and of any other front end) as one function that
+ * takes the acting user. It authorizes (policy.ts), prices with the pure core, moves quotes
+ * through the lifecycle (lifecycle.ts) and hands storage to the Store. No HTTP in here.
+ */
+import { AppError } from '../errors';
+import { priceRequest } from '../pricing/price';
+import { parseQuoteRequest } from '../pricing/request';
+import { canonicalJson } from '../rules/canonical';
+import type { RuleSet } from '../rules/compile';
+import type {
+  AuditEntry,
+  AuditVerification,
+  QuoteFilter,
+  Store,
+  StoredQuote,
+} from '../store/types';
+import {
+  EXPIRE_ACTION,
+  OPEN_STATES,
+  SYSTEM_ACTOR,
+  isExpired,
+  planTransition,
+  validUntil,
+  type QuoteAction,
+} from './lifecycle';
+import { actionOperation, assertMayDecide, authorize, type Actor, type Scope } from './policy';
+import { RuleSetCache, replayQuote } from './replay';
+import {
+  approvalView,
+  quoteFor,
+  quoteView,
+  type ApprovalView,
+  type CustomerQuote,
+  type QuoteView,
+} from './view';
+import type { PricedQuote, RefusedQuote } from '../pricing/quote';
+
+export type Clock = () => Date;
+
+export interface QuoteServiceOptions {
+  store: Store;
+  /** The rule set new quotes are priced with. */
+  ruleSet: RuleSet;
+  clock?: Clock;
+}
+
+export interface PreviewView {
+  ruleSetHash: string;
+  validityDays: number;
+  approval: ApprovalView;
+  quote: PricedQuote | CustomerQuote;
+}
+
+export interface QuotePage {
+  items: QuoteView[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ReplayView {
+  number: string;
+  ruleSetHash: string;
+  equal: boolean;
+  differences: string[];
+  quote: PricedQuote | CustomerQuote | RefusedQuote;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  limit: number;
+  offset: number;
+}
+
+export type QuoteListFilter = Omit<QuoteFilter, 'limit' | 'offset'> & {
+  limit: number;
+  offset: number;
+};
+
+/** How many overdue quotes one sweep step reads; a sweep repeats until none is left. */
+const EXPIRY_SWEEP_PAGE = 200;
+
+export class QuoteService {
+  readonly store: Store;
+  readonly ruleSet: RuleSet;
+  private readonly clock: Clock;
+  private readonly ruleSets: RuleSetCache;
+  private ruleSetSaved: Promise<unknown> | undefined;
+
+  constructor(options: QuoteServiceOptions) {
+    this.store = options.store;
+    this.ruleSet = options.ruleSet;
+    this.clock = options.clock ?? (() => new Date());
+    this.ruleSets = new RuleSetCache(options.store, [options.ruleSet]);
+  }
+
+  /** Stores the current rule set once (its first use is audited); safe to call again. */
+  saveRuleSet(): Promise<unknown> {
+    if (!this.ruleSetSaved) {
+      this.ruleSetSaved = this.store.saveRuleSet(
+        this.ruleSet.hash,
+        this.ruleSet.snapshot,
+        SYSTEM_ACTOR,
+        this.clock().toISOString(),
+      );
+      this.ruleSetSaved.catch(() => {
+        this.ruleSetSaved = undefined;
+      });
+    }
+    return this.ruleSetSaved;
+  }
+
+  /** Prices a request without storing anything. */
+  async preview(actor: Actor, input: unknown): Promise<PreviewView> {
+    authorize(actor, 'quote.preview');
+    const { quote } = await this.price(input);
+    return {
+      ruleSetHash: quote.ruleSetHash,
+      validityDays: this.ruleSet.tariff.validityDays,
+      approval: approvalView(quote.internal.approval),
+      quote: quoteFor(actor.role, quote),
+    };
+  }
+
+  /**
+   * Prices and stores a draft. With an idempotency key, a retry by the same user returns the
+   * first quote (`created: false`); reusing the key for a different request is a conflict.
+   */
+  async create(
+    actor: Actor,
+    input: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ quote: QuoteView; created: boolean }> {
+    authorize(actor, 'quote.create');
+    const { request, quote } = await this.price(input);
+    await this.saveRuleSet();
+    const now = this.clock();
+    const result = await this.store.createQuote({
+      accountManagerId: actor.id,
+      request,
+      quote,
+      state: 'draft',
+      createdAt: now.toISOString(),
+      validUntil: validUntil(now, this.ruleSet.tariff.validityDays).toISOString(),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    if (!result.created && canonicalJson(result.quote.request) !== canonicalJson(asJson(request))) {
+      throw new AppError(
+        'conflict',
+        `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for a different request (quote ${result.quote.number})`,
+        { quoteNumber: result.quote.number },
+      );
+    }
+    const current = await this.expireIfDue(result.quote);
+    return { quote: quoteView(actor.role, current), created: result.created };
+  }
+
+  async get(actor: Actor, number: string): Promise<QuoteView> {
+    const scope = authorize(actor, 'quote.read');
+    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    return quoteView(actor.role, stored);
+  }
+
+  /** Lists quotes; an account manager's list is always narrowed to their own quotes. */
+  async list(actor: Actor, filter: QuoteListFilter): Promise<QuotePage> {
+    const scope = authorize(actor, 'quote.list');
+    const page = { limit: filter.limit, offset: filter.offset };
+    if (scope === 'own') {
+      if (filter.accountManagerId !== undefined && filter.accountManagerId !== actor.id) {
+        return { items: [], total: 0, ...page };
+      }
+      filter = { ...filter, accountManagerId: actor.id };
+    }
+    await this.expireOverdue();
+    const { items, total } = await this.store.listQuotes(filter);
+    const current = await Promise.all(items.map((stored) => this.expireIfDue(stored)));
+    return { items: current.map((stored) => quoteView(actor.role, stored)), total, ...page };
+  }
+
+  /** Moves a quote by a lifecycle action; an action its state does not allow is a conflict naming the state. */
+  async act(
+    actor: Actor,
+    number: string,
+    action: QuoteAction,
+    comment?: string,
+  ): Promise<QuoteView> {
+    const scope = authorize(actor, actionOperation(action));
+    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    const plan = planTransition(action, stored.state, stored.approvalLevel);
+    if (!plan.ok) {
+      throw new AppError(
+        'conflict',
+        `${number} is ${plan.state}: ${action} needs a quote that is ${plan.allowedFrom.join(' or ')}`,
+        { state: plan.state, action, allowedFrom: plan.allowedFrom },
+      );
+    }
+    if (plan.decision) assertMayDecide(actor, stored);
+    const updated = await this.store.transition({
+      number,
+      from: [stored.state],
+      to: plan.to,
+      actorId: actor.id,
+      action,
+      ...(comment !== undefined ? { comment } : {}),
+      now: this.clock().toISOString(),
+      decision: plan.decision,
+    });
+    return quoteView(actor.role, updated);
+  }
+
+  /** Prices the stored request again with the stored rule set and says whether the figures match. */
+  async replay(actor: Actor, number: string): Promise<ReplayView> {
+    const scope = authorize(actor, 'quote.replay');
+    const stored = await this.visibleQuote(actor, scope, number);
+    const replay = await replayQuote(this.ruleSets, stored);
+    const seesAll = quoteFor(actor.role, stored.quote) === stored.quote;
+    return {
+      number,
+      ruleSetHash: stored.ruleSetHash,
+      equal: replay.equal,
+      differences: seesAll
+        ? replay.differences
+        : replay.differences.filter(
+            (path) => !/^(internal|explanations\.benefits)(\.|$)/.test(path),
+          ),
+      quote: replay.outcome.eligible ? quoteFor(actor.role, replay.outcome) : replay.outcome,
+    };
+  }
+
+  /** The exact files a rule set was made of. */
+  async ruleSetFiles(
+    actor: Actor,
+    hash: string,
+  ): Promise<{ hash: string; files: Record<string, unknown> }> {
+    authorize(actor, 'ruleset.read');
+    const snapshot = await this.store.getRuleSet(hash);
+    if (!snapshot) throw new AppError('not-found', `no rule set with hash ${hash}`);
+    return { hash, files: snapshot.files };
+  }
+
+  async audit(
+    actor: Actor,
+    filter: { quoteNumber?: string; limit: number; offset: number },
+  ): Promise<AuditPage> {
+    authorize(actor, 'audit.read');
+    const items = await this.store.listAudit(filter);
+    return { items, limit: filter.limit, offset: filter.offset };
+  }
+
+  async verifyAudit(actor: Actor): Promise<AuditVerification> {
+    authorize(actor, 'audit.read');
+    return this.store.verifyAudit();
+  }
+
+  /** Liveness with a round trip to the store; a store that does not answer is `unavailable`. */
+  async health(): Promise<{ status: 'ok'; store: Store['dialect']; ruleSetHash: string }> {
+    try {
+      await this.store.getRuleSet(this.ruleSet.hash);
+    } catch (error) {
+      throw new AppError('unavailable', `the ${this.store.dialect} store does not answer`, {
+        cause: (error as Error).message,
+      });
+    }
+    return { status: 'ok', store: this.store.dialect, ruleSetHash: this.ruleSet.hash };
+  }
+
+  private async price(input: unknown) {
+    const request = parseQuoteRequest(this.ruleSet.requestSchema, input);
+    const outcome = await priceRequest(this.ruleSet, request);
+    if (!outcome.eligible) {
+      // §2: a refused request is an answer with reasons, and nothing is stored.
+      throw new AppError('ineligible', `not eligible: ${outcome.reasons.join('; ')}`, {
+        reasons: outcome.reasons,
+      });
+    }
+    return { request, quote: outcome };
+  }
+
+  /** The quote, or not-found when it does not exist or (scope `own`) belongs to someone else. */
+  private async visibleQuote(actor: Actor, scope: Scope, number: string): Promise<StoredQuote> {
+    const stored = await this.store.getQuote(number);
+    // Another manager's quote answers exactly like a missing one, so numbers do not leak.
+    if (!stored || (scope === 'own' && stored.accountManagerId !== actor.id)) {
+      throw new AppError('not-found', `no quote ${number}`);
+    }
+    return stored;
+  }
+
+  /** §9: an open quote past its validity is moved to expired (by `system`) when next touched. */
+  private async expireIfDue(stored: StoredQuote): Promise<StoredQuote> {
+    const now = this.clock();
+    if (!isExpired(stored, now)) return stored;
+    try {
+      return await this.store.transition({
+        number: stored.number,
+        from: OPEN_STATES,
+        to: 'expired',
+        actorId: SYSTEM_ACTOR,
+        action: EXPIRE_ACTION,
+        comment: `validity ended ${stored.validUntil}`,
+        now: now.toISOString(),
+      });
+    } catch (error) {
+      // Someone else moved it first (another request expired or closed it): show what is stored now.
+      if (error instanceof AppError && error.kind === 'conflict') {
+        return (await this.store.getQuote(stored.number)) ?? stored;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Before a list, expires every open quote past its validity, so that filtering by state sees
+   * the truth. Candidates are found by creation date (validity runs from creation) and each is
+   * checked against its own stored validUntil.
+   */
+  private async expireOverdue(): Promise<void> {
+    const now = this.clock();
+    const createdTo = validUntil(now, -this.ruleSet.tariff.validityDays).toISOString();
+    for (const state of OPEN_STATES) {
+      let offset = 0;
+      for (;;) {
+        const { items } = await this.store.listQuotes({
+          state,
+          createdTo,
+          limit: EXPIRY_SWEEP_PAGE,
+          offset,
+        });
+        const overdue = items.filter((stored) => isExpired(stored, now));
+        for (const stored of overdue) await this.expireIfDue(stored);
+        offset += items.length - overdue.length;
+        if (items.length < EXPIRY_SWEEP_PAGE) break;
+      }
+    }
+  }
+}
+
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
