@@ -74,6 +74,7 @@ const ONE_HUNDREDTH = new Decimal('0.01');
  * tax = round(N × r / (1 + r)); the excl.-tax part is what remains, so the two always add back to N.
  */
 export function taxInside(net: Decimal, rate: Decimal): { tax: Decimal; exclTax: Decimal } {
+  if (net.isZero()) return { tax: ZERO, exclTax: net };
   const tax = roundHalfUp(net.mul(rate).div(rate.plus(1)));
   return { tax, exclTax: net.minus(tax) };
 }

@@ -6,7 +6,6 @@ import { AppError } from '../errors';
 import {
   HUNDRED,
   ZERO,
-  canonicalDecimal,
   floorToMultiple,
   formatMoney,
   formatQuantity,
@@ -23,7 +22,6 @@ import type { ApprovalLevel, ComponentCode, ComponentParams } from '../rules/com
 import { runPhase, type Firing } from '../rules/engine';
 import type { AppliedRule, PricedQuote, QuoteItem, QuoteOutcome } from './quote';
 import { parseQuoteRequest, type QuoteRequest } from './request';
-import { USAGE_FIELDS } from './request-fields';
 
 const MONTHS_PER_YEAR = 12;
 
@@ -32,19 +30,16 @@ export async function priceQuote(ruleSet: RuleSet, input: unknown): Promise<Quot
   return priceRequest(ruleSet, parseQuoteRequest(ruleSet.requestSchema, input));
 }
 
-/** The facts the offer rules see: the request, with decimals in canonical text. */
+/**
+ * The facts the offer rules see: the validated request as it came. Decimals stay the strings the
+ * request gave; the decimal operators compare them exactly, whatever their trailing zeros.
+ */
 export function requestFacts(request: QuoteRequest): Record<string, unknown> {
-  const usagePerLine: Record<string, string> = {};
-  for (const field of USAGE_FIELDS)
-    usagePerLine[field] = canonicalDecimal(request.usagePerLine[field]);
   return {
-    enterprise: {
-      ...request.enterprise,
-      annualSpend: canonicalDecimal(request.enterprise.annualSpend),
-    },
+    enterprise: request.enterprise,
     termMonths: request.termMonths,
     lines: request.lines,
-    usagePerLine,
+    usagePerLine: request.usagePerLine,
     ringbackTone: request.ringbackTone,
     handsetCount: request.handsets.reduce((total, handset) => total + handset.quantity, 0),
     tier: null,
@@ -74,10 +69,12 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   const tier = (tierFiring.params as ComponentParams<'assign-tier'>).tier;
 
   const term = parseDecimal(request.termMonths);
-  const priced = ruleSet.items.flatMap((definition) => {
-    const quantity = itemQuantity(definition, request);
-    return quantity === undefined ? [] : [priceItem(definition, quantity, request.lines, offer)];
-  });
+  const lines = parseDecimal(request.lines);
+  const priced: PricedEntry[] = [];
+  for (const definition of ruleSet.items) {
+    const quantity = itemQuantity(definition, request, lines);
+    if (quantity !== undefined) priced.push(priceItem(definition, quantity, lines, offer));
+  }
   const recurring = priced.filter((entry) => entry.definition.kind === 'recurring');
   const oneTime = priced.filter((entry) => entry.definition.kind === 'one-time');
 
@@ -168,14 +165,15 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
 function itemQuantity(
   definition: PricedItemDefinition,
   request: QuoteRequest,
+  lines: Decimal,
 ): Decimal | undefined {
   const basis = definition.quantity;
   switch (basis.basis) {
     case 'lines':
       if (basis.onlyIf === 'ringbackTone' && !request.ringbackTone) return undefined;
-      return parseDecimal(request.lines);
+      return lines;
     case 'usagePerLine':
-      return parseDecimal(request.lines).mul(parseDecimal(request.usagePerLine[basis.field]));
+      return lines.mul(parseDecimal(request.usagePerLine[basis.field]));
     case 'handsets': {
       const handset = request.handsets.find((entry) => entry.model === definition.code);
       return handset ? parseDecimal(handset.quantity) : undefined;
@@ -201,7 +199,7 @@ interface PricedEntry {
 function priceItem(
   definition: PricedItemDefinition,
   quantity: Decimal,
-  lines: number,
+  lines: Decimal,
   offer: readonly Firing[],
 ): PricedEntry {
   const list = roundHalfUp(quantity.mul(definition.unitPriceValue));
@@ -214,29 +212,29 @@ function priceItem(
       (firing.params as ComponentParams<'free-usage-pool'>).item === definition.code,
   );
 
-  let poolDiscount = ZERO;
+  let discount = ZERO;
   if (poolRule) {
     const pool = poolRule.params as ComponentParams<'free-usage-pool'>;
     const freeUnits =
       'unlimited' in pool
         ? quantity
-        : minDecimal(quantity, parseDecimal(lines).mul(ruleConstant(pool.freePerLine)));
-    poolDiscount = roundHalfUp(freeUnits.mul(definition.unitPriceValue));
+        : minDecimal(quantity, lines.mul(ruleConstant(pool.freePerLine)));
+    discount = roundHalfUp(freeUnits.mul(definition.unitPriceValue));
   }
-  const percentOff = sum(
-    percentRules.map((firing) =>
-      ruleConstant((firing.params as ComponentParams<'percent-off'>).percent),
-    ),
-  );
-  if (percentOff.gt(HUNDRED)) {
-    throw new AppError(
-      'rule-set',
-      `rules ${percentRules.map((firing) => firing.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+  if (percentRules.length > 0) {
+    const percentOff = sum(
+      percentRules.map((firing) =>
+        ruleConstant((firing.params as ComponentParams<'percent-off'>).percent),
+      ),
     );
+    if (percentOff.gt(HUNDRED)) {
+      throw new AppError(
+        'rule-set',
+        `rules ${percentRules.map((firing) => firing.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+      );
+    }
+    discount = discount.plus(roundHalfUp(list.minus(discount).mul(percent(percentOff))));
   }
-  const discount = poolDiscount.plus(
-    roundHalfUp(list.minus(poolDiscount).mul(percent(percentOff))),
-  );
   const net = list.minus(discount);
   const { tax, exclTax } = taxInside(net, definition.vatRate);
   return {
