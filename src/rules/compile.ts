@@ -13,6 +13,7 @@ import {
   OPERATORS,
   costsFileSchema,
   pricesFileSchema,
+  ruleFileSchema,
   tariffFileSchema,
   type ConditionNode,
   type PriceItem,
@@ -295,6 +296,7 @@ function checkRuleFile(
   problems: Problem[],
   orderStart: number,
 ): CompiledRule[] {
+  const problemsBefore = problems.length;
   const at = (path: string, code: ProblemCode, message: string) =>
     problems.push({ file, path, code, message });
   if (!isRecord(content)) {
@@ -339,7 +341,7 @@ function checkRuleFile(
     if (!Number.isSafeInteger(rule.priority) || (rule.priority as number) < 1) {
       at(`${base}.priority`, 'schema', 'must be a whole number ≥ 1 (higher runs first)');
     }
-    checkTopLevelCondition(rule.conditions, `${base}.conditions`, facts, context, at);
+    checkTopLevelCondition(rule.conditions, `${base}.conditions`, facts, at);
     const eventType = checkEvent(rule.event, `${base}.event`, phase, context, at);
     if (problems.length === before && context && eventType) {
       compiled.push({
@@ -353,6 +355,15 @@ function checkRuleFile(
       });
     }
   });
+  if (problems.length === problemsBefore) {
+    // The checks above give precise messages; the zod schema (the source of the editor's JSON
+    // Schema) still has the final word, so the two can never disagree silently.
+    const parsed = ruleFileSchema.safeParse(content);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) at(issuePath(issue.path), 'schema', issue.message);
+      return [];
+    }
+  }
   return compiled;
 }
 
@@ -362,7 +373,6 @@ function checkTopLevelCondition(
   node: unknown,
   path: string,
   facts: Record<string, FactDefinition> | undefined,
-  context: RuleContext | undefined,
   at: Report,
 ): void {
   if (!isRecord(node) || !('all' in node || 'any' in node || 'not' in node)) {
@@ -373,14 +383,13 @@ function checkTopLevelCondition(
     );
     return;
   }
-  checkCondition(node, path, facts, context, at);
+  checkCondition(node, path, facts, at);
 }
 
 function checkCondition(
   node: unknown,
   path: string,
   facts: Record<string, FactDefinition> | undefined,
-  context: RuleContext | undefined,
   at: Report,
 ): void {
   if (!isRecord(node)) {
@@ -397,14 +406,14 @@ function checkCondition(
         at(`${path}.${group}`, 'invalid-condition', `"${group}" must be an array of conditions`);
       else
         children.forEach((child, index) =>
-          checkCondition(child, `${path}.${group}.${index}`, facts, context, at),
+          checkCondition(child, `${path}.${group}.${index}`, facts, at),
         );
       return;
     }
   }
   if ('not' in node) {
     if (keys.length !== 1) at(path, 'invalid-condition', '"not" must stand alone in its object');
-    checkCondition(node.not, `${path}.not`, facts, context, at);
+    checkCondition(node.not, `${path}.not`, facts, at);
     return;
   }
   for (const key of keys) {
