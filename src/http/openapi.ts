@@ -7,8 +7,12 @@ import { QUOTE_ACTIONS, TRANSITIONS } from '../quotes/lifecycle';
 import { ACCESS, rolesAllowed, type Operation } from '../quotes/policy';
 import type { RuleSet } from '../rules/compile';
 import { auditQuery } from './audit/validators';
-import { IDEMPOTENCY_KEY_HEADER } from './quotes/routes';
-import { listQuotesQuery, quoteParams, transitionBody } from './quotes/validators';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  listQuotesQuery,
+  quoteParams,
+  transitionBody,
+} from './quotes/validators';
 import { ruleSetParams } from './rulesets/validators';
 import {
   approvalSchema,

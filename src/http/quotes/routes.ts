@@ -3,9 +3,13 @@ import { Router } from 'express';
 import { QUOTE_ACTIONS } from '../../quotes/lifecycle';
 import type { QuoteService } from '../../quotes/service';
 import { actorOf, jsonBody, parsePart } from '../parse';
-import { idempotencyKey, listQuotesQuery, quoteParams, transitionBody } from './validators';
-
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  createHeaders,
+  listQuotesQuery,
+  quoteParams,
+  transitionBody,
+} from './validators';
 
 export function quoteRoutes(service: QuoteService): Router {
   const router = Router();
@@ -15,8 +19,16 @@ export function quoteRoutes(service: QuoteService): Router {
   });
 
   router.post('/quotes', async (req, res) => {
-    const key = parsePart(idempotencyKey, req.get(IDEMPOTENCY_KEY_HEADER), 'header');
-    const { quote, created } = await service.create(actorOf(res), jsonBody(req), key);
+    const headers = parsePart(
+      createHeaders,
+      { [IDEMPOTENCY_KEY_HEADER]: req.get(IDEMPOTENCY_KEY_HEADER) },
+      'header',
+    );
+    const { quote, created } = await service.create(
+      actorOf(res),
+      jsonBody(req),
+      headers[IDEMPOTENCY_KEY_HEADER],
+    );
     // A retry answers 200 with the first response's body; the header says it was a replay.
     if (!created) res.set('Idempotent-Replayed', 'true');
     res

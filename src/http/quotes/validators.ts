@@ -75,10 +75,14 @@ export const transitionBody = z
   .optional()
   .transform((body) => body ?? {});
 
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
 /** Idempotency-Key (IETF draft): printable ASCII, 1–200 characters, unique per intended request. */
-export const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, {
-    message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
-  })
-  .optional();
+export const createHeaders = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, {
+      message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
+    })
+    .optional(),
+});
