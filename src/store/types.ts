@@ -3,6 +3,9 @@
  * implementations behind it (SQLite by default, PostgreSQL with DATABASE_URL), identical behaviour.
  * Money is stored exactly: canonical decimal strings in SQLite, numeric in PostgreSQL; never REAL.
  * The store has no clock of its own: callers pass `now`, so tests and replays are deterministic.
+ * Timestamps are ISO-8601 instants; the store normalises them to `Date.toISOString()` form (UTC,
+ * milliseconds) and rejects text that is not a date with AppError('invalid-input').
+ * Open one with `openStore` (src/store/open.ts).
  */
 import type { QuoteRequest } from '../pricing/request';
 import type { PricedQuote } from '../pricing/quote';
@@ -21,7 +24,13 @@ export const QUOTE_STATES = [
 ] as const;
 export type QuoteState = (typeof QUOTE_STATES)[number];
 
-export const ROLES = ['account-manager', 'pricing-manager', 'finance-director', 'finance-auditor', 'admin'] as const;
+export const ROLES = [
+  'account-manager',
+  'pricing-manager',
+  'finance-director',
+  'finance-auditor',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {
@@ -65,6 +74,7 @@ export interface NewQuote {
   idempotencyKey?: string;
 }
 
+/** Every given field must match; `createdFrom <= createdAt <= createdTo` (both inclusive instants). */
 export interface QuoteFilter {
   enterpriseId?: string;
   state?: QuoteState;
@@ -89,6 +99,11 @@ export interface Transition {
   decision?: boolean;
 }
 
+/**
+ * One link of the audit chain. `action` is namespaced: `quote.created`, `quote.<transition action>`
+ * (e.g. `quote.approve`, detail `{ from, to, comment? }`), `ruleset.first-use`, `user.created`.
+ * `hash` = sha256 of the canonical JSON of every other field (prevHash included).
+ */
 export interface AuditEntry {
   seq: number;
   at: string;
@@ -105,6 +120,8 @@ export interface AuditVerification {
   ok: boolean;
   checked: number;
   problems: { seq: number; message: string }[];
+  /** The chain head the service recorded: note its hash to detect a rewrite of the whole chain later. */
+  head?: { seq: number; hash: string };
 }
 
 export interface Store {
@@ -113,19 +130,35 @@ export interface Store {
   close(): Promise<void>;
 
   /** Stores a rule set once by hash; the first store appends a `ruleset.first-use` audit entry. */
-  saveRuleSet(hash: string, snapshot: RuleSetSnapshot, actorId: string, now: string): Promise<{ created: boolean }>;
+  saveRuleSet(
+    hash: string,
+    snapshot: RuleSetSnapshot,
+    actorId: string,
+    now: string,
+  ): Promise<{ created: boolean }>;
   getRuleSet(hash: string): Promise<RuleSetSnapshot | undefined>;
 
-  /** Assigns the next number of the year and stores the quote and its `quote.created` audit entry in one transaction. */
+  /**
+   * Assigns the next number of the year (UTC year of `createdAt`) and stores the quote and its
+   * `quote.created` audit entry in one transaction. The quote's rule set must already be stored
+   * (saveRuleSet): quotes reference it, so a stored quote can always be replayed.
+   */
   createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }>;
   getQuote(number: string): Promise<StoredQuote | undefined>;
   listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }>;
   /** Throws AppError('conflict') naming the current state when the quote is not in `from`; not-found when absent. */
   transition(transition: Transition): Promise<StoredQuote>;
 
-  createUser(user: { id: string; name: string; role: Role; tokenHash: string; createdAt: string }): Promise<User>;
+  createUser(user: {
+    id: string;
+    name: string;
+    role: Role;
+    tokenHash: string;
+    createdAt: string;
+  }): Promise<User>;
   findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
 
+  /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;
   /** Recomputes the hash chain; reports a row changed, deleted or inserted behind the service's back. */
   verifyAudit(): Promise<AuditVerification>;
