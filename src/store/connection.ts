@@ -1,0 +1,128 @@
+/**
+ * The two databases behind the store and the one thing they must agree on: a write transaction
+ * that is serialised with every other writer of the same database, so quote numbers and the audit
+ * chain can be assigned by read-then-write without a race.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreConnection {
+  readonly dialect: Dialect;
+  readonly db: Kysely<Database>;
+  /** Runs `work` in one transaction that no other writer of this database interleaves with. */
+  writeTransaction<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Runs `work` on one consistent snapshot (reads only). */
+  readSnapshot<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** How long a SQLite writer waits for another process's write transaction before giving up. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens SQLite with WAL (readers never block the writer) and synchronous=FULL (a commit is on disk
+ * before it is acknowledged, so a killed process loses no acknowledged quote).
+ */
+export function connectSqlite(path: string): StoreConnection {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new BetterSqlite3(path);
+  try {
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    const mode = database.pragma('journal_mode = WAL', { simple: true });
+    if (!inMemory && mode !== 'wal')
+      throw new Error(`${path}: cannot switch to WAL (journal_mode is ${String(mode)})`);
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const fileLock = inMemory ? new WriteLock() : writeLockFor(resolve(path));
+
+  return {
+    dialect: 'sqlite',
+    db,
+    // Kysely's SQLite transaction begins DEFERRED, which can fail with SQLITE_BUSY when a read turns
+    // into a write while another process writes. BEGIN IMMEDIATE takes the write lock up front, so
+    // busy_timeout queues writers across processes; the file lock queues Store instances that share
+    // this file inside one process (better-sqlite3 would otherwise busy-wait on the event loop that
+    // the lock holder needs in order to finish).
+    writeTransaction: (work) =>
+      fileLock.run(() =>
+        db.connection().execute(async (connection) => {
+          await sql`begin immediate`.execute(connection);
+          try {
+            const result = await work(connection);
+            await sql`commit`.execute(connection);
+            return result;
+          } catch (error) {
+            if (database.inTransaction) await sql`rollback`.execute(connection);
+            throw error;
+          }
+        }),
+      ),
+    readSnapshot: (work) => db.transaction().execute(work),
+    close: () => db.destroy(),
+  };
+}
+
+const JSON_OID = 114;
+const JSONB_OID = 3802;
+
+/**
+ * Connects to PostgreSQL with a pg Pool. JSON documents come back as their text, not parsed, so
+ * both dialects decode them the same way; numeric and bigint already come back as text.
+ */
+export function connectPostgres(connectionString: string): StoreConnection {
+  const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+    oid === JSON_OID || oid === JSONB_OID
+      ? (text: string) => text
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+  const pool = new pg.Pool({ connectionString, types: { getTypeParser } });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    // READ COMMITTED: callers serialise on row locks (the year's counter, the audit chain head).
+    writeTransaction: (work) => db.transaction().execute(work),
+    readSnapshot: (work) =>
+      db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute(work),
+    close: () => db.destroy(),
+  };
+}
+
+/** A FIFO lock: each run starts after the previous one has settled. */
+class WriteLock {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const writeLocks = new Map<string, WriteLock>();
+
+function writeLockFor(absolutePath: string): WriteLock {
+  let lock = writeLocks.get(absolutePath);
+  if (!lock) {
+    lock = new WriteLock();
+    writeLocks.set(absolutePath, lock);
+  }
+  return lock;
+}

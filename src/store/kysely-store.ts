@@ -1,0 +1,343 @@
+/**
+ * The Store on Kysely: one repository for SQLite and PostgreSQL. Every change and its audit entry
+ * are written in one write transaction; quote numbers and audit links are assigned inside it, so
+ * a rollback leaves neither a gap in the numbers nor a fork in the chain.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import { AppError } from '../errors';
+import type { RuleSetSnapshot } from '../rules/compile';
+import { ruleSetHash } from '../rules/compile';
+import { appendAudit } from './audit-append';
+import { AuditChainVerifier } from './audit-chain';
+import type { Dialect, StoreConnection } from './connection';
+import { isUniqueViolation, translateDatabaseError } from './database-errors';
+import { migrateToLatest } from './migrations';
+import { QuoteCreationQueue } from './quote-creation';
+import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
+import type { Database, UsersTable } from './schema';
+import {
+  QUOTE_STATES,
+  ROLES,
+  type AuditEntry,
+  type AuditVerification,
+  type NewQuote,
+  type QuoteFilter,
+  type Role,
+  type Store,
+  type StoredQuote,
+  type Transition,
+  type User,
+} from './types';
+
+/** How many audit entries verification reads per query. */
+const AUDIT_VERIFY_BATCH = 1000;
+
+export class KyselyStore implements Store {
+  readonly #connection: StoreConnection;
+
+  readonly #quoteCreation: QuoteCreationQueue;
+
+  constructor(connection: StoreConnection) {
+    this.#connection = connection;
+    this.#quoteCreation = new QuoteCreationQueue(connection);
+  }
+
+  get dialect(): Dialect {
+    return this.#connection.dialect;
+  }
+
+  get #db(): Kysely<Database> {
+    return this.#connection.db;
+  }
+
+  async migrate(): Promise<void> {
+    await guarded(() => migrateToLatest(this.#connection));
+  }
+
+  async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
+  async saveRuleSet(
+    hash: string,
+    snapshot: RuleSetSnapshot,
+    actorId: string,
+    now: string,
+  ): Promise<{ created: boolean }> {
+    const at = instant(now, 'now');
+    return guarded(async () => {
+      // Callers may save on every use: once stored, this is one indexed read and nothing more.
+      if (await this.#ruleSetExists(hash)) return { created: false };
+      const actualHash = ruleSetHash(snapshot);
+      if (actualHash !== hash) {
+        throw new AppError(
+          'invalid-input',
+          `rule set hash ${hash} does not match its snapshot (which hashes to ${actualHash})`,
+        );
+      }
+      return this.#connection.writeTransaction(async (tx) => {
+        const inserted = await tx
+          .insertInto('rule_sets')
+          .values({ hash, snapshot: JSON.stringify(snapshot), created_at: at, created_by: actorId })
+          .onConflict((conflict) => conflict.column('hash').doNothing())
+          .returning('hash')
+          .executeTakeFirst();
+        if (!inserted) return { created: false };
+        await appendAudit(tx, this.dialect, [
+          {
+            at,
+            actorId,
+            action: 'ruleset.first-use',
+            quoteNumber: null,
+            ruleSetHash: hash,
+            detail: { files: Object.keys(snapshot.files).sort() },
+          },
+        ]);
+        return { created: true };
+      });
+    });
+  }
+
+  async getRuleSet(hash: string): Promise<RuleSetSnapshot | undefined> {
+    return guarded(async () => {
+      const row = await this.#db
+        .selectFrom('rule_sets')
+        .select('snapshot')
+        .where('hash', '=', hash)
+        .executeTakeFirst();
+      return row ? (JSON.parse(row.snapshot) as RuleSetSnapshot) : undefined;
+    });
+  }
+
+  async createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }> {
+    return this.#quoteCreation.create(newQuoteRow(input));
+  }
+
+  async getQuote(number: string): Promise<StoredQuote | undefined> {
+    return guarded(async () => {
+      const row = await this.#db
+        .selectFrom('quotes')
+        .selectAll()
+        .where('number', '=', number)
+        .executeTakeFirst();
+      return row ? storedQuoteFrom(row) : undefined;
+    });
+  }
+
+  async listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }> {
+    const limit = count(filter.limit, 'limit');
+    const offset = count(filter.offset, 'offset');
+    const createdFrom =
+      filter.createdFrom === undefined ? undefined : instant(filter.createdFrom, 'createdFrom');
+    const createdTo =
+      filter.createdTo === undefined ? undefined : instant(filter.createdTo, 'createdTo');
+    return guarded(() =>
+      this.#connection.readSnapshot(async (tx) => {
+        const matching = tx
+          .selectFrom('quotes')
+          .$if(filter.enterpriseId !== undefined, (query) =>
+            query.where('enterprise_id', '=', filter.enterpriseId!),
+          )
+          .$if(filter.state !== undefined, (query) => query.where('state', '=', filter.state!))
+          .$if(filter.accountManagerId !== undefined, (query) =>
+            query.where('account_manager_id', '=', filter.accountManagerId!),
+          )
+          .$if(filter.approvalLevel !== undefined, (query) =>
+            query.where('approval_level', '=', filter.approvalLevel!),
+          )
+          .$if(createdFrom !== undefined, (query) => query.where('created_at', '>=', createdFrom!))
+          .$if(createdTo !== undefined, (query) => query.where('created_at', '<=', createdTo!));
+        const { total } = await matching
+          .select((expression) => expression.fn.countAll().as('total'))
+          .executeTakeFirstOrThrow();
+        const rows = await matching
+          .selectAll()
+          .orderBy('created_at', 'desc')
+          .orderBy('year', 'desc')
+          .orderBy('sequence', 'desc')
+          .limit(limit)
+          .offset(offset)
+          .execute();
+        return { items: rows.map(storedQuoteFrom), total: Number(total) };
+      }),
+    );
+  }
+
+  async transition(transition: Transition): Promise<StoredQuote> {
+    const now = instant(transition.now, 'now');
+    if (!QUOTE_STATES.includes(transition.to)) {
+      throw AppError.invalidInput([{ path: 'to', message: `is not a quote state` }]);
+    }
+    return guarded(() =>
+      this.#connection.writeTransaction(async (tx) => {
+        const current = await tx
+          .selectFrom('quotes')
+          .select('state')
+          .where('number', '=', transition.number)
+          .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (!current) throw new AppError('not-found', `quote ${transition.number} not found`);
+        if (!transition.from.includes(current.state)) {
+          throw new AppError(
+            'conflict',
+            `quote ${transition.number} is ${current.state}; cannot ${transition.action}`,
+            { state: current.state },
+          );
+        }
+        const updated = await tx
+          .updateTable('quotes')
+          .set({
+            state: transition.to,
+            updated_at: now,
+            ...(transition.decision ? { decided_by: transition.actorId, decided_at: now } : {}),
+          })
+          .where('number', '=', transition.number)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendAudit(tx, this.dialect, [
+          {
+            at: now,
+            actorId: transition.actorId,
+            action: `quote.${transition.action}`,
+            quoteNumber: transition.number,
+            ruleSetHash: updated.rule_set_hash,
+            detail: {
+              from: current.state,
+              to: transition.to,
+              ...(transition.comment === undefined ? {} : { comment: transition.comment }),
+            },
+          },
+        ]);
+        return storedQuoteFrom(updated);
+      }),
+    );
+  }
+
+  async createUser(user: {
+    id: string;
+    name: string;
+    role: Role;
+    tokenHash: string;
+    createdAt: string;
+  }): Promise<User> {
+    const createdAt = instant(user.createdAt, 'createdAt');
+    if (!ROLES.includes(user.role)) {
+      throw AppError.invalidInput([
+        { path: 'role', message: `must be one of ${ROLES.join(', ')}` },
+      ]);
+    }
+    if (user.name.trim() === '') {
+      throw AppError.invalidInput([{ path: 'name', message: 'must not be empty' }]);
+    }
+    const row: Insertable<UsersTable> = {
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      token_hash: user.tokenHash,
+      created_at: createdAt,
+    };
+    return guarded(async () => {
+      try {
+        await this.#connection.writeTransaction(async (tx) => {
+          await tx.insertInto('users').values(row).execute();
+          await appendAudit(tx, this.dialect, [
+            {
+              at: createdAt,
+              actorId: null,
+              action: 'user.created',
+              quoteNumber: null,
+              ruleSetHash: null,
+              detail: { userId: user.id, name: user.name, role: user.role },
+            },
+          ]);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError('conflict', `a user with id ${user.id} or this token already exists`);
+        }
+        throw error;
+      }
+      return userFrom(row);
+    });
+  }
+
+  async findUserByTokenHash(tokenHash: string): Promise<User | undefined> {
+    return guarded(async () => {
+      const row = await this.#db
+        .selectFrom('users')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row ? userFrom(row) : undefined;
+    });
+  }
+
+  async listAudit(filter: {
+    quoteNumber?: string;
+    limit: number;
+    offset: number;
+  }): Promise<AuditEntry[]> {
+    const limit = count(filter.limit, 'limit');
+    const offset = count(filter.offset, 'offset');
+    return guarded(async () => {
+      const rows = await this.#db
+        .selectFrom('audit_log')
+        .selectAll()
+        .$if(filter.quoteNumber !== undefined, (query) =>
+          query.where('quote_number', '=', filter.quoteNumber!),
+        )
+        .orderBy('seq', 'asc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map(auditEntryFrom);
+    });
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return guarded(() =>
+      // One snapshot, so entries appended while verifying are neither half-seen nor flagged.
+      this.#connection.readSnapshot(async (tx) => {
+        const head = await tx
+          .selectFrom('audit_chain_head')
+          .select(['seq', 'hash'])
+          .where('id', '=', 1)
+          .executeTakeFirstOrThrow();
+        const verifier = new AuditChainVerifier();
+        let after: number | undefined;
+        for (;;) {
+          const rows = await tx
+            .selectFrom('audit_log')
+            .selectAll()
+            .$if(after !== undefined, (query) => query.where('seq', '>', after!))
+            .orderBy('seq', 'asc')
+            .limit(AUDIT_VERIFY_BATCH)
+            .execute();
+          for (const row of rows) verifier.check(auditEntryFrom(row));
+          const last = rows.at(-1);
+          if (!last || rows.length < AUDIT_VERIFY_BATCH) break;
+          after = Number(last.seq);
+        }
+        return verifier.finish({ seq: Number(head.seq), hash: head.hash });
+      }),
+    );
+  }
+
+  async #ruleSetExists(hash: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('rule_sets')
+      .select('hash')
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}
+
+/** Runs a store operation, turning "database busy or down" into AppError('unavailable'). */
+async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The schema, as migrations defined in code and applied in order on open. One definition serves
+ * both dialects; only the column types differ: money is TEXT (canonical decimal strings) in SQLite
+ * and numeric in PostgreSQL, never REAL or float.
+ *
+ * Kysely's Migrator is not used: on SQLite it neither locks against a second process nor runs DDL
+ * in a transaction, and on PostgreSQL it finds its bookkeeping table in any schema unless told
+ * which. Here every pending migration runs in one write transaction (BEGIN IMMEDIATE in SQLite, a
+ * transaction-scoped advisory lock in PostgreSQL), so concurrent starts apply each migration once.
+ */
+import { sql, type Kysely } from 'kysely';
+import { GENESIS_HASH } from './audit-chain';
+import type { Dialect, StoreConnection } from './connection';
+import type { Database } from './schema';
+import { QUOTE_STATES, ROLES } from './types';
+import { APPROVAL_LEVELS } from '../rules/components';
+
+interface Migration {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema as it was then, not as schema.ts describes it now
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+/** Arbitrary but fixed: the key of the PostgreSQL advisory lock held while migrating. */
+const MIGRATION_LOCK_KEY = 4_710_202_611;
+
+function columnTypes(dialect: Dialect) {
+  return dialect === 'postgres'
+    ? ({ decimal: 'numeric', json: 'json', instant: 'timestamptz', bigint: 'bigint' } as const)
+    : ({ decimal: 'text', json: 'text', instant: 'text', bigint: 'integer' } as const);
+}
+
+function oneOf(column: string, values: readonly string[]) {
+  return sql`${sql.ref(column)} in (${sql.join(values.map((value) => sql.lit(value)))})`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: '0001-quotes-rule-sets-users-audit',
+    async up(db, dialect) {
+      const type = columnTypes(dialect);
+
+      await db.schema
+        .createTable('rule_sets')
+        .addColumn('hash', 'text', (column) => column.primaryKey())
+        .addColumn('snapshot', type.json, (column) => column.notNull())
+        .addColumn('created_at', type.instant, (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .execute();
+
+      // One row per year; incrementing it inside the quote's transaction makes numbers gap-free.
+      await db.schema
+        .createTable('quote_counters')
+        .addColumn('year', 'integer', (column) => column.primaryKey())
+        .addColumn('last_number', 'integer', (column) => column.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('quotes')
+        .addColumn('number', 'text', (column) => column.primaryKey())
+        .addColumn('year', 'integer', (column) => column.notNull())
+        .addColumn('sequence', 'integer', (column) => column.notNull())
+        .addColumn('state', 'text', (column) => column.notNull())
+        .addColumn('enterprise_id', 'text', (column) => column.notNull())
+        .addColumn('enterprise_name', 'text', (column) => column.notNull())
+        .addColumn('account_manager_id', 'text', (column) => column.notNull())
+        .addColumn('approval_level', 'text', (column) => column.notNull())
+        .addColumn('rule_set_hash', 'text', (column) =>
+          column.notNull().references('rule_sets.hash'),
+        )
+        .addColumn('request', type.json, (column) => column.notNull())
+        .addColumn('quote', type.json, (column) => column.notNull())
+        .addColumn('contract_value', type.decimal, (column) => column.notNull())
+        .addColumn('margin_pct', type.decimal, (column) => column.notNull())
+        .addColumn('created_at', type.instant, (column) => column.notNull())
+        .addColumn('valid_until', type.instant, (column) => column.notNull())
+        .addColumn('updated_at', type.instant, (column) => column.notNull())
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', type.instant)
+        .addColumn('idempotency_key', 'text')
+        .addUniqueConstraint('quotes_year_sequence', ['year', 'sequence'])
+        .addCheckConstraint('quotes_state_known', oneOf('state', QUOTE_STATES))
+        .addCheckConstraint('quotes_approval_level_known', oneOf('approval_level', APPROVAL_LEVELS))
+        .execute();
+      // A retry with the same key by the same account manager must find the first quote.
+      await db.schema
+        .createIndex('quotes_idempotency_key')
+        .unique()
+        .on('quotes')
+        .columns(['account_manager_id', 'idempotency_key'])
+        .execute();
+      await db.schema
+        .createIndex('quotes_created_at')
+        .on('quotes')
+        .columns(['created_at', 'year', 'sequence'])
+        .execute();
+      await db.schema
+        .createIndex('quotes_enterprise')
+        .on('quotes')
+        .columns(['enterprise_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('quotes_account_manager')
+        .on('quotes')
+        .columns(['account_manager_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('quotes_state')
+        .on('quotes')
+        .columns(['state', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('created_at', type.instant, (column) => column.notNull())
+        .addCheckConstraint('users_role_known', oneOf('role', ROLES))
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', type.bigint, (column) => column.primaryKey())
+        .addColumn('at', type.instant, (column) => column.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (column) => column.notNull())
+        .addColumn('quote_number', 'text')
+        .addColumn('rule_set_hash', 'text')
+        .addColumn('detail', type.json, (column) => column.notNull())
+        .addColumn('prev_hash', 'text', (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_log_quote_number')
+        .on('audit_log')
+        .columns(['quote_number', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_chain_head')
+        .addColumn('id', 'integer', (column) => column.primaryKey())
+        .addColumn('seq', type.bigint, (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .addCheckConstraint('audit_chain_head_single_row', sql`id = 1`)
+        .execute();
+      await db
+        .insertInto('audit_chain_head')
+        .values({ id: 1, seq: 0, hash: GENESIS_HASH })
+        .execute();
+
+      // Defence in depth: the store never edits or deletes audit rows, and the database refuses
+      // to as well. Someone who drops or disables these triggers is caught by the hash chain.
+      if (dialect === 'postgres') {
+        await sql`
+          create function audit_log_append_only() returns trigger language plpgsql as $$
+          begin
+            raise exception 'audit_log is append-only';
+          end
+          $$`.execute(db);
+        await sql`
+          create trigger audit_log_append_only before update or delete on audit_log
+          for each row execute function audit_log_append_only()`.execute(db);
+        await sql`
+          create trigger audit_log_no_truncate before truncate on audit_log
+          for each statement execute function audit_log_append_only()`.execute(db);
+      } else {
+        for (const operation of ['update', 'delete']) {
+          await sql`
+            create trigger ${sql.id(`audit_log_no_${operation}`)} before ${sql.raw(operation)} on audit_log
+            begin
+              select raise(abort, 'audit_log is append-only');
+            end`.execute(db);
+        }
+      }
+    },
+  },
+];
+
+/** Applies every migration not yet applied, in order, in one serialised write transaction. */
+export async function migrateToLatest(connection: StoreConnection): Promise<string[]> {
+  return connection.writeTransaction(async (tx: Kysely<Database>) => {
+    if (connection.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(tx);
+    }
+    await tx.schema
+      .createTable('store_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (column) => column.primaryKey())
+      .addColumn('applied_at', 'text', (column) => column.notNull())
+      .execute();
+    const applied = new Set(
+      (await tx.selectFrom('store_migrations').select('name').execute()).map((row) => row.name),
+    );
+    const appliedNow: string[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.name)) continue;
+      await migration.up(tx, connection.dialect);
+      await tx
+        .insertInto('store_migrations')
+        .values({ name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+      appliedNow.push(migration.name);
+    }
+    return appliedNow;
+  });
+}

@@ -1,0 +1,229 @@
+/**
+ * Storing new quotes with group commit. Numbering and the audit chain serialise every create, so
+ * a create costs at least one durable commit while holding the locks; quotes that arrive while a
+ * commit is in flight therefore wait and are stored together in the next transaction: one counter
+ * update per year, one multi-row insert, one audit append, one commit. A lone request never waits
+ * for company. If a batch fails (a missing rule set, a race on an idempotency key with another
+ * process), each of its quotes is retried on its own, so one bad quote fails only itself.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import { appendAudit } from './audit-append';
+import type { StoreConnection } from './connection';
+import {
+  isForeignKeyViolation,
+  isUniqueViolation,
+  translateDatabaseError,
+} from './database-errors';
+import { formatQuoteNumber } from './quote-number';
+import { storedQuoteFrom, type UnnumberedQuoteRow } from './rows';
+import type { Database, QuotesTable } from './schema';
+import type { StoredQuote } from './types';
+
+export interface CreatedQuote {
+  quote: StoredQuote;
+  created: boolean;
+}
+
+type NumberedQuoteRow = Required<Insertable<QuotesTable>>;
+
+interface PendingCreate {
+  row: UnnumberedQuoteRow;
+  resolve: (result: CreatedQuote) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Most quotes stored in one transaction. Bounds the statement size (20 parameters per quote) and
+ * how long one commit holds the locks.
+ */
+const MAX_BATCH = 100;
+
+export class QuoteCreationQueue {
+  readonly #connection: StoreConnection;
+  #pending: PendingCreate[] = [];
+  #draining = false;
+
+  constructor(connection: StoreConnection) {
+    this.#connection = connection;
+  }
+
+  /** Resolves once the quote (or the earlier one with its idempotency key) is committed. */
+  create(row: UnnumberedQuoteRow): Promise<CreatedQuote> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ row, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, MAX_BATCH);
+        await this.#storeBatch(batch);
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #storeBatch(batch: PendingCreate[]): Promise<void> {
+    try {
+      const results = await this.#connection.writeTransaction((tx) =>
+        storeQuotes(
+          tx,
+          this.#connection.dialect,
+          batch.map((pending) => pending.row),
+        ),
+      );
+      batch.forEach((pending, index) => pending.resolve(results[index]!));
+    } catch (error) {
+      if (batch.length === 1) {
+        await this.#settleFailure(batch[0]!, error);
+        return;
+      }
+      for (const pending of batch) await this.#storeBatch([pending]);
+    }
+  }
+
+  async #settleFailure(pending: PendingCreate, error: unknown): Promise<void> {
+    const { row } = pending;
+    try {
+      if (row.idempotency_key !== null && isUniqueViolation(error)) {
+        // Another process committed a quote with this key first: this retry returns that one.
+        const earlier = await findByIdempotencyKeys(this.#connection.db, [row]);
+        const quote = earlier.get(idempotencyId(row));
+        if (quote) {
+          pending.resolve({ quote, created: false });
+          return;
+        }
+      }
+      if (isForeignKeyViolation(error)) {
+        pending.reject(
+          new Error(
+            `rule set ${row.rule_set_hash} is not stored: saveRuleSet it before storing quotes priced with it`,
+          ),
+        );
+        return;
+      }
+      pending.reject(translateDatabaseError(error));
+    } catch (lookupError) {
+      pending.reject(translateDatabaseError(lookupError));
+    }
+  }
+}
+
+/**
+ * Stores quotes in the caller's write transaction, in order: numbers them gap-free per year,
+ * inserts them and appends their `quote.created` audit entries. A quote whose idempotency key its
+ * account manager already used (earlier, or earlier in this batch) is not stored; the first one is
+ * returned instead.
+ */
+async function storeQuotes(
+  tx: Kysely<Database>,
+  dialect: StoreConnection['dialect'],
+  rows: readonly UnnumberedQuoteRow[],
+): Promise<CreatedQuote[]> {
+  const earlier = await findByIdempotencyKeys(tx, rows);
+  const firstWithKey = new Map<string, number>();
+  const fresh: number[] = [];
+  rows.forEach((row, index) => {
+    if (row.idempotency_key === null) {
+      fresh.push(index);
+      return;
+    }
+    const id = idempotencyId(row);
+    if (earlier.has(id) || firstWithKey.has(id)) return;
+    firstWithKey.set(id, index);
+    fresh.push(index);
+  });
+
+  const numbered = new Map<number, NumberedQuoteRow>();
+  const years = [...new Set(fresh.map((index) => rows[index]!.year))].sort((a, b) => a - b);
+  // Years in ascending order, so two processes never wait for each other's counters in a cycle.
+  for (const year of years) {
+    const ofYear = fresh.filter((index) => rows[index]!.year === year);
+    // The counter row's lock serialises numbering across processes; a rollback undoes it.
+    const { last_number: last } = await tx
+      .insertInto('quote_counters')
+      .values({ year, last_number: ofYear.length })
+      .onConflict((conflict) =>
+        conflict.column('year').doUpdateSet((update) => ({
+          last_number: update(update.ref('quote_counters.last_number'), '+', ofYear.length),
+        })),
+      )
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    ofYear.forEach((index, position) => {
+      const sequence = last - ofYear.length + 1 + position;
+      numbered.set(index, { ...rows[index]!, sequence, number: formatQuoteNumber(year, sequence) });
+    });
+  }
+
+  const inserted = fresh.map((index) => numbered.get(index)!);
+  if (inserted.length > 0) {
+    await tx.insertInto('quotes').values(inserted).execute();
+    await appendAudit(
+      tx,
+      dialect,
+      inserted.map((row) => ({
+        at: row.created_at,
+        actorId: row.account_manager_id,
+        action: 'quote.created',
+        quoteNumber: row.number,
+        ruleSetHash: row.rule_set_hash,
+        detail: {
+          state: row.state,
+          enterpriseId: row.enterprise_id,
+          approvalLevel: row.approval_level,
+          contractValue: row.contract_value,
+          ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
+        },
+      })),
+    );
+  }
+
+  return rows.map((row, index) => {
+    const own = numbered.get(index);
+    if (own) return { quote: storedQuoteFrom(own), created: true };
+    const id = idempotencyId(row);
+    const first = earlier.get(id) ?? storedQuoteFrom(numbered.get(firstWithKey.get(id)!)!);
+    return { quote: first, created: false };
+  });
+}
+
+/** The quotes already stored under these rows' (account manager, idempotency key) pairs. */
+async function findByIdempotencyKeys(
+  db: Kysely<Database>,
+  rows: readonly UnnumberedQuoteRow[],
+): Promise<Map<string, StoredQuote>> {
+  const keyed = rows.filter((row) => row.idempotency_key !== null);
+  const found = new Map<string, StoredQuote>();
+  if (keyed.length === 0) return found;
+  const stored = await db
+    .selectFrom('quotes')
+    .selectAll()
+    .where((expression) =>
+      expression.or(
+        keyed.map((row) =>
+          expression.and([
+            expression('account_manager_id', '=', row.account_manager_id),
+            expression('idempotency_key', '=', row.idempotency_key),
+          ]),
+        ),
+      ),
+    )
+    .execute();
+  for (const row of stored) {
+    const quote = storedQuoteFrom(row);
+    found.set(idempotencyId(row), quote);
+  }
+  return found;
+}
+
+function idempotencyId(row: {
+  account_manager_id: string;
+  idempotency_key: string | null;
+}): string {
+  return JSON.stringify([row.account_manager_id, row.idempotency_key]);
+}

@@ -1,0 +1,13 @@
+/** Quote numbers `Q-YYYY-NNNNNN`: the year, then the quote's place in that year (tariff book §9). */
+
+/** Six digits at least; a year past 999 999 quotes grows a seventh rather than failing. */
+const SEQUENCE_DIGITS = 6;
+
+export function formatQuoteNumber(year: number, sequence: number): string {
+  return `Q-${year}-${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
+}
+
+/** The numbering year of a quote: the UTC calendar year of its `createdAt` instant. */
+export function numberingYear(createdAt: string): number {
+  return new Date(createdAt).getUTCFullYear();
+}

@@ -1,0 +1,97 @@
+/**
+ * The tables as Kysely sees them. Column types are what both dialects hand back after the pool
+ * configuration in connection.ts: decimals and JSON documents as text, instants as ISO text
+ * (SQLite) or Date (PostgreSQL timestamptz), which `instantText` folds into one form.
+ */
+import type { ColumnType } from 'kysely';
+import type { Role, QuoteState } from './types';
+import type { ApprovalLevel } from '../rules/components';
+
+/** ISO-8601 text in SQLite; timestamptz in PostgreSQL, which pg reads back as a Date. */
+export type InstantColumn = ColumnType<string | Date, string, string>;
+export type NullableInstantColumn = ColumnType<string | Date | null, string | null, string | null>;
+/** bigint: pg reads it back as text so no digit is lost; SQLite returns a number. */
+export type BigIntColumn = ColumnType<string | number, number, number>;
+
+export interface QuoteCountersTable {
+  year: number;
+  last_number: number;
+}
+
+export interface RuleSetsTable {
+  hash: string;
+  /** The canonical snapshot as JSON text (json in PostgreSQL: kept byte for byte, key order too). */
+  snapshot: string;
+  created_at: InstantColumn;
+  created_by: string;
+}
+
+export interface QuotesTable {
+  number: string;
+  year: number;
+  sequence: number;
+  state: QuoteState;
+  enterprise_id: string;
+  enterprise_name: string;
+  account_manager_id: string;
+  approval_level: ApprovalLevel;
+  rule_set_hash: string;
+  request: string;
+  quote: string;
+  /** Decimal text (TEXT in SQLite, numeric in PostgreSQL). */
+  contract_value: string;
+  margin_pct: string;
+  created_at: InstantColumn;
+  valid_until: InstantColumn;
+  updated_at: InstantColumn;
+  decided_by: string | null;
+  decided_at: NullableInstantColumn;
+  idempotency_key: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_at: InstantColumn;
+}
+
+export interface AuditLogTable {
+  seq: BigIntColumn;
+  at: InstantColumn;
+  actor_id: string | null;
+  action: string;
+  quote_number: string | null;
+  rule_set_hash: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id 1): the last entry the service appended. Locking it serialises every append. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: BigIntColumn;
+  hash: string;
+}
+
+export interface StoreMigrationsTable {
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  quote_counters: QuoteCountersTable;
+  rule_sets: RuleSetsTable;
+  quotes: QuotesTable;
+  users: UsersTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
+  store_migrations: StoreMigrationsTable;
+}
+
+/** One text form for an instant read from either dialect. */
+export function instantText(value: string | Date): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
