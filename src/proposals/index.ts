@@ -1,0 +1,33 @@
+/** PDF proposals (tariff book §9): the customer's proposal and the internal deal sheet. */
+export {
+  DEFAULT_PROPOSAL_LANGUAGE,
+  PROPOSAL_DOCUMENTS,
+  PROPOSAL_LANGUAGES,
+  proposalInputFromStoredQuote,
+  tierNamesOf,
+  type ProposalDocument,
+  type ProposalInput,
+  type ProposalLanguage,
+  type ProposalRenderOptions,
+  type ProposalRuleSetFacts,
+  type TierNames,
+} from './input';
+export { proposalPrintJob, renderProposalHtml, TEMPLATES_DIR, type ProposalPrintJob } from './html';
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_CANDIDATES,
+  ProposalRenderer,
+  proposalPdfOptions,
+  type ProposalRendererOptions,
+  type ProposalRendererStats,
+  type RenderCallOptions,
+} from './renderer';
+export {
+  formatYuan,
+  formatQuantity,
+  formatPercentPoints,
+  formatRate,
+  formatDate,
+  addDays,
+  calendarDate,
+} from './format';

@@ -1,0 +1,78 @@
+/**
+ * What a proposal is made from: a priced quote, the request it answers, and the facts of issue
+ * (number, dates, account manager). Plain data, so the quote service builds it from a stored quote
+ * and the command line from a freshly priced request (tariff book §9).
+ */
+import type { PricedQuote, LocalizedText } from '../pricing/quote';
+import type { QuoteRequest } from '../pricing/request';
+import type { TariffFile } from '../rules/files';
+import type { StoredQuote } from '../store/types';
+import { toCalendarDate } from './format';
+
+export const PROPOSAL_LANGUAGES = ['zh-CN', 'en'] as const;
+/** §9: Simplified Chinese by default, English on request. */
+export type ProposalLanguage = (typeof PROPOSAL_LANGUAGES)[number];
+export const DEFAULT_PROPOSAL_LANGUAGE: ProposalLanguage = 'zh-CN';
+
+export const PROPOSAL_DOCUMENTS = ['proposal', 'deal-sheet'] as const;
+/** `proposal` is the customer's copy; `deal-sheet` carries costs, margin and approval and is internal. */
+export type ProposalDocument = (typeof PROPOSAL_DOCUMENTS)[number];
+
+export interface ProposalRenderOptions {
+  lang: ProposalLanguage;
+  document: ProposalDocument;
+}
+
+/** Tier names by tier code, as the rule set's tariff.json gives them. */
+export type TierNames = Readonly<Record<string, LocalizedText>>;
+
+export interface ProposalInput {
+  quote: PricedQuote;
+  /** The validated request the quote prices: the enterprise, lines, term, handsets. */
+  request: QuoteRequest;
+  /** `Q-YYYY-NNNNNN` once issued; a draft carries a number that says it is one. */
+  number: string;
+  /** Calendar dates, `YYYY-MM-DD`. */
+  issuedAt: string;
+  validUntil: string;
+  accountManager: { name: string };
+  /** Tier names from the rule set the quote was priced with; the locale's names otherwise. */
+  tierNames?: TierNames;
+  /** The tariff book the rule set encodes, for the deal sheet. */
+  tariff?: { name: string; version: string };
+  /** Marks every page as a draft: not an offer until issued under a quote number. */
+  draft?: boolean;
+}
+
+/** The tier names a rule set's tariff gives (rules/tariff.json `tiers[].names`). */
+export function tierNamesOf(tariff: Pick<TariffFile, 'tiers'>): TierNames {
+  return Object.fromEntries(tariff.tiers.map((tier) => [tier.code, tier.names]));
+}
+
+/** The parts of a loaded rule set (src/rules RuleSet) that a proposal shows. */
+export interface ProposalRuleSetFacts {
+  tariff: Pick<TariffFile, 'tiers' | 'name' | 'version'>;
+}
+
+/**
+ * The input for a quote the service has stored. `ruleSet` should be the one the quote was priced
+ * with (its hash is `stored.ruleSetHash`); timestamps become calendar dates in `timeZone`
+ * (Asia/Shanghai unless given).
+ */
+export function proposalInputFromStoredQuote(
+  stored: Pick<StoredQuote, 'number' | 'request' | 'quote' | 'createdAt' | 'validUntil'>,
+  context: { accountManager: { name: string }; ruleSet?: ProposalRuleSetFacts; timeZone?: string },
+): ProposalInput {
+  const tariff = context.ruleSet?.tariff;
+  return {
+    quote: stored.quote,
+    request: stored.request,
+    number: stored.number,
+    issuedAt: toCalendarDate(stored.createdAt, context.timeZone),
+    validUntil: toCalendarDate(stored.validUntil, context.timeZone),
+    accountManager: context.accountManager,
+    ...(tariff
+      ? { tierNames: tierNamesOf(tariff), tariff: { name: tariff.name, version: tariff.version } }
+      : {}),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * What the templates see. The customer's view is built from the customer-facing parts of the quote
+ * only, so the proposal template cannot print a cost, a margin or an approval level even by
+ * mistake (tariff book §9); the deal sheet's view adds them. Amounts stay decimal strings here: the
+ * templates' helpers format them.
+ */
+import { formatMoney, parseDecimal, sum } from '../money/money';
+import type { AppliedRule, PricedQuote, QuoteItem } from '../pricing/quote';
+import { daysBetween } from './format';
+import type { ProposalDocument, ProposalInput } from './input';
+import type { Locale } from './locale';
+
+export interface ItemRow {
+  code: string;
+  name: string;
+  unit: string;
+  unitPrice: string;
+  quantity: string;
+  vatRate: string;
+  list: string;
+  discount: string;
+  net: string;
+  tax: string;
+  exclTax: string;
+}
+
+export interface ItemGroup {
+  rows: ItemRow[];
+  list: string;
+  discount: string;
+  net: string;
+  tax: string;
+  exclTax: string;
+}
+
+/** Everything the customer may read: no cost, margin, approval or rule detail. */
+export interface CustomerView {
+  document: ProposalDocument;
+  /** The locale key of the document's title, for the masthead and the running header. */
+  titleKey: string;
+  subtitleKey: string;
+  /** True on the internal deal sheet: the header and footer say so on every page. */
+  confidential: boolean;
+  lang: string;
+  draft: boolean;
+  number: string;
+  issuedAt: string;
+  validUntil: string;
+  validityDays: string;
+  enterprise: { id: string; name: string; industry: string; purchasing: string };
+  accountManager: { name: string };
+  tierName: string;
+  termMonths: string;
+  lines: string;
+  ringbackTone: boolean;
+  handsetCount: string;
+  recurring: ItemGroup;
+  oneTime: ItemGroup | null;
+  totals: PricedQuote['totals'] & { oneTimeDiscount: string };
+  benefits: PricedQuote['benefits'];
+}
+
+export interface RuleView {
+  rule: string;
+  description: string | null;
+  component: string;
+  params: { name: string; value: string }[];
+  conditions: { fact: string; operator: string; value: string; saw: string; passed: boolean }[];
+}
+
+export interface ExplanationGroup {
+  title: string;
+  code: string | null;
+  rules: RuleView[];
+}
+
+export interface DealSheetView extends CustomerView {
+  creditRating: string;
+  ruleSetHash: string;
+  tariff: { name: string; version: string } | null;
+  economics: Omit<PricedQuote['internal'], 'approvalRules' | 'approval'>;
+  approval: { level: string; levelName: string; approvers: string };
+  explanations: ExplanationGroup[];
+}
+
+export function customerView(
+  input: ProposalInput,
+  locale: Locale,
+  document: ProposalDocument = 'proposal',
+): CustomerView {
+  const { quote, request } = input;
+  const lang = locale.lang;
+  const recurring = quote.items.filter((item) => item.kind === 'recurring');
+  const oneTime = quote.items.filter((item) => item.kind === 'one-time');
+  const handsetCount = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
+  return {
+    document,
+    titleKey: document === 'deal-sheet' ? 'dealSheet.title' : 'proposal.title',
+    subtitleKey: document === 'deal-sheet' ? 'dealSheet.subtitle' : 'proposal.subtitle',
+    confidential: document === 'deal-sheet',
+    lang,
+    draft: input.draft === true,
+    number: input.number,
+    issuedAt: input.issuedAt,
+    validUntil: input.validUntil,
+    validityDays: String(daysBetween(input.issuedAt, input.validUntil)),
+    enterprise: {
+      id: request.enterprise.id,
+      name: request.enterprise.name,
+      industry:
+        locale.optionalText(`industries.${request.enterprise.industry}`) ??
+        request.enterprise.industry,
+      purchasing:
+        locale.optionalText(`purchasing.${request.enterprise.purchasing}`) ??
+        request.enterprise.purchasing,
+    },
+    accountManager: { name: input.accountManager.name },
+    tierName:
+      input.tierNames?.[quote.tier]?.[lang] ??
+      locale.optionalText(`tiers.${quote.tier}`) ??
+      quote.tier,
+    termMonths: String(quote.termMonths),
+    lines: String(quote.lines),
+    ringbackTone: request.ringbackTone,
+    handsetCount: String(handsetCount),
+    recurring: itemGroup(recurring, lang),
+    oneTime: oneTime.length > 0 ? itemGroup(oneTime, lang) : null,
+    totals: {
+      monthlyList: quote.totals.monthlyList,
+      monthlyDiscount: quote.totals.monthlyDiscount,
+      monthlyNet: quote.totals.monthlyNet,
+      oneTimeList: quote.totals.oneTimeList,
+      oneTimeNet: quote.totals.oneTimeNet,
+      contractValue: quote.totals.contractValue,
+      customerSavings: quote.totals.customerSavings,
+      // The handset subsidy that early termination repays pro rata (§9).
+      oneTimeDiscount: formatMoney(
+        parseDecimal(quote.totals.oneTimeList).minus(parseDecimal(quote.totals.oneTimeNet)),
+      ),
+    },
+    benefits: {
+      overdraftLimit: quote.benefits.overdraftLimit,
+      monthlyPoints: quote.benefits.monthlyPoints,
+    },
+  };
+}
+
+export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetView {
+  const { quote } = input;
+  const { approvalRules, approval, ...economics } = quote.internal;
+  const itemGroups: ExplanationGroup[] = quote.items.map((item) => ({
+    title: item.names[locale.lang],
+    code: item.code,
+    rules: (quote.explanations.items[item.code] ?? []).map((rule) => ruleView(rule, locale)),
+  }));
+  return {
+    ...customerView(input, locale, 'deal-sheet'),
+    creditRating: input.request.enterprise.creditRating,
+    ruleSetHash: quote.ruleSetHash,
+    tariff: input.tariff ?? null,
+    economics,
+    approval: {
+      level: approval,
+      levelName: locale.optionalText(`approval.levels.${approval}`) ?? approval,
+      approvers: locale.optionalText(`approval.approversByLevel.${approval}`) ?? approval,
+    },
+    explanations: [
+      {
+        title: locale.text('explanations.tier'),
+        code: null,
+        rules: quote.explanations.tier.map((rule) => ruleView(rule, locale)),
+      },
+      ...itemGroups,
+      {
+        title: locale.text('explanations.overdraftLimit'),
+        code: null,
+        rules: quote.explanations.benefits.overdraftLimit.map((rule) => ruleView(rule, locale)),
+      },
+      {
+        title: locale.text('explanations.monthlyPoints'),
+        code: null,
+        rules: quote.explanations.benefits.monthlyPoints.map((rule) => ruleView(rule, locale)),
+      },
+      {
+        title: locale.text('explanations.approval'),
+        code: null,
+        rules: approvalRules.map((rule) => ruleView(rule, locale)),
+      },
+    ],
+  };
+}
+
+function itemGroup(items: QuoteItem[], lang: Locale['lang']): ItemGroup {
+  const total = (pick: (item: QuoteItem) => string) =>
+    formatMoney(sum(items.map((item) => parseDecimal(pick(item)))));
+  return {
+    rows: items.map((item) => ({
+      code: item.code,
+      name: item.names[lang],
+      unit: item.unitNames[lang],
+      unitPrice: item.unitPrice,
+      quantity: item.quantity,
+      vatRate: item.vatRate,
+      list: item.list,
+      discount: item.discount,
+      net: item.net,
+      tax: item.tax,
+      exclTax: item.exclTax,
+    })),
+    list: total((item) => item.list),
+    discount: total((item) => item.discount),
+    net: total((item) => item.net),
+    tax: total((item) => item.tax),
+    exclTax: total((item) => item.exclTax),
+  };
+}
+
+function ruleView(rule: AppliedRule, locale: Locale): RuleView {
+  return {
+    rule: rule.rule,
+    description: rule.description ?? null,
+    component: locale.optionalText(`components.${rule.component}`) ?? rule.component,
+    params: Object.entries(rule.params).map(([name, value]) => ({
+      name,
+      value: factText(value, locale),
+    })),
+    conditions: rule.conditions.map((condition) => ({
+      fact: condition.fact,
+      operator: locale.optionalText(`operators.${condition.operator}`) ?? condition.operator,
+      value: factText(condition.value, locale),
+      saw: factText(condition.saw, locale),
+      passed: condition.passed,
+    })),
+  };
+}
+
+/** A fact or rule value as text: strings as they are, lists joined, nothing as the locale's word for it. */
+function factText(value: unknown, locale: Locale): string {
+  if (value === null || value === undefined) return locale.text('explanations.nothing');
+  if (typeof value === 'boolean') return locale.text(value ? 'common.yes' : 'common.no');
+  if (Array.isArray(value)) return value.map((entry) => factText(entry, locale)).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
