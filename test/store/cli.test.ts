@@ -1,0 +1,131 @@
+/**
+ * `quote users add` and `quote audit verify`, run through the CLI's own dispatcher against the
+ * database the environment names (GROUPQUOTE_DB for SQLite, DATABASE_URL for PostgreSQL).
+ */
+import { auditCommand } from '../../src/cli/audit';
+import { registerCommand, runCli, type CliIo } from '../../src/cli/main';
+import { usersCommand } from '../../src/cli/users';
+import { openStore } from '../../src/store/open';
+import { hashToken } from '../../src/store/tokens';
+import { createTestDatabase, describeEachDialect, type TestDatabase } from './support';
+
+registerCommand('users', usersCommand);
+registerCommand('audit', auditCommand);
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    readStdin: () => '',
+  };
+  const code = await runCli(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describeEachDialect('cli: users and audit', (dialect) => {
+  let database: TestDatabase;
+  const saved = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    GROUPQUOTE_DB: process.env.GROUPQUOTE_DB,
+  };
+
+  beforeEach(async () => {
+    database = await createTestDatabase(dialect);
+    delete process.env.DATABASE_URL;
+    delete process.env.GROUPQUOTE_DB;
+    if (database.options.databaseUrl) process.env.DATABASE_URL = database.options.databaseUrl;
+    else process.env.GROUPQUOTE_DB = database.options.sqlitePath;
+  });
+  afterEach(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await database.dispose();
+  });
+
+  test('users add prints a fresh token once; only its hash is stored and it authenticates', async () => {
+    const first = await run(
+      'users',
+      'add',
+      '--name',
+      '王芳',
+      '--role',
+      'finance-director',
+      '--json',
+    );
+    expect(first.code).toBe(0);
+    const created = JSON.parse(first.out) as {
+      id: string;
+      name: string;
+      role: string;
+      token: string;
+    };
+    expect(created).toMatchObject({ name: '王芳', role: 'finance-director' });
+    expect(created.token).toMatch(/^gq_[A-Za-z0-9_-]{43}$/);
+
+    const second = await run('users', 'add', '--name', 'Chen Jie', '--role', 'account-manager');
+    expect(second.code).toBe(0);
+    const token = /token \(shown once, only its hash is stored\): (gq_\S+)/.exec(second.out)?.[1];
+    expect(token).toBeDefined();
+    expect(token).not.toBe(created.token);
+
+    const store = await openStore(database.options);
+    try {
+      expect(await store.findUserByTokenHash(hashToken(created.token))).toMatchObject({
+        id: created.id,
+        name: '王芳',
+        role: 'finance-director',
+      });
+      expect(await store.findUserByTokenHash(hashToken(token!))).toMatchObject({
+        name: 'Chen Jie',
+      });
+    } finally {
+      await store.close();
+    }
+    const rows = await database.query<Record<string, unknown>>('select * from users');
+    const everything =
+      JSON.stringify(rows) + JSON.stringify(await database.query('select * from audit_log'));
+    expect(everything).not.toContain(created.token);
+    expect(everything).not.toContain(token!);
+    expect(everything).toContain(hashToken(created.token));
+  });
+
+  test('users add names every bad or missing option and exits 2', async () => {
+    const result = await run('users', 'add', '--role', 'boss');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--name: is required');
+    expect(result.err).toContain('--role: must be one of account-manager, pricing-manager');
+    expect(
+      (await run('users', 'add', '--name', 'x', '--role', 'admin', '--colour', 'red')).code,
+    ).toBe(2);
+    expect((await run('users', 'remove')).code).toBe(2);
+  });
+
+  test('audit verify exits 0 on an intact chain and 1 naming the seq of a changed row', async () => {
+    await run('users', 'add', '--name', 'A', '--role', 'admin');
+    await run('users', 'add', '--name', 'B', '--role', 'finance-auditor');
+    await run('users', 'add', '--name', 'C', '--role', 'pricing-manager');
+    const intact = await run('audit', 'verify');
+    expect(intact.code).toBe(0);
+    expect(intact.out).toMatch(
+      /^audit chain intact: 3 entries in .*; head seq 3, hash [0-9a-f]{64}$/,
+    );
+
+    await database.execute(
+      dialect === 'postgres'
+        ? 'alter table audit_log disable trigger user'
+        : 'drop trigger audit_log_no_update',
+    );
+    await database.execute(`update audit_log set detail = '{"role":"admin"}' where seq = 2`);
+    const broken = await run('audit', 'verify');
+    expect(broken.code).toBe(1);
+    expect(broken.err).toContain('seq 2: entry 2 was changed');
+
+    const json = await run('audit', 'verify', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: false, checked: 3, problems: [{ seq: 2 }] });
+  });
+});
