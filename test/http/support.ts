@@ -13,6 +13,7 @@ import { loadRuleSet } from '../../src/rules/load';
 import type { RuleSet } from '../../src/rules/compile';
 import { generateToken, hashToken, openStore, type Role, type Store } from '../../src/store';
 import { workedExample } from '../support/tariff-book';
+import type { QuoteView } from '../../src/quotes/view';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -87,6 +88,8 @@ export interface TestService {
   users: Record<UserKey, TestUser>;
   /** Where the SQLite file lives (sqlite only). */
   sqlitePath?: string;
+  /** The PostgreSQL URL, its search_path set to this service's schema (postgres only). */
+  databaseUrl?: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see ApiResponse
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
   close(): Promise<void>;
@@ -154,6 +157,9 @@ export async function startTestService(
     clock,
     users,
     ...(database.sqlitePath ? { sqlitePath: database.sqlitePath } : {}),
+    ...('databaseUrl' in database.storeOptions
+      ? { databaseUrl: database.storeOptions.databaseUrl }
+      : {}),
     call,
     async close() {
       await server.close();
@@ -260,13 +266,12 @@ export const REQUESTS = {
   }),
 };
 
-/** Creates a quote as `as` and returns its number, failing loudly if it was not stored. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see ApiResponse
+/** Creates a quote as `as` and returns its view, failing loudly if it was not stored. */
 export async function createQuote(
   service: TestService,
   as: UserKey,
   request: unknown,
-): Promise<any> {
+): Promise<QuoteView> {
   const response = await service.call('POST', '/api/quotes', { as, body: request });
   if (response.status !== 201)
     throw new Error(`create failed: ${response.status} ${response.text}`);
