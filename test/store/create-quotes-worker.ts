@@ -1,7 +1,8 @@
 /**
  * A separate process that stores quotes, for the multi-process tests: opens the store named by
  * argv[2] (JSON StoreOptions), creates argv[3] quotes, argv[4] at a time, and prints each number
- * on its own line the moment its create is acknowledged.
+ * on its own line the moment its create is acknowledged. Every other create carries a fresh
+ * idempotency key, so its transaction reads before it writes, as a retried HTTP request's does.
  */
 import { openStore, type StoreOptions } from '../../src/store/open';
 import { newQuote, saveCurrentRuleSet } from './support';
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     Array.from({ length: concurrency }, async () => {
       while (started < total) {
         started += 1;
-        const { quote } = await store.createQuote(input);
+        const key = started % 2 ? `${process.pid}-${started}` : undefined;
+        const { quote } = await store.createQuote({ ...input, idempotencyKey: key });
         process.stdout.write(`${quote.number}\n`);
       }
     }),

@@ -646,6 +646,46 @@ describeEachDialect('store: audit chain', (dialect) => {
     });
   });
 
+  test('concurrent writes of every kind from two stores still form one unbroken chain', async () => {
+    await saveCurrentRuleSet(store());
+    const second = await openStore(database().options);
+    try {
+      const drafts = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map(async () => (await store().createQuote(await newQuote())).quote),
+      );
+      const writers = [store(), second];
+      await Promise.all([
+        ...drafts.map((draft, index) =>
+          writers[index % 2]!.transition({
+            number: draft.number,
+            from: ['draft'],
+            to: 'pending-approval',
+            actorId: 'am-1',
+            action: 'submit',
+            now: '2026-11-27T11:00:00Z',
+          }),
+        ),
+        ...Array.from({ length: 20 }, async (_, index) =>
+          writers[index % 2]!.createQuote(await newQuote()),
+        ),
+        ...Array.from({ length: 6 }, (_, index) =>
+          writers[index % 2]!.createUser({
+            id: `user-${index}`,
+            name: `User ${index}`,
+            role: 'account-manager',
+            tokenHash: String(index).repeat(64).slice(0, 64),
+            createdAt: '2026-11-27T11:00:00Z',
+          }),
+        ),
+      ]);
+      const entries = await allAudit(store());
+      expect(entries.map((entry) => entry.seq)).toEqual(oneTo(1 + 6 + 6 + 20 + 6));
+      expect(await second.verifyAudit()).toMatchObject({ ok: true, checked: 39 });
+    } finally {
+      await second.close();
+    }
+  });
+
   test('the database refuses to update or delete audit rows', async () => {
     await buildChain();
     await expect(
