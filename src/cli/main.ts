@@ -11,12 +11,18 @@ import { AppError, isAppError } from '../errors';
 import { priceQuote } from '../pricing/price';
 import { jsonSchemas } from '../rules/files';
 import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
+import { auditCommand } from './audit';
+import { renderCommand } from './render';
 import { formatQuoteTable } from './table';
+import { usersCommand } from './users';
 
 const USAGE = `usage:
   quote price <request.json|-> [--format json|table] [--rules <dir>]
+  quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet] [--number Q-YYYY-NNNNNN] [--manager NAME] [--rules <dir>]
   quote rules validate [dir]
-  quote rules schema [--check]`;
+  quote rules schema [--check]
+  quote users add --name NAME --role ROLE [--json]
+  quote audit verify`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -28,13 +34,11 @@ export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, CliCommand> = {
   price: priceCommand,
+  render: renderCommand,
   rules: rulesCommand,
+  users: usersCommand,
+  audit: auditCommand,
 };
-
-/** Extra commands (users, audit, render) register here from their own modules. */
-export function registerCommand(name: string, command: CliCommand): void {
-  commands[name] = command;
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -2,15 +2,11 @@
  * `quote users add` and `quote audit verify`, run through the CLI's own dispatcher against the
  * database the environment names (GROUPQUOTE_DB for SQLite, DATABASE_URL for PostgreSQL).
  */
-import { auditCommand } from '../../src/cli/audit';
-import { registerCommand, runCli, type CliIo } from '../../src/cli/main';
-import { usersCommand } from '../../src/cli/users';
+import { runCli, type CliIo } from '../../src/cli/main';
 import { openStore } from '../../src/store/open';
 import { hashToken } from '../../src/store/tokens';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from './support';
 
-registerCommand('users', usersCommand);
-registerCommand('audit', auditCommand);
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
