@@ -110,7 +110,11 @@ export class KyselyStore implements Store {
   }
 
   async createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }> {
-    return this.#quoteCreation.create(newQuoteRow(input));
+    const row = newQuoteRow(input);
+    return this.#quoteCreation.create({
+      row,
+      documents: { request: input.request, quote: input.quote },
+    });
   }
 
   async getQuote(number: string): Promise<StoredQuote | undefined> {
@@ -158,7 +162,7 @@ export class KyselyStore implements Store {
           .limit(limit)
           .offset(offset)
           .execute();
-        return { items: rows.map(storedQuoteFrom), total: Number(total) };
+        return { items: rows.map((row) => storedQuoteFrom(row)), total: Number(total) };
       }),
     );
   }

@@ -26,8 +26,13 @@ export interface CreatedQuote {
 
 type NumberedQuoteRow = Required<Insertable<QuotesTable>>;
 
-interface PendingCreate {
+/** A quote to store: its row, and the request and quote objects the row's JSON was made from. */
+export interface QuoteToStore {
   row: UnnumberedQuoteRow;
+  documents: Pick<StoredQuote, 'request' | 'quote'>;
+}
+
+interface PendingCreate extends QuoteToStore {
   resolve: (result: CreatedQuote) => void;
   reject: (error: unknown) => void;
 }
@@ -48,9 +53,9 @@ export class QuoteCreationQueue {
   }
 
   /** Resolves once the quote (or the earlier one with its idempotency key) is committed. */
-  create(row: UnnumberedQuoteRow): Promise<CreatedQuote> {
+  create(quote: QuoteToStore): Promise<CreatedQuote> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ row, resolve, reject });
+      this.#pending.push({ ...quote, resolve, reject });
       if (!this.#draining) void this.#drain();
     });
   }
@@ -70,11 +75,7 @@ export class QuoteCreationQueue {
   async #storeBatch(batch: PendingCreate[]): Promise<void> {
     try {
       const results = await this.#connection.writeTransaction((tx) =>
-        storeQuotes(
-          tx,
-          this.#connection.dialect,
-          batch.map((pending) => pending.row),
-        ),
+        storeQuotes(tx, this.#connection.dialect, batch),
       );
       batch.forEach((pending, index) => pending.resolve(results[index]!));
     } catch (error) {
@@ -122,8 +123,9 @@ export class QuoteCreationQueue {
 async function storeQuotes(
   tx: Kysely<Database>,
   dialect: StoreConnection['dialect'],
-  rows: readonly UnnumberedQuoteRow[],
+  quotes: readonly QuoteToStore[],
 ): Promise<CreatedQuote[]> {
+  const rows = quotes.map((quote) => quote.row);
   const earlier = await findByIdempotencyKeys(tx, rows);
   const firstWithKey = new Map<string, number>();
   const fresh: number[] = [];
@@ -185,9 +187,12 @@ async function storeQuotes(
 
   return rows.map((row, index) => {
     const own = numbered.get(index);
-    if (own) return { quote: storedQuoteFrom(own), created: true };
+    if (own) return { quote: storedQuoteFrom(own, quotes[index]!.documents), created: true };
     const id = idempotencyId(row);
-    const first = earlier.get(id) ?? storedQuoteFrom(numbered.get(firstWithKey.get(id)!)!);
+    const firstIndex = firstWithKey.get(id);
+    const first =
+      earlier.get(id) ??
+      storedQuoteFrom(numbered.get(firstIndex!)!, quotes[firstIndex!]!.documents);
     return { quote: first, created: false };
   });
 }

@@ -76,7 +76,14 @@ export function count(value: number, path: string): number {
   return value;
 }
 
-export function storedQuoteFrom(row: Selectable<QuotesTable>): StoredQuote {
+/**
+ * A quote as read back. `documents` are the request and quote objects a row was just written
+ * from: their JSON text is what the row holds, so parsing it again would only copy them.
+ */
+export function storedQuoteFrom(
+  row: Selectable<QuotesTable>,
+  documents?: Pick<StoredQuote, 'request' | 'quote'>,
+): StoredQuote {
   const stored: StoredQuote = {
     number: row.number,
     state: row.state,
@@ -85,8 +92,8 @@ export function storedQuoteFrom(row: Selectable<QuotesTable>): StoredQuote {
     accountManagerId: row.account_manager_id,
     approvalLevel: row.approval_level,
     ruleSetHash: row.rule_set_hash,
-    request: JSON.parse(row.request) as StoredQuote['request'],
-    quote: JSON.parse(row.quote) as StoredQuote['quote'],
+    request: documents?.request ?? (JSON.parse(row.request) as StoredQuote['request']),
+    quote: documents?.quote ?? (JSON.parse(row.quote) as StoredQuote['quote']),
     contractValue: row.contract_value,
     marginPct: row.margin_pct,
     createdAt: instantText(row.created_at),
