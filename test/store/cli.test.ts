@@ -7,7 +7,6 @@ import { openStore } from '../../src/store/open';
 import { hashToken } from '../../src/store/tokens';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from './support';
 
-
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
