@@ -1,9 +1,10 @@
 /**
  * Prints proposals to PDF with one headless Chromium and a few reusable pages.
  *
- * Sandboxing: every page runs with JavaScript disabled and blocks every request that is not a
- * `data:` URL, so nothing a template or an enterprise name contains can make the renderer fetch
- * anything (file://, http(s)://, …); the templates' Content-Security-Policy says the same again.
+ * Sandboxing: every page runs with JavaScript disabled, aborts every request that is not a `data:`
+ * URL and has its network emulated offline, so nothing a template or an enterprise name contains
+ * can make the renderer fetch anything (file://, http(s)://, prefetches, …); the templates'
+ * Content-Security-Policy says the same again, and handlebars escapes every name in the first place.
  * Resilience: a render has a deadline; a page that failed or timed out is closed and replaced;
  * when the browser disconnects (crashed, killed) the next render launches a new one. Load: at most
  * `pages` renders run at once and at most `maxQueue` wait; beyond that a render is refused at once
@@ -289,8 +290,11 @@ export class ProposalRenderer {
     this.counters.pagesOpened += 1;
     try {
       await page.setJavaScriptEnabled(false);
+      // Interception stops what the page requests (http:, https:, file:, …); some fetches, such as
+      // <link rel=prefetch>, leave from the browser process and bypass it, so the network is off too.
       await page.setRequestInterception(true);
       page.on('request', blockAllButData);
+      await page.setOfflineMode(true);
       return { page, browser, renders: 0, discarded: false };
     } catch (error) {
       page.close().catch(() => undefined);

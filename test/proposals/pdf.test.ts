@@ -1,0 +1,317 @@
+/**
+ * The printed proposals, read back with poppler: what a customer and a finance reviewer would see.
+ * Real Chromium, one renderer for the file.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  PROPOSAL_LANGUAGES,
+  ProposalRenderer,
+  proposalPrintJob,
+  type ProposalInput,
+} from '../../src/proposals';
+import {
+  EXAMPLE_IDS,
+  containsFigure,
+  exampleInput,
+  inputNamed,
+  pdfFonts,
+  pdfPageCount,
+  pdfText,
+  yuan,
+  type ExampleId,
+} from './support';
+import { workedExample } from '../support/tariff-book';
+
+jest.setTimeout(60_000);
+
+let renderer: ProposalRenderer;
+beforeAll(() => {
+  renderer = new ProposalRenderer({ pages: 2, maxQueue: 64 });
+});
+afterAll(async () => {
+  await renderer.close();
+});
+
+const inputs = new Map<ExampleId, ProposalInput>();
+async function input(id: ExampleId): Promise<ProposalInput> {
+  let found = inputs.get(id);
+  if (!found) {
+    found = await exampleInput(id);
+    inputs.set(id, found);
+  }
+  return found;
+}
+
+describe.each(EXAMPLE_IDS)('the worked example %s', (id) => {
+  const expected = workedExample(id).expected;
+
+  it.each(PROPOSAL_LANGUAGES)(
+    'prints in %s: enterprise, quote number, every line item and the contract value',
+    async (lang) => {
+      const proposal = await input(id);
+      const pdf = await renderer.render(proposal, { lang, document: 'proposal' });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = pdfText(pdf);
+      expect(text).toContain(proposal.request.enterprise.name);
+      expect(text).toContain(proposal.number);
+      for (const item of expected.items) {
+        const priced = proposal.quote.items.find((entry) => entry.code === item.code);
+        expect(priced).toBeDefined();
+        expect(text).toContain(priced?.names[lang]);
+        expect(text).toContain(item.code);
+        expect(containsFigure(text, yuan(item.list ?? ''))).toBe(true);
+        expect(containsFigure(text, yuan(item.net ?? ''))).toBe(true);
+        expect(containsFigure(text, yuan(item.tax ?? ''))).toBe(true);
+      }
+      for (const total of [
+        'contractValue',
+        'monthlyNet',
+        'oneTimeNet',
+        'customerSavings',
+        'monthlyList',
+      ] as const) {
+        expect(containsFigure(text, yuan(expected.totals[total] ?? ''))).toBe(true);
+      }
+      expect(containsFigure(text, yuan(expected.benefits.overdraftLimit ?? ''))).toBe(true);
+      const pages = pdfPageCount(pdf);
+      for (let page = 1; page <= pages; page += 1) {
+        const pageText = pdfText(pdf, { first: page, last: page });
+        expect(pageText).toContain(
+          lang === 'en' ? `Page ${page} of ${pages}` : `第 ${page} 页，共 ${pages} 页`,
+        );
+      }
+    },
+  );
+
+  it.each(PROPOSAL_LANGUAGES)(
+    'in %s, keeps costs, margin and approval out of the customer copy and in the deal sheet',
+    async (lang) => {
+      const proposal = await input(id);
+      const [customer, dealSheet] = await Promise.all([
+        renderer.render(proposal, { lang, document: 'proposal' }).then((pdf) => pdfText(pdf)),
+        renderer.render(proposal, { lang, document: 'deal-sheet' }).then((pdf) => pdfText(pdf)),
+      ]);
+      const internal = expected.internal;
+      const {
+        approvalRules: _rules,
+        approval: _level,
+        marginPct: _pct,
+        ...amounts
+      } = proposal.quote.internal;
+      // The fixture's figures are the core's (tested to the fen elsewhere); the quote adds a few more.
+      expect(amounts).toMatchObject(
+        Object.fromEntries(Object.entries(internal).filter(([name]) => name in amounts)),
+      );
+      // A small internal figure may equal a customer-facing one by chance (ENT-0002's overdraft risk
+      // cost ¥0.30 is also the long-distance unit price); only figures that do not are telling.
+      const customerFacing = new Set(
+        [
+          ...proposal.quote.items.flatMap((item) => [
+            item.unitPrice,
+            item.list,
+            item.discount,
+            item.net,
+            item.tax,
+          ]),
+          ...Object.values(proposal.quote.totals),
+          ...Object.values(proposal.quote.benefits),
+        ].map(yuan),
+      );
+      const telling = Object.entries(amounts).filter(
+        ([, amount]) => !customerFacing.has(yuan(amount)),
+      );
+      expect(telling.length).toBeGreaterThanOrEqual(6);
+      for (const [figure, amount] of telling) {
+        expect({ figure, inCustomerCopy: containsFigure(customer, yuan(amount)) }).toEqual({
+          figure,
+          inCustomerCopy: false,
+        });
+        expect({ figure, inDealSheet: containsFigure(dealSheet, yuan(amount)) }).toEqual({
+          figure,
+          inDealSheet: true,
+        });
+      }
+      expect(containsFigure(customer, `${internal.marginPct}%`)).toBe(false);
+      expect(containsFigure(dealSheet, `${internal.marginPct}%`)).toBe(true);
+      const words =
+        lang === 'en'
+          ? {
+              margin: 'Margin',
+              cost: 'cost',
+              approval: 'Approval',
+              level: { auto: 'Auto-approved', 'finance-director': 'Finance director' },
+            }
+          : {
+              margin: '毛利',
+              cost: '成本',
+              approval: '审批',
+              level: { auto: '自动通过', 'finance-director': '财务总监' },
+            };
+      for (const word of [words.margin, words.cost, words.approval]) {
+        expect(customer).not.toContain(word);
+        expect(dealSheet).toContain(word);
+      }
+      const level = words.level[internal.approval as 'auto' | 'finance-director'];
+      expect(customer).not.toContain(level);
+      expect(dealSheet).toContain(level);
+      expect(dealSheet).toContain(proposal.quote.ruleSetHash);
+    },
+  );
+});
+
+describe('fonts', () => {
+  it('embeds Chinese as a CID TrueType font, never as Type 3', async () => {
+    const pdf = await renderer.render(await input('ENT-0001'), {
+      lang: 'zh-CN',
+      document: 'proposal',
+    });
+    const fonts = pdfFonts(pdf);
+    const lines = fonts
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
+    expect(
+      lines.some((line) =>
+        /WenQuanYiZenHei\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/.test(line),
+      ),
+    ).toBe(true);
+    expect(fonts).not.toMatch(/Type 3/);
+    expect(lines.every((line) => /\byes\s+yes\s+yes\b/.test(line))).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('names print as text', () => {
+  it.each(PROPOSAL_LANGUAGES)(
+    'in %s: <b>, &, emoji and rare CJK survive as written',
+    async (lang) => {
+      const name = '<b>粗</b> & 😀 𠮷';
+      const pdf = await renderer.render(await inputNamed(name), { lang, document: 'proposal' });
+      const text = pdfText(pdf);
+      expect(text).toContain(name);
+      expect(pdfFonts(pdf)).not.toMatch(/Type 3/);
+    },
+  );
+});
+
+describe('the sandbox', () => {
+  let server: Server;
+  let port: number;
+  const seen: string[] = [];
+  let connections = 0;
+  let scratch: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push(request.url ?? '');
+      response.end('ok');
+    });
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    scratch = mkdtempSync(join(tmpdir(), 'gq-sandbox-'));
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const lures = (base: string) => [
+    `<img src="${base}/img">`,
+    `<link rel="stylesheet" href="${base}/css">`,
+    `<iframe src="${base}/frame"></iframe>`,
+    `<div style="background:url(${base}/bg)">x</div>`,
+    `<script src="${base}/js"></script>`,
+    `<link rel="preconnect" href="${base}">`,
+    `<link rel="prefetch" href="${base}/prefetch">`,
+    `<object data="${base}/object"></object>`,
+  ];
+
+  it('an enterprise name, id or manager carrying HTML makes no request', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const [first = '', second = '', ...rest] = [
+      ...lures(base),
+      `<meta http-equiv="refresh" content="0;url=${base}/refresh">`,
+    ];
+    const input = await inputNamed(`Evil ${first}${second} Ltd`);
+    const hostile: ProposalInput = {
+      ...input,
+      accountManager: { name: rest.slice(0, 3).join('') },
+      request: {
+        ...input.request,
+        enterprise: { ...input.request.enterprise, id: rest.slice(3).join('') },
+      },
+    };
+    for (const document of ['proposal', 'deal-sheet'] as const) {
+      const text = pdfText(await renderer.render(hostile, { lang: 'en', document }));
+      expect(text).toContain(`<img src="${base}/img">`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ seen, connections }).toEqual({ seen: [], connections: 0 });
+  });
+
+  it('blocks every request of raw HTML too: nothing but data: leaves the page', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const secretFile = join(scratch, 'secret.html');
+    writeFileSync(secretFile, '<p>FILE-SECRET-7731</p>');
+    const html = [
+      '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>',
+      ...lures(base),
+      `<iframe src="file://${secretFile}"></iframe>`,
+      `<object data="file://${secretFile}" type="text/html"></object>`,
+      '<iframe src="data:text/html;charset=utf-8,%3Cp%3EDATA-ALLOWED-4410%3C%2Fp%3E"></iframe>',
+      '<p>raw page</p></body></html>',
+    ].join('');
+    // A page of its own: setContent rewrites the same document, so a proposal's CSP would linger and
+    // block the data: iframe that shows that what is allowed does load.
+    const bare = new ProposalRenderer({ pages: 1 });
+    const pdf = await bare
+      .print({ html, headerTemplate: '<span></span>', footerTemplate: '<span></span>' })
+      .finally(() => bare.close());
+    const text = pdfText(pdf);
+    expect(text).toContain('raw page');
+    expect(text).toContain('DATA-ALLOWED-4410');
+    expect(text).not.toContain('FILE-SECRET-7731');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ seen, connections }).toEqual({ seen: [], connections: 0 });
+  });
+});
+
+describe('under load', () => {
+  it('completes 50 concurrent renders, each with its own figures', async () => {
+    const examples = await Promise.all(EXAMPLE_IDS.map((id) => input(id)));
+    const jobs = Array.from({ length: 50 }, (_, index) => {
+      const base = examples[index % examples.length] as ProposalInput;
+      const number = `Q-2026-${String(100 + index).padStart(6, '0')}`;
+      const lang = PROPOSAL_LANGUAGES[index % 2] ?? 'zh-CN';
+      return {
+        number,
+        base,
+        promise: renderer.render({ ...base, number }, { lang, document: 'proposal' }),
+      };
+    });
+    const pdfs = await Promise.all(jobs.map((job) => job.promise));
+    pdfs.forEach((pdf, index) => {
+      const job = jobs[index];
+      const text = pdfText(pdf, { first: 1, last: 1 });
+      expect(text).toContain(job?.number);
+      expect(containsFigure(text, yuan(job?.base.quote.totals.contractValue ?? ''))).toBe(true);
+    });
+    expect(renderer.stats()).toMatchObject({ busy: 0, waiting: 0 });
+  });
+});
+
+describe('the print job', () => {
+  it('puts page X of Y in the footer and the quote number in the header', async () => {
+    const job = proposalPrintJob(await input('ENT-0002'), { lang: 'en', document: 'proposal' });
+    expect(job.footerTemplate).toContain('<span class="pageNumber"></span>');
+    expect(job.footerTemplate).toContain('<span class="totalPages"></span>');
+    expect(job.headerTemplate).toContain('Q-2026-000002');
+  });
+});
