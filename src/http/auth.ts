@@ -14,7 +14,6 @@ export function authenticate(store: Store): RequestHandler {
     const user = await store.findUserByTokenHash(hashToken(token));
     if (!user) throw new AppError('unauthenticated', 'unknown token');
     res.locals.actor = user;
-    req.log = req.log.child({ userId: user.id, role: user.role });
     next();
   };
 }
