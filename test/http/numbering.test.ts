@@ -1,5 +1,8 @@
 /** Quote numbers under concurrency, and Idempotency-Key retries, on every store. */
+import { pino } from 'pino';
+import { startServer } from '../../src/http/app';
 import { quoteViewSchema } from '../../src/http/schemas';
+import { openStore } from '../../src/store';
 import {
   DIALECTS,
   REQUESTS,
@@ -135,6 +138,48 @@ describe.each(DIALECTS)('numbering and idempotency (%s)', (dialect) => {
     }
     const list = await service.call('GET', '/api/quotes', { as: 'admin' });
     expect(list.body.total).toBe(0);
+  });
+
+  it('two service instances on one database share one gap-free sequence', async () => {
+    // A second service with its own store connection (its own pool, for PostgreSQL).
+    const secondStore = await openStore(
+      service.databaseUrl
+        ? { databaseUrl: service.databaseUrl }
+        : { sqlitePath: service.sqlitePath! },
+    );
+    const second = await startServer({
+      store: secondStore,
+      ruleSet: service.ruleSet,
+      clock: service.clock.read,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const create = (url: string, index: number) =>
+        fetch(`${url}/api/quotes`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${service.users.am1.token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            ...REQUESTS.ENT0002(),
+            enterprise: { ...REQUESTS.ENT0002().enterprise, id: `ENT-TWO-${index}` },
+          }),
+        }).then(async (response) => ({ status: response.status, body: await response.json() }));
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          create(index % 2 === 0 ? service.url : second.url, index),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(60).fill(201));
+      const sequences = responses
+        .map((response) => sequenceOf(response.body.number))
+        .sort((a, b) => a - b);
+      expect(sequences).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    } finally {
+      await second.close();
+      await secondStore.close();
+    }
   });
 
   it('a malformed Idempotency-Key is a 400 naming the header', async () => {
