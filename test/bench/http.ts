@@ -12,7 +12,7 @@
 import autocannon from 'autocannon';
 import fc from 'fast-check';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,21 @@ interface Measured {
   p99: number;
   ok: number;
   failed: number;
+  /** CPU the service process spent per answered request: robust to a noisy, shared machine. */
+  serverCpuMs: number | undefined;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** utime + stime of a process in ms, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Realistic, varied requests (every tier, term and handset mix), rotated through. */
@@ -77,6 +92,7 @@ async function startService(env: Record<string, string>, logPath: string) {
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => done());
@@ -91,8 +107,10 @@ async function drive(
   token: string | undefined,
   method: 'GET' | 'POST',
   seconds: number,
+  pid?: number,
 ): Promise<Measured> {
   let next = 0;
+  const cpuBefore = processCpuMs(pid);
   const result = await autocannon({
     url,
     method,
@@ -109,8 +127,13 @@ async function drive(
       },
     ],
   });
+  const cpuAfter = processCpuMs(pid);
   return {
     name,
+    serverCpuMs:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : (cpuAfter - cpuBefore) / Math.max(1, result['2xx'] + result.non2xx),
     rate: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -145,6 +168,7 @@ async function benchBackend(
       undefined,
       'GET',
       DURATION_S,
+      service.pid,
     );
     const preview = await drive(
       'POST /api/quotes/preview',
@@ -152,6 +176,7 @@ async function benchBackend(
       token,
       'POST',
       DURATION_S,
+      service.pid,
     );
     const create = await drive(
       'POST /api/quotes',
@@ -159,6 +184,7 @@ async function benchBackend(
       token,
       'POST',
       DURATION_S,
+      service.pid,
     );
     const stored = await fetch(`${service.url}/api/quotes?limit=1`, {
       headers: { authorization: `Bearer ${token}` },
@@ -170,7 +196,7 @@ async function benchBackend(
     );
     for (const measured of [health, preview, create]) {
       console.log(
-        `  ${measured.name.padEnd(26)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}`,
+        `  ${measured.name.padEnd(26)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}   service CPU ${measured.serverCpuMs === undefined ? '?' : measured.serverCpuMs.toFixed(2)} ms/req`,
       );
     }
     const meets = create.rate >= GOAL_RATE && create.p99 < GOAL_P99_MS && create.failed === 0;
@@ -178,6 +204,11 @@ async function benchBackend(
       `  stored ${total} quotes; create/preview ${(create.rate / preview.rate).toFixed(2)}, create/health ${(create.rate / health.rate).toFixed(2)}; ` +
         `goal ≥ ${GOAL_RATE}/s with p99 < ${GOAL_P99_MS} ms: ${meets ? 'MET' : 'NOT MET'}`,
     );
+    if (create.serverCpuMs !== undefined) {
+      console.log(
+        `  one service process could store at most ~${(1000 / create.serverCpuMs).toFixed(0)} quotes/s on a core of its own (1000 / CPU ms per create)`,
+      );
+    }
     if (create.failed > 0) process.exitCode = 1;
   } finally {
     await service.stop();
