@@ -5,6 +5,7 @@
  */
 import { AppError } from '../errors';
 import { priceRequest } from '../pricing/price';
+import type { PricedQuote, RefusedQuote } from '../pricing/quote';
 import { parseQuoteRequest } from '../pricing/request';
 import { canonicalJson } from '../rules/canonical';
 import type { RuleSet } from '../rules/compile';
@@ -28,13 +29,13 @@ import { actionOperation, assertMayDecide, authorize, type Actor, type Scope } f
 import { RuleSetCache, replayQuote } from './replay';
 import {
   approvalView,
+  isVisibleTo,
   quoteFor,
   quoteView,
   type ApprovalView,
   type CustomerQuote,
   type QuoteView,
 } from './view';
-import type { PricedQuote, RefusedQuote } from '../pricing/quote';
 
 export type Clock = () => Date;
 
@@ -72,11 +73,6 @@ export interface AuditPage {
   limit: number;
   offset: number;
 }
-
-export type QuoteListFilter = Omit<QuoteFilter, 'limit' | 'offset'> & {
-  limit: number;
-  offset: number;
-};
 
 /** Q-0000-…: year 0 is never assigned, so the probe never finds (or loads) a quote. */
 const HEALTH_PROBE_NUMBER = 'Q-0000-000000';
@@ -173,7 +169,7 @@ export class QuoteService {
   }
 
   /** Lists quotes; an account manager's list is always narrowed to their own quotes. */
-  async list(actor: Actor, filter: QuoteListFilter): Promise<QuotePage> {
+  async list(actor: Actor, filter: QuoteFilter): Promise<QuotePage> {
     const scope = authorize(actor, 'quote.list');
     const page = { limit: filter.limit, offset: filter.offset };
     if (scope === 'own') {
@@ -224,16 +220,11 @@ export class QuoteService {
     const scope = authorize(actor, 'quote.replay');
     const stored = await this.visibleQuote(actor, scope, number);
     const replay = await replayQuote(this.ruleSets, stored);
-    const seesAll = quoteFor(actor.role, stored.quote) === stored.quote;
     return {
       number,
       ruleSetHash: stored.ruleSetHash,
       equal: replay.equal,
-      differences: seesAll
-        ? replay.differences
-        : replay.differences.filter(
-            (path) => !/^(internal|explanations\.benefits)(\.|$)/.test(path),
-          ),
+      differences: replay.differences.filter((path) => isVisibleTo(actor.role, path)),
       quote: replay.outcome.eligible ? quoteFor(actor.role, replay.outcome) : replay.outcome,
     };
   }

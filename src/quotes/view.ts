@@ -41,17 +41,31 @@ export interface QuoteView {
   quote: PricedQuote | CustomerQuote;
 }
 
+/** §8 for a level: who may approve it (nobody for auto, and nobody for a loss-making quote). */
 export function approvalView(level: ApprovalLevel): ApprovalView {
   const approverRoles = [...APPROVERS[level]];
   return { level, required: approverRoles.length > 0, approverRoles };
 }
 
+/** The parts of a priced quote that quoteFor leaves out for roles without internal figures. */
+const INTERNAL_PARTS = ['internal', 'explanations.benefits'];
+
+/** Whether a dotted path into a priced quote (`totals.monthlyNet`) is shown to the role. */
+export function isVisibleTo(role: Role, path: string): boolean {
+  return (
+    SEES_INTERNAL_FIGURES[role] ||
+    !INTERNAL_PARTS.some((part) => path === part || path.startsWith(`${part}.`))
+  );
+}
+
+/** The priced quote as the role may see it. */
 export function quoteFor(role: Role, quote: PricedQuote): PricedQuote | CustomerQuote {
   if (SEES_INTERNAL_FIGURES[role]) return quote;
   const { internal: _internal, explanations, ...customer } = quote;
   return { ...customer, explanations: { tier: explanations.tier, items: explanations.items } };
 }
 
+/** A stored quote as the API answers it to the role. */
 export function quoteView(role: Role, stored: StoredQuote): QuoteView {
   const internal = SEES_INTERNAL_FIGURES[role];
   return {
