@@ -38,21 +38,6 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
-/** Database errors that mean "try again later", not "your request is wrong". */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  '57P01', // PostgreSQL admin_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-]);
-
 /** The AppError an error stands for, or undefined when it is an unexpected defect. */
 export function asAppError(error: unknown): AppError | undefined {
   if (isAppError(error)) return error;
@@ -80,10 +65,7 @@ export function asAppError(error: unknown): AppError | undefined {
         parserError.message,
       );
   }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
-    return new AppError('unavailable', 'the database is unavailable; try again shortly');
-  }
+  // Database outages arrive as AppError('unavailable') from the store; anything else is a defect.
   return undefined;
 }
 

@@ -296,3 +296,18 @@ describe('never a 500', () => {
     );
   });
 });
+
+describe('a store that does not answer', () => {
+  it('GET /api/health → 503 unavailable', async () => {
+    const broken = await startTestService();
+    await broken.store.close();
+    try {
+      const response = await broken.call('GET', '/api/health');
+      expect(response.status).toBe(503);
+      expect(response.body.error.kind).toBe('unavailable');
+      expectNoInternals(response);
+    } finally {
+      await broken.close().catch(() => undefined);
+    }
+  });
+});

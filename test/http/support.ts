@@ -162,9 +162,12 @@ export async function startTestService(
       : {}),
     call,
     async close() {
-      await server.close();
-      await store.close();
-      await database.dispose();
+      try {
+        await server.close();
+        await store.close();
+      } finally {
+        await database.dispose();
+      }
     },
   };
 }
