@@ -86,8 +86,9 @@ function compileTemplates(templatesDir: string): TemplateSet {
       readFileSync(join(partialsDir, file), 'utf8'),
     );
   }
-  // The stylesheet is ours, inlined so that the page needs nothing from outside.
+  // The stylesheets are ours, inlined so that the page needs nothing from outside.
   handlebars.registerPartial('styles', readFileSync(join(templatesDir, 'styles.css'), 'utf8'));
+  handlebars.registerPartial('fonts', readFileSync(join(templatesDir, 'fonts.css'), 'utf8'));
   const compile = (name: string) =>
     handlebars.compile(readFileSync(join(templatesDir, `${name}.hbs`), 'utf8'), {
       strict: true,
