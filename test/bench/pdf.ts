@@ -185,25 +185,27 @@ async function main(): Promise<void> {
   );
 
   // The baseline: bare puppeteer, same binary and flags, the same number of long-lived pages.
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: 'shell',
-    pipe: true,
-    args: CHROMIUM_ARGS,
-  });
-  const pages: Page[] = await Promise.all(Array.from({ length: PAGES }, () => browser.newPage()));
-  const idlePages = [...pages];
-  const renderBare = async (index: number) => {
-    const page = idlePages.pop() as Page;
-    try {
-      const { job } = pick(index);
-      await page.setContent(job.html);
-      return await page.pdf(proposalPdfOptions(job));
-    } finally {
-      idlePages.push(page);
-    }
+  const bareBrowser = async (args: string[]) => {
+    const browser = await puppeteer.launch({ executablePath, headless: 'shell', pipe: true, args });
+    const idlePages: Page[] = await Promise.all(
+      Array.from({ length: PAGES }, () => browser.newPage()),
+    );
+    const render = async (index: number) => {
+      const page = idlePages.pop() as Page;
+      try {
+        const { job } = pick(index);
+        await page.setContent(job.html);
+        return await page.pdf(proposalPdfOptions(job));
+      } finally {
+        idlePages.push(page);
+      }
+    };
+    await drive(WARM_UP, PAGES, render);
+    return { browser, render };
   };
-  await drive(WARM_UP, PAGES, renderBare);
+  const { browser, render: renderBare } = await bareBrowser(CHROMIUM_ARGS);
+  const plain = PLAIN_FLAGS ? await bareBrowser(BRIEFING_ARGS) : undefined;
+  const plainRounds: Round[] = [];
 
   const poolPid = pool.browserPid() as number;
   const bareBrowserPid = browser.process()?.pid as number;
