@@ -11,9 +11,10 @@
  * machine noise hits both alike; the figure per side is the median round. Chromium's CPU time per
  * proposal (summed over the browser's process tree from /proc) is printed too: other load on this
  * shared machine inflates it less than wall time.
- * Memory: resident set (VmRSS) summed over node and every Chromium process under it, after a
- * warm-up of 50 renders per page (a fresh renderer process grows to its working size, about 200 MB,
- * over its first ~40) and a garbage collection, before and after BENCH_RSS_RENDERS renders.
+ * Both sides are warmed by 50 renders per page first (a fresh renderer process grows to its working
+ * size, about 200 MB, over its first ~40 renders).
+ * Memory, last, with only the pool's browser alive: resident set (VmRSS) summed over node and every
+ * Chromium process under it, after a garbage collection, before and after BENCH_RSS_RENDERS renders.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -33,7 +34,7 @@ import {
 import { exampleInput, EXAMPLE_IDS } from '../proposals/support';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 60);
 const RSS_RENDERS = Number(process.env.BENCH_RSS_RENDERS ?? 500);
 /** Also time bare puppeteer with the briefing's plain launch flags, to show what the pool's flags buy. */
@@ -58,6 +59,7 @@ interface Work {
 interface Round {
   rate: number;
   cpuMsPerProposal: number;
+  nodeCpuMsPerProposal: number;
   latencies: number[];
 }
 
@@ -149,12 +151,15 @@ async function round(
   render: (index: number) => Promise<unknown>,
 ): Promise<Round> {
   const cpuBefore = treeCpuMs(cpuRoot);
+  const nodeBefore = process.cpuUsage();
   const started = performance.now();
   const latencies = await drive(count, PAGES, render);
   const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
   return {
     rate: count / seconds,
     cpuMsPerProposal: (treeCpuMs(cpuRoot) - cpuBefore) / count,
+    nodeCpuMsPerProposal: (node.user + node.system) / 1000 / count,
     latencies,
   };
 }
@@ -168,21 +173,11 @@ async function main(): Promise<void> {
     }),
   );
   const pick = (index: number) => work[index % work.length] as Work;
-  // Memory first, with only the pool's browser alive.
+  // Both sides start from the same state: a fresh browser warmed by the same number of renders.
   const pool = new ProposalRenderer({ pages: PAGES, maxQueue: PAGES * 4 });
   const executablePath = pool.executablePath;
   const renderThroughPool = (index: number) => pool.render(pick(index).input, pick(index).options);
   await drive(WARM_UP, PAGES, renderThroughPool);
-  collectGarbage();
-  const rssBefore = treeRssMb(process.pid);
-  const rssLatencies = await drive(RSS_RENDERS, PAGES, renderThroughPool);
-  collectGarbage();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const rssAfter = treeRssMb(process.pid);
-  console.log(
-    `memory: ${rssBefore.toFixed(1)} MB before, ${rssAfter.toFixed(1)} MB after ${RSS_RENDERS} renders ` +
-      `(node + ${processTree(process.pid).length - 1} processes; p50 ${median(rssLatencies).toFixed(0)} ms meanwhile)`,
-  );
 
   // The baseline: bare puppeteer, same binary and flags, the same number of long-lived pages.
   const bareBrowser = async (args: string[]) => {
@@ -230,6 +225,19 @@ async function main(): Promise<void> {
   }
   await browser.close();
   await plain?.browser.close();
+
+  // Memory last, with only the pool's browser alive (long past its warm-up by now).
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssBefore = treeRssMb(process.pid);
+  const rssLatencies = await drive(RSS_RENDERS, PAGES, renderThroughPool);
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssAfter = treeRssMb(process.pid);
+  console.log(
+    `memory: ${rssBefore.toFixed(1)} MB before, ${rssAfter.toFixed(1)} MB after ${RSS_RENDERS} renders ` +
+      `(node + ${processTree(process.pid).length - 1} processes; p50 ${median(rssLatencies).toFixed(0)} ms meanwhile)`,
+  );
   await pool.close();
 
   const poolRate = median(poolRounds.map((entry) => entry.rate));
@@ -244,11 +252,11 @@ async function main(): Promise<void> {
   );
   console.log(
     `pool:     ${poolRate.toFixed(1)}/s, p50 ${median(poolLatencies).toFixed(0)} ms, p90 ${percentile(poolLatencies, 0.9).toFixed(0)} ms, ` +
-      `chromium cpu ${poolCpu.toFixed(0)} ms per proposal`,
+      `cpu per proposal: chromium ${poolCpu.toFixed(0)} ms + node ${median(poolRounds.map((entry) => entry.nodeCpuMsPerProposal)).toFixed(1)} ms`,
   );
   console.log(
     `baseline: ${bareRate.toFixed(1)}/s, p50 ${median(bareLatencies).toFixed(0)} ms, p90 ${percentile(bareLatencies, 0.9).toFixed(0)} ms, ` +
-      `chromium cpu ${bareCpu.toFixed(0)} ms per proposal`,
+      `cpu per proposal: chromium ${bareCpu.toFixed(0)} ms + node ${median(bareRounds.map((entry) => entry.nodeCpuMsPerProposal)).toFixed(1)} ms`,
   );
   if (plain) {
     const plainLatencies = plainRounds.flatMap((entry) => entry.latencies);
@@ -257,6 +265,12 @@ async function main(): Promise<void> {
         `p50 ${median(plainLatencies).toFixed(0)} ms, chromium cpu ${median(plainRounds.map((entry) => entry.cpuMsPerProposal)).toFixed(0)} ms per proposal`,
     );
   }
+  const poolNodeCpu = median(poolRounds.map((entry) => entry.nodeCpuMsPerProposal));
+  const bareNodeCpu = median(bareRounds.map((entry) => entry.nodeCpuMsPerProposal));
+  console.log(
+    `cpu ratio (baseline cpu per proposal / pool cpu per proposal, chromium + node): ` +
+      `${((bareCpu + bareNodeCpu) / (poolCpu + poolNodeCpu)).toFixed(2)}`,
+  );
   console.log(
     `bench:pdf: pool ${poolRate.toFixed(1)}/s p50 ${median(poolLatencies).toFixed(0)}ms p90 ${percentile(poolLatencies, 0.9).toFixed(0)}ms, ` +
       `baseline ${bareRate.toFixed(1)}/s, ratio ${(poolRate / bareRate).toFixed(2)}, rss growth ${(rssAfter - rssBefore).toFixed(1)} MB`,
