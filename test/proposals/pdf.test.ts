@@ -163,6 +163,23 @@ describe.each(EXAMPLE_IDS)('the worked example %s', (id) => {
   );
 });
 
+describe('layout', () => {
+  it('repeats a table header on the page the table continues onto', async () => {
+    const pdf = await renderer.render(await input('ENT-0003'), {
+      lang: 'en',
+      document: 'deal-sheet',
+    });
+    const pages = pdfPageCount(pdf);
+    expect(pages).toBeGreaterThan(1);
+    const last = pdfText(pdf, { first: pages, last: pages });
+    // The explanations table starts on an earlier page and its last rows (the approval) land here.
+    expect(last).not.toContain('Why each figure is what it is');
+    expect(last).toContain('marginPct < 15.00 · saw 0.15 (met)');
+    for (const column of ['Component', 'Parameters', 'Conditions seen'])
+      expect(last).toContain(column);
+  });
+});
+
 describe('fonts', () => {
   it('embeds Chinese as a CID TrueType font, never as Type 3', async () => {
     const pdf = await renderer.render(await input('ENT-0001'), {
