@@ -3,9 +3,11 @@
  * service process (`src/server.ts`, logging at info to a file) on SQLite, and on PostgreSQL when
  * TEST_DATABASE_URL or DATABASE_URL is set.
  *
- * Baselines measured in the same run, same process, same load: GET /api/health (the HTTP floor)
- * and POST /api/quotes/preview (authentication + validation + pricing, nothing stored). The ratio
- * create / preview is what storing costs.
+ * Baselines measured in the same run under the same load: bare express 5 answering a constant
+ * (what this machine spends per request before groupquote does anything), GET /api/health, and
+ * POST /api/quotes/preview (authentication + validation + pricing, nothing stored). The ratio
+ * create / preview is what storing costs. The service's CPU per request is reported too: on a
+ * shared machine it moves far less than req/s does.
  *
  * Goal (issue 3): ≥ 800 stored quotes/s with p99 < 50 ms on a 2-core machine.
  */
@@ -67,18 +69,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startService(env: Record<string, string>, logPath: string) {
+/**
+ * The floor: bare express 5 answering GET /api/health with a constant, in its own process. What
+ * this machine does per request before groupquote does anything at all.
+ */
+const EXPRESS_FLOOR = `
+const express = require('express');
+const app = express();
+app.get('/api/health', (_req, res) => { res.json({ status: 'ok' }); });
+app.listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+const SERVICE_ARGS = ['--import', 'tsx', join(ROOT, 'src/server.ts')];
+
+async function startService(env: Record<string, string>, logPath: string, args = SERVICE_ARGS) {
   const port = await freePort();
   const log = openSync(logPath, 'w');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/server.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-      stdio: ['ignore', log, 'inherit'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', log, 'inherit'],
+  });
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt += 1) {
@@ -194,19 +206,19 @@ async function benchBackend(
     console.log(
       `\n${label} (${CONNECTIONS} connections, ${DURATION_S} s each, after ${WARMUP_S} s warm-up)`,
     );
-    for (const measured of [health, preview, create]) {
-      console.log(
-        `  ${measured.name.padEnd(26)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}   service CPU ${measured.serverCpuMs === undefined ? '?' : measured.serverCpuMs.toFixed(2)} ms/req`,
-      );
-    }
+    for (const measured of [health, preview, create]) report(measured);
     const meets = create.rate >= GOAL_RATE && create.p99 < GOAL_P99_MS && create.failed === 0;
     console.log(
       `  stored ${total} quotes; create/preview ${(create.rate / preview.rate).toFixed(2)}, create/health ${(create.rate / health.rate).toFixed(2)}; ` +
         `goal ≥ ${GOAL_RATE}/s with p99 < ${GOAL_P99_MS} ms: ${meets ? 'MET' : 'NOT MET'}`,
     );
     if (create.serverCpuMs !== undefined) {
+      const floorCpu = floor?.serverCpuMs;
       console.log(
-        `  one service process could store at most ~${(1000 / create.serverCpuMs).toFixed(0)} quotes/s on a core of its own (1000 / CPU ms per create)`,
+        `  one service process could store at most ~${(1000 / create.serverCpuMs).toFixed(0)} quotes/s on a core of its own (1000 / CPU ms per create)` +
+          (floorCpu
+            ? `; a create costs ${(create.serverCpuMs / floorCpu).toFixed(1)}× the bare-express floor, a preview ${(preview.serverCpuMs! / floorCpu).toFixed(1)}×`
+            : ''),
       );
     }
     if (create.failed > 0) process.exitCode = 1;
@@ -215,9 +227,39 @@ async function benchBackend(
   }
 }
 
+function report(measured: Measured): void {
+  console.log(
+    `  ${measured.name.padEnd(26)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}   service CPU ${measured.serverCpuMs === undefined ? '?' : measured.serverCpuMs.toFixed(2)} ms/req`,
+  );
+}
+
+async function measureFloor(workDir: string): Promise<Measured> {
+  const floor = await startService({}, join(workDir, 'floor.log'), ['-e', EXPRESS_FLOOR]);
+  try {
+    const measured = await drive(
+      'bare express GET',
+      `${floor.url}/api/health`,
+      undefined,
+      'GET',
+      DURATION_S,
+      floor.pid,
+    );
+    console.log(
+      `machine floor (${CONNECTIONS} connections, ${DURATION_S} s): bare express 5 with a constant JSON answer`,
+    );
+    report(measured);
+    return measured;
+  } finally {
+    await floor.stop();
+  }
+}
+
+let floor: Measured | undefined;
+
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'groupquote-bench-http-'));
   try {
+    floor = await measureFloor(workDir);
     const sqlitePath = join(workDir, 'quotes.sqlite');
     await benchBackend(
       'sqlite',
