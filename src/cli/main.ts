@@ -18,7 +18,7 @@ import { usersCommand } from './users';
 
 const USAGE = `usage:
   quote price <request.json|-> [--format json|table] [--rules <dir>]
-  quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet] [--number Q-YYYY-NNNNNN] [--manager NAME] [--rules <dir>]
+  quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet] [--number Q-YYYY-NNNNNN] [--manager NAME] [--date YYYY-MM-DD] [--rules <dir>]
   quote rules validate [dir]
   quote rules schema [--check]
   quote users add --name NAME --role ROLE [--json]
