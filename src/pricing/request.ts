@@ -85,6 +85,9 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
         }
         seen.add(handset.model);
       });
+      // zod runs this even when fields above failed; a total against an invalid count says nothing.
+      const counts = [request.lines, ...request.handsets.map((handset) => handset.quantity)];
+      if (!counts.every((value) => Number.isSafeInteger(value) && value >= 1)) return;
       const handsetTotal = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
       // §2: one handset per line at most. A structural limit of the offer, not a tunable threshold.
       if (handsetTotal > request.lines) {

@@ -98,6 +98,12 @@ describe('invalid requests are rejected with the path of every bad field', () =>
     );
   });
 
+  it('does not add a handset-total complaint when the line count itself is invalid', async () => {
+    expect(await issuesOf(requestWith({ lines: -3 }))).toEqual([
+      { path: 'lines', message: 'must be at least 1' },
+    ]);
+  });
+
   it('rejects a body that is not an object', async () => {
     expect(await issuesOf('quote please')).toEqual([
       { path: '(request)', message: expect.any(String) },
