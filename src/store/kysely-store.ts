@@ -276,6 +276,17 @@ export class KyselyStore implements Store {
     });
   }
 
+  async getUser(id: string): Promise<User | undefined> {
+    return guarded(async () => {
+      const row = await this.#db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? userFrom(row) : undefined;
+    });
+  }
+
   async listAudit(filter: {
     quoteNumber?: string;
     limit: number;

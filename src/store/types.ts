@@ -157,6 +157,8 @@ export interface Store {
     createdAt: string;
   }): Promise<User>;
   findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
+  /** The user with this id (for instance a quote's account manager, named on its proposal). */
+  getUser(id: string): Promise<User | undefined>;
 
   /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;

@@ -614,6 +614,25 @@ describeEachDialect('store: users', (dialect) => {
       ['user.created', { userId: 'u-1', name: 'Li Na', role: 'pricing-manager' }],
     ]);
   });
+
+  test('a user is found by id, without the token hash', async () => {
+    const user = await store().createUser({
+      id: 'am-7',
+      name: '王小明 <b>&',
+      role: 'account-manager',
+      tokenHash: 'd'.repeat(64),
+      createdAt: '2026-11-27T10:00:00+08:00',
+    });
+    expect(await store().getUser('am-7')).toEqual({
+      id: 'am-7',
+      name: '王小明 <b>&',
+      role: 'account-manager',
+      createdAt: '2026-11-27T02:00:00.000Z',
+    });
+    expect(user).toEqual(await store().getUser('am-7'));
+    expect(await store().getUser('AM-7')).toBeUndefined();
+    expect(await store().getUser('')).toBeUndefined();
+  });
 });
 
 describeEachDialect('store: audit chain', (dialect) => {
