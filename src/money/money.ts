@@ -83,9 +83,17 @@ export function sum(amounts: readonly Decimal[]): Decimal {
   return amounts.reduce((total, amount) => total.plus(amount), ZERO);
 }
 
-/** Money out: always two decimals, half-up. */
+/**
+ * Money out: always two decimals, half-up. Nearly every amount is already at the fen, and for those
+ * decimal.js's toString is several times cheaper than toFixed(2); a quote formats about 70 amounts.
+ */
 export function formatMoney(amount: Decimal): string {
-  return amount.toFixed(2, Decimal.ROUND_HALF_UP);
+  const places = amount.decimalPlaces();
+  if (places > 2) return amount.toFixed(2, Decimal.ROUND_HALF_UP);
+  if (amount.isZero()) return '0.00';
+  const text = amount.toString();
+  if (text.includes('e')) return amount.toFixed(2, Decimal.ROUND_HALF_UP);
+  return places === 2 ? text : places === 1 ? `${text}0` : `${text}.00`;
 }
 
 /** A quantity or count out: exact, no trailing zeros, never exponent notation. */

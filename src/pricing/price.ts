@@ -98,22 +98,44 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   const marginPct = marginPercent(margin, revenueExclTax);
   const contractValue = monthlyNet.mul(term).plus(oneTimeNet);
 
-  const approvalFacts = {
+  const totals = {
+    monthlyList: formatMoney(monthlyList),
+    monthlyDiscount: formatMoney(monthlyDiscount),
+    monthlyNet: formatMoney(monthlyNet),
+    oneTimeList: formatMoney(oneTimeList),
+    oneTimeNet: formatMoney(oneTimeNet),
+    contractValue: formatMoney(contractValue),
+    customerSavings: formatMoney(
+      monthlyList.minus(monthlyNet).mul(term).plus(oneTimeList.minus(oneTimeNet)),
+    ),
+  };
+  const figures = {
+    monthlyNetworkCost: formatMoney(monthlyNetworkCost),
+    overdraftMonthlyCost: formatMoney(overdraft.monthlyCost),
+    pointsMonthlyCost: formatMoney(points.monthlyCost),
+    monthlyCost: formatMoney(monthlyCost),
+    oneTimeCost: formatMoney(oneTimeCost),
+    revenueExclTax: formatMoney(revenueExclTax),
+    totalCost: formatMoney(totalCost),
+    margin: formatMoney(margin),
+    marginPct: formatMoney(marginPct),
+  };
+
+  const approvalFirings = await runPhase(ruleSet, 'approval', {
     ...facts,
     tier,
-    monthlyNet: monthlyNet.toFixed(),
-    contractValue: contractValue.toFixed(),
-    revenueExclTax: revenueExclTax.toFixed(),
-    totalCost: totalCost.toFixed(),
-    margin: margin.toFixed(),
-    marginPct: marginPct.toFixed(),
-  };
-  const approvalFirings = await runPhase(ruleSet, 'approval', approvalFacts);
+    monthlyNet: totals.monthlyNet,
+    contractValue: totals.contractValue,
+    revenueExclTax: figures.revenueExclTax,
+    totalCost: figures.totalCost,
+    margin: figures.margin,
+    marginPct: figures.marginPct,
+  });
   const approvalFiring = only(approvalFirings, 'approval-level');
   if (!approvalFiring) {
     throw new AppError(
       'rule-set',
-      `no approval-level rule matched a margin of ${formatMoney(marginPct)} % (§8)`,
+      `no approval-level rule matched a margin of ${figures.marginPct} % (§8)`,
     );
   }
 
@@ -124,31 +146,13 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
     termMonths: request.termMonths,
     lines: request.lines,
     items: priced.map((entry) => entry.item),
-    totals: {
-      monthlyList: formatMoney(monthlyList),
-      monthlyDiscount: formatMoney(monthlyDiscount),
-      monthlyNet: formatMoney(monthlyNet),
-      oneTimeList: formatMoney(oneTimeList),
-      oneTimeNet: formatMoney(oneTimeNet),
-      contractValue: formatMoney(contractValue),
-      customerSavings: formatMoney(
-        monthlyList.minus(monthlyNet).mul(term).plus(oneTimeList.minus(oneTimeNet)),
-      ),
-    },
+    totals,
     benefits: {
       overdraftLimit: formatMoney(overdraft.limit),
       monthlyPoints: formatQuantity(points.points),
     },
     internal: {
-      monthlyNetworkCost: formatMoney(monthlyNetworkCost),
-      overdraftMonthlyCost: formatMoney(overdraft.monthlyCost),
-      pointsMonthlyCost: formatMoney(points.monthlyCost),
-      monthlyCost: formatMoney(monthlyCost),
-      oneTimeCost: formatMoney(oneTimeCost),
-      revenueExclTax: formatMoney(revenueExclTax),
-      totalCost: formatMoney(totalCost),
-      margin: formatMoney(margin),
-      marginPct: formatMoney(marginPct),
+      ...figures,
       approval: (approvalFiring.params as ComponentParams<'approval-level'>).level as ApprovalLevel,
       approvalRules: [applied(approvalFiring)],
     },
@@ -252,7 +256,7 @@ function priceItem(
       unitNames: definition.unitNames,
       quantity: formatQuantity(quantity),
       unitPrice: definition.unitPrice,
-      vatRate: definition.vatRate.toFixed(),
+      vatRate: definition.vatClassRate,
       list: formatMoney(list),
       discount: formatMoney(discount),
       net: formatMoney(net),

@@ -68,6 +68,8 @@ export interface CompiledRule {
 
 export interface PricedItemDefinition extends PriceItem {
   vatRate: Decimal;
+  /** The VAT rate as the price list writes it ("0.09"). */
+  vatClassRate: string;
   unitPriceValue: Decimal;
   unitCostValue: Decimal;
 }
@@ -165,6 +167,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
       items.push({
         ...item,
         vatRate: parseDecimal(vatClass.rate),
+        vatClassRate: vatClass.rate,
         unitPriceValue: parseDecimal(item.unitPrice),
         unitCostValue: parseDecimal(unitCost),
       });

@@ -55,6 +55,22 @@ describe('money', () => {
     );
   });
 
+  it('formats money exactly as toFixed(2) half-up would, for any amount and scale', () => {
+    const amount = fc
+      .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 6 }))
+      .map(([digits, scale]) => new Decimal(digits.toString()).div(new Decimal(10).pow(scale)));
+    fc.assert(
+      fc.property(amount, (value) => {
+        const expected = value.isZero() ? '0.00' : value.toFixed(2, Decimal.ROUND_HALF_UP);
+        expect(formatMoney(value)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(formatMoney(parseDecimal('5'))).toBe('5.00');
+    expect(formatMoney(parseDecimal('5.1'))).toBe('5.10');
+    expect(formatMoney(parseDecimal('-0.005'))).toBe('-0.01');
+  });
+
   it('floors to a multiple of a step', () => {
     expect(floorToMultiple(parseDecimal('26256.00'), parseDecimal('100.00')).toFixed(2)).toBe(
       '26200.00',
