@@ -7,11 +7,9 @@ import { z } from 'zod';
 import { DECIMAL_PATTERN } from '../money/money';
 import type { Phase } from './facts';
 
-export const decimalString = z
-  .string()
-  .regex(DECIMAL_PATTERN, {
-    message: 'must be a decimal string such as "12.5" (no comma, no exponent)',
-  });
+export const decimalString = z.string().regex(DECIMAL_PATTERN, {
+  message: 'must be a decimal string such as "12.5" (no comma, no exponent)',
+});
 const nonNegativeDecimal = decimalString.refine((value) => !value.startsWith('-'), {
   message: 'must not be negative',
 });

@@ -135,11 +135,9 @@ export type RuleEvent = {
 }[ComponentCode];
 
 export const ruleSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, {
-      message: 'must be lower-case kebab-case, e.g. long-distance-key',
-    }),
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+    message: 'must be lower-case kebab-case, e.g. long-distance-key',
+  }),
   description: z.string().optional(),
   priority: z.int().min(1).describe('higher runs first; rules of equal priority run together'),
   conditions: topLevelConditionSchema,
