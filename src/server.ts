@@ -1,11 +1,13 @@
 /**
  * `npm start`: the quote service. Reads PORT (default 3000), DATABASE_URL (PostgreSQL) or
  * GROUPQUOTE_DB (SQLite file, default data/groupquote.sqlite), RULES_DIR (default rules/) and
- * LOG_LEVEL. Opens and migrates the store, stores the rule set (its first use is audited), serves.
+ * LOG_LEVEL (and PUPPETEER_EXECUTABLE_PATH for another Chromium). Opens and migrates the store,
+ * stores the rule set (its first use is audited), serves.
  */
 import { pino } from 'pino';
 import { isAppError } from './errors';
 import { startServer } from './http/app';
+import { ProposalRenderer } from './proposals/renderer';
 import { SYSTEM_ACTOR } from './quotes/lifecycle';
 import { loadRuleSet } from './rules/load';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from './store';
@@ -22,9 +24,12 @@ async function main(): Promise<void> {
   const storeOptions = storeOptionsFromEnv();
   const store = await openStore(storeOptions);
   await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+  // One Chromium for the whole process, started by the first PDF asked for, closed on shutdown.
+  const renderer = new ProposalRenderer();
   const running = await startServer({
     store,
     ruleSet,
+    renderer,
     logger,
     port,
     host: process.env.HOST ?? '0.0.0.0',
@@ -46,8 +51,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await running.close();
-    await store.close();
+    try {
+      await running.close();
+    } finally {
+      // Chromium is a child process: it must not outlive the service, whatever else failed.
+      await renderer.close();
+      await store.close();
+    }
     destination.flushSync();
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
+import { ProposalRenderer } from '../proposals/renderer';
 import { QuoteService, type Clock } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
 import type { Store } from '../store/types';
@@ -29,12 +30,19 @@ export interface AppOptions {
   /** Injectable so tests can move time past a quote's validity. */
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Prints proposals and deal sheets: one per process, whose owner closes it. Without one,
+   * createApp makes its own (Chromium starts at the first PDF asked for) that nothing closes;
+   * startServer makes one and closes it in close().
+   */
+  renderer?: ProposalRenderer;
 }
 
 export function createApp(options: AppOptions): Express {
   const service = new QuoteService({
     store: options.store,
     ruleSet: options.ruleSet,
+    renderer: options.renderer ?? new ProposalRenderer(),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const app = express();
@@ -63,7 +71,10 @@ export interface RunningServer {
   port: number;
   /** http://127.0.0.1:<port> */
   url: string;
-  /** Stops accepting, lets requests in flight finish, then closes idle keep-alive connections. */
+  /**
+   * Stops accepting, lets requests in flight finish, closes idle keep-alive connections, then
+   * closes the PDF renderer if startServer made it (one passed in belongs to the caller).
+   */
   close(): Promise<void>;
 }
 
@@ -71,7 +82,9 @@ export interface RunningServer {
 export async function startServer(
   options: AppOptions & { port?: number; host?: string },
 ): Promise<RunningServer> {
-  const app = createApp(options);
+  const ownRenderer = options.renderer ? undefined : new ProposalRenderer();
+  const renderer = options.renderer ?? ownRenderer!;
+  const app = createApp({ ...options, renderer });
   const host = options.host ?? '127.0.0.1';
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
@@ -80,10 +93,15 @@ export async function startServer(
     server,
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeIdleConnections();
+        });
+      } finally {
+        await ownRenderer?.close();
+      }
+    },
   };
 }

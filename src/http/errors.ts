@@ -99,6 +99,10 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   const status = STATUS_BY_KIND[appError.kind];
   if (status >= 500) req.log.error({ err: appError }, appError.message);
   if (appError.kind === 'unauthenticated') res.set('WWW-Authenticate', 'Bearer');
+  // A busy PDF renderer says when to come back (RFC 9110 §10.2.3).
+  const retryAfter = appError.details.retryAfterSeconds;
+  if (status === 503 && typeof retryAfter === 'number' && Number.isInteger(retryAfter))
+    res.set('Retry-After', String(retryAfter));
   const details: Record<string, unknown> = {};
   for (const key of PUBLIC_DETAILS) {
     if (appError.details[key] !== undefined) details[key] = appError.details[key];

@@ -10,6 +10,7 @@ import { auditQuery } from './audit/validators';
 import {
   IDEMPOTENCY_KEY_HEADER,
   listQuotesQuery,
+  printQuery,
   quoteParams,
   transitionBody,
 } from './quotes/validators';
@@ -61,7 +62,7 @@ interface OperationDoc {
   query?: z.ZodType;
   body?: 'quote-request' | z.ZodType;
   idempotencyKey?: boolean;
-  responses: Record<number, { description: string; schema?: ComponentName }>;
+  responses: Record<number, { description: string; schema?: ComponentName; pdf?: true }>;
 }
 
 const ERRORS = {
@@ -185,6 +186,47 @@ export const OPERATION_DOCS: readonly OperationDoc[] = [
       401: ERRORS[401],
       403: ERRORS[403],
       404: QUOTE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/quotes/{number}/proposal.pdf',
+    operationId: 'quoteProposalPdf',
+    summary:
+      'The customer’s proposal as a PDF (§9), without internal figures; marked DRAFT before issue',
+    policy: 'quote.proposal',
+    params: quoteParams,
+    query: printQuery,
+    responses: {
+      200: { description: 'The proposal (Content-Disposition: inline)', pdf: true },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: QUOTE_NOT_FOUND,
+      409: {
+        description:
+          'Not printed for a customer in the quote’s state (rejected or loss-making, declined, expired); names the state',
+        schema: 'Error',
+      },
+      503: { description: 'The PDF renderer is busy or failed; see Retry-After', schema: 'Error' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/quotes/{number}/deal-sheet.pdf',
+    operationId: 'quoteDealSheetPdf',
+    summary:
+      'The internal deal sheet as a PDF: costs, margin, approval, rule-set hash, explanations',
+    policy: 'quote.deal-sheet',
+    params: quoteParams,
+    query: printQuery,
+    responses: {
+      200: { description: 'The deal sheet (Content-Disposition: inline)', pdf: true },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: { description: 'Account managers (for their own quotes)', schema: 'Error' },
+      404: QUOTE_NOT_FOUND,
+      503: { description: 'The PDF renderer is busy or failed; see Retry-After', schema: 'Error' },
     },
   },
   {
@@ -313,6 +355,15 @@ function describeOperation(operation: OperationDoc): Record<string, unknown> {
                 content: {
                   'application/json': {
                     schema: { $ref: `#/components/schemas/${response.schema}` },
+                  },
+                },
+              }
+            : {}),
+          ...(response.pdf
+            ? {
+                content: {
+                  'application/pdf': {
+                    schema: { type: 'string', contentMediaType: 'application/pdf' },
                   },
                 },
               }

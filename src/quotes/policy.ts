@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors';
 import type { ApprovalLevel } from '../rules/components';
-import { ROLES, type Role } from '../store/types';
+import { ROLES, type QuoteState, type Role } from '../store/types';
 import type { QuoteAction } from './lifecycle';
 
 export type QuoteOperation = `quote.${QuoteAction}`;
@@ -21,6 +21,8 @@ export const OPERATIONS = [
   'quote.accept',
   'quote.decline',
   'quote.replay',
+  'quote.proposal',
+  'quote.deal-sheet',
   'ruleset.read',
   'audit.read',
 ] as const;
@@ -57,6 +59,11 @@ export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Sc
   'quote.accept': { [AM]: 'own', [ADMIN]: 'any' },
   'quote.decline': { [AM]: 'own', [ADMIN]: 'any' },
   'quote.replay': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // The customer's copy: whoever may read the quote may print it (in the states CUSTOMER_COPY allows).
+  'quote.proposal': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // §5, §9: the deal sheet carries costs and margin, so exactly the roles that see internal figures.
+  // The service checks quote.read first, so another manager's quote still answers 404, not 403.
+  'quote.deal-sheet': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   // A rule set carries the cost sheet (§5: internal), so account managers do not read it.
   'ruleset.read': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   'audit.read': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
@@ -78,6 +85,28 @@ export const SEES_INTERNAL_FIGURES: Readonly<Record<Role, boolean>> = {
   [AUDITOR]: true,
   [ADMIN]: true,
 };
+
+/**
+ * §8, §9: what the customer's proposal of a quote in each state is. `offer`: the proposal itself
+ * (issued, and the accepted contract). `draft`: printed with a DRAFT mark on every page ("not an
+ * offer until issued"), for discussing a quote before it is issued. `refused` (409): a rejected,
+ * loss-making quote is never offered (§8); an expired one's prices have lapsed (§9); a declined
+ * one is closed. A loss-making quote is refused in every state (see LOSS_MAKING_LEVEL). The
+ * internal deal sheet prints in every state, with the same DRAFT mark before issue.
+ */
+export const CUSTOMER_COPY: Readonly<Record<QuoteState, 'offer' | 'draft' | 'refused'>> = {
+  draft: 'draft',
+  'pending-approval': 'draft',
+  approved: 'draft',
+  issued: 'offer',
+  accepted: 'offer',
+  declined: 'refused',
+  expired: 'refused',
+  rejected: 'refused',
+};
+
+/** §8: a quote at this approval level is loss-making and never issued, so never printed for a customer. */
+export const LOSS_MAKING_LEVEL: ApprovalLevel = 'rejected';
 
 export interface Actor {
   id: string;
@@ -127,5 +156,7 @@ function describe(operation: Operation): string {
   const [subject, verb] = operation.split('.') as [string, string];
   if (subject === 'audit') return 'read the audit log';
   if (subject === 'ruleset') return 'read rule sets';
+  if (verb === 'proposal') return 'print proposals';
+  if (verb === 'deal-sheet') return 'print deal sheets (they carry costs and margin)';
   return verb === 'list' ? 'list quotes' : `${verb} quotes`;
 }

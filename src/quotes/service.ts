@@ -5,6 +5,12 @@
  */
 import { AppError } from '../errors';
 import { priceRequest } from '../pricing/price';
+import {
+  proposalInputFromStoredQuote,
+  type ProposalDocument,
+  type ProposalLanguage,
+} from '../proposals/input';
+import type { ProposalRenderer } from '../proposals/renderer';
 import type { PricedQuote, RefusedQuote } from '../pricing/quote';
 import { parseQuoteRequest } from '../pricing/request';
 import { canonicalJson } from '../rules/canonical';
@@ -25,7 +31,15 @@ import {
   validUntil,
   type QuoteAction,
 } from './lifecycle';
-import { actionOperation, assertMayDecide, authorize, type Actor, type Scope } from './policy';
+import {
+  CUSTOMER_COPY,
+  LOSS_MAKING_LEVEL,
+  actionOperation,
+  assertMayDecide,
+  authorize,
+  type Actor,
+  type Scope,
+} from './policy';
 import { RuleSetCache, replayQuote } from './replay';
 import {
   approvalView,
@@ -44,6 +58,15 @@ export interface QuoteServiceOptions {
   /** The rule set new quotes are priced with. */
   ruleSet: RuleSet;
   clock?: Clock;
+  /** Prints proposals and deal sheets; without one, printing answers AppError('unavailable'). */
+  renderer?: ProposalRenderer;
+}
+
+/** A printed proposal or deal sheet and the file name it is offered under. */
+export interface PrintedQuote {
+  pdf: Buffer;
+  /** ASCII: `Q-2026-000001-zh-CN.pdf`, `Q-2026-000001-deal-sheet-en.pdf`. */
+  filename: string;
 }
 
 export interface PreviewView {
@@ -91,6 +114,7 @@ export class QuoteService {
   readonly ruleSet: RuleSet;
   private readonly clock: Clock;
   private readonly ruleSets: RuleSetCache;
+  private readonly renderer: ProposalRenderer | undefined;
   private ruleSetSaved: Promise<unknown> | undefined;
   private lastExpirySweep = Number.NEGATIVE_INFINITY;
 
@@ -99,6 +123,7 @@ export class QuoteService {
     this.ruleSet = options.ruleSet;
     this.clock = options.clock ?? (() => new Date());
     this.ruleSets = new RuleSetCache(options.store, [options.ruleSet]);
+    this.renderer = options.renderer;
   }
 
   /** Stores the current rule set once (its first use is audited); safe to call again. */
@@ -229,6 +254,45 @@ export class QuoteService {
     };
   }
 
+  /**
+   * The customer's proposal as a PDF, for whoever may read the quote. Refused (conflict naming the
+   * state) where CUSTOMER_COPY says so and for any loss-making quote; marked DRAFT before issue.
+   * It never carries internal figures: the proposal's view leaves them out whatever the role.
+   */
+  async proposal(actor: Actor, number: string, lang: ProposalLanguage): Promise<PrintedQuote> {
+    const scope = authorize(actor, 'quote.proposal');
+    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    const copy = CUSTOMER_COPY[stored.state];
+    if (stored.approvalLevel === LOSS_MAKING_LEVEL) {
+      throw new AppError(
+        'conflict',
+        `${number} is ${stored.state} and loss-making (§8 approval level ${LOSS_MAKING_LEVEL}): it is never offered to a customer`,
+        { state: stored.state, approvalLevel: stored.approvalLevel },
+      );
+    }
+    if (copy === 'refused') {
+      const allowedFrom = QUOTE_STATES_PRINTED_FOR_CUSTOMERS;
+      throw new AppError(
+        'conflict',
+        `${number} is ${stored.state}: a customer proposal is printed only for a quote that is ${allowedFrom.join(', ')}`,
+        { state: stored.state, allowedFrom },
+      );
+    }
+    return this.print(stored, 'proposal', lang, `${number}-${lang}.pdf`);
+  }
+
+  /**
+   * The internal deal sheet (costs, margin, approval, rule-set hash, explanations) as a PDF. The
+   * quote is looked up as for reading first, so another manager's quote answers not-found; only
+   * then is the role checked, so an account manager is refused their own quote's deal sheet.
+   */
+  async dealSheet(actor: Actor, number: string, lang: ProposalLanguage): Promise<PrintedQuote> {
+    const scope = authorize(actor, 'quote.read');
+    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    authorize(actor, 'quote.deal-sheet');
+    return this.print(stored, 'deal-sheet', lang, `${number}-deal-sheet-${lang}.pdf`);
+  }
+
   /** The exact files a rule set was made of. */
   async ruleSetFiles(
     actor: Actor,
@@ -277,6 +341,30 @@ export class QuoteService {
       });
     }
     return { request, quote: outcome };
+  }
+
+  /** Prints with the rule set the quote was priced with, naming its account manager. */
+  private async print(
+    stored: StoredQuote,
+    document: ProposalDocument,
+    lang: ProposalLanguage,
+    filename: string,
+  ): Promise<PrintedQuote> {
+    if (!this.renderer) throw new AppError('unavailable', 'this service has no PDF renderer');
+    const [ruleSet, accountManager] = await Promise.all([
+      this.ruleSets.get(stored.ruleSetHash),
+      this.store.getUser(stored.accountManagerId),
+    ]);
+    const input = {
+      // A user is never deleted; should the row be missing, the id still says who it was.
+      ...proposalInputFromStoredQuote(stored, {
+        accountManager: { name: accountManager?.name ?? stored.accountManagerId },
+        ruleSet,
+      }),
+      draft: CUSTOMER_COPY[stored.state] === 'draft',
+    };
+    const pdf = await this.renderer.render(input, { document, lang });
+    return { pdf, filename };
   }
 
   /** The quote, or not-found when it does not exist or (scope `own`) belongs to someone else. */
@@ -339,6 +427,10 @@ export class QuoteService {
     }
   }
 }
+
+const QUOTE_STATES_PRINTED_FOR_CUSTOMERS = (
+  Object.keys(CUSTOMER_COPY) as (keyof typeof CUSTOMER_COPY)[]
+).filter((state) => CUSTOMER_COPY[state] !== 'refused');
 
 function asJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));

@@ -43,7 +43,7 @@ describe('GET /api/openapi.json', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
     );
-    expect(operations).toHaveLength(17);
+    expect(operations).toHaveLength(19);
     for (const { path, method, operation } of operations) {
       const concrete = path
         .replace('{number}', 'Q-2026-000001')
@@ -75,6 +75,35 @@ describe('GET /api/openapi.json', () => {
       'admin',
     ]);
     expect(document.paths['/api/quotes']!.post!['x-roles']).toEqual(['account-manager', 'admin']);
+    expect(document.paths['/api/quotes/{number}/deal-sheet.pdf']!.get!['x-roles']).toEqual([
+      'pricing-manager',
+      'finance-director',
+      'finance-auditor',
+      'admin',
+    ]);
+  });
+
+  it('describes the proposal and deal sheet as PDFs in a language chosen by query.lang', () => {
+    for (const path of [
+      '/api/quotes/{number}/proposal.pdf',
+      '/api/quotes/{number}/deal-sheet.pdf',
+    ]) {
+      const operation = document.paths[path]!.get! as unknown as {
+        parameters: { name: string; in: string; required: boolean; schema: { enum?: string[] } }[];
+        responses: Record<string, { content?: Record<string, unknown> }>;
+      };
+      expect(Object.keys(operation.responses['200']!.content!)).toEqual(['application/pdf']);
+      expect(operation.parameters.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
+        'path:number',
+        'query:lang',
+      ]);
+      const lang = operation.parameters.find((parameter) => parameter.name === 'lang')!;
+      expect(lang.required).toBe(false);
+      expect(lang.schema.enum).toEqual(['zh-CN', 'en']);
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '403', '404', '503']),
+      );
+    }
   });
 
   it('describes the quote request from the rule set, with its terms and handset models', () => {

@@ -81,6 +81,20 @@ const MATRIX: Record<string, RouteCase> = {
     setup: 'draft',
     expect: [401, 401, 200, 404, 200, 200, 200, 200],
   },
+  // A draft prints as a draft-marked customer copy for everyone who may read the quote.
+  'GET /api/quotes/:number/proposal.pdf': {
+    method: 'GET',
+    path: (quote) => `/api/quotes/${quote}/proposal.pdf`,
+    setup: 'draft',
+    expect: [401, 401, 200, 404, 200, 200, 200, 200],
+  },
+  // Internal figures: the owner is told no (403), another manager learns nothing (404).
+  'GET /api/quotes/:number/deal-sheet.pdf': {
+    method: 'GET',
+    path: (quote) => `/api/quotes/${quote}/deal-sheet.pdf?lang=en`,
+    setup: 'draft',
+    expect: [401, 401, 403, 404, 200, 200, 200, 200],
+  },
   'POST /api/quotes/:number/submit': {
     method: 'POST',
     path: (quote) => `/api/quotes/${quote}/submit`,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/http/app';
+import type { ProposalRenderer } from '../../src/proposals/renderer';
 import { loadRuleSet } from '../../src/rules/load';
 import type { RuleSet } from '../../src/rules/compile';
 import { generateToken, hashToken, openStore, type Role, type Store } from '../../src/store';
@@ -96,7 +97,12 @@ export interface TestService {
 }
 
 export async function startTestService(
-  options: { dialect?: Dialect; clock?: TestClock } = {},
+  options: {
+    dialect?: Dialect;
+    clock?: TestClock;
+    /** A renderer shared by a test file (which closes it); otherwise the server's own, closed with it. */
+    renderer?: ProposalRenderer;
+  } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
   const clock = options.clock ?? new TestClock();
@@ -120,6 +126,7 @@ export async function startTestService(
     store,
     ruleSet,
     clock: clock.read,
+    ...(options.renderer ? { renderer: options.renderer } : {}),
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
   });
 

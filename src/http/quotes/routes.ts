@@ -1,12 +1,13 @@
 /** /api/quotes: parse, call one service function, shape the response. */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { QUOTE_ACTIONS } from '../../quotes/lifecycle';
-import type { QuoteService } from '../../quotes/service';
+import type { PrintedQuote, QuoteService } from '../../quotes/service';
 import { actorOf, jsonBody, parsePart } from '../parse';
 import {
   IDEMPOTENCY_KEY_HEADER,
   createHeaders,
   listQuotesQuery,
+  printQuery,
   quoteParams,
   transitionBody,
 } from './validators';
@@ -51,6 +52,18 @@ export function quoteRoutes(service: QuoteService): Router {
     res.json(await service.replay(actorOf(res), number));
   });
 
+  router.get('/quotes/:number/proposal.pdf', async (req, res) => {
+    const { number } = parsePart(quoteParams, req.params, 'params');
+    const { lang } = parsePart(printQuery, req.query, 'query');
+    sendPdf(res, await service.proposal(actorOf(res), number, lang));
+  });
+
+  router.get('/quotes/:number/deal-sheet.pdf', async (req, res) => {
+    const { number } = parsePart(quoteParams, req.params, 'params');
+    const { lang } = parsePart(printQuery, req.query, 'query');
+    sendPdf(res, await service.dealSheet(actorOf(res), number, lang));
+  });
+
   for (const action of QUOTE_ACTIONS) {
     router.post(`/quotes/:number/${action}`, async (req, res) => {
       const { number } = parsePart(quoteParams, req.params, 'params');
@@ -60,4 +73,15 @@ export function quoteRoutes(service: QuoteService): Router {
   }
 
   return router;
+}
+
+/** Shown in the browser rather than downloaded; saved under the quote number and language. */
+function sendPdf(res: Response, printed: PrintedQuote): void {
+  res
+    .status(200)
+    .type('application/pdf')
+    .set('Content-Disposition', `inline; filename="${printed.filename}"`)
+    // The PDF is the quote's state at this moment (a DRAFT mark, an expiry); never reuse it.
+    .set('Cache-Control', 'no-store')
+    .send(printed.pdf);
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { QUOTE_STATES } from '../../store/types';
 import { APPROVAL_LEVELS } from '../../rules/components';
+import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
 
 export const QUOTE_NUMBER_PATTERN = /^Q-\d{4}-\d{6}$/;
 export const quoteNumber = z
@@ -85,4 +86,14 @@ export const createHeaders = z.object({
       message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
     })
     .optional(),
+});
+
+/** §9: a proposal or deal sheet is printed in Simplified Chinese unless English is asked for. */
+export const printQuery = z.strictObject({
+  lang: z
+    .enum(PROPOSAL_LANGUAGES, { error: `must be one of ${PROPOSAL_LANGUAGES.join(', ')}` })
+    .default(DEFAULT_PROPOSAL_LANGUAGE)
+    .describe(
+      `language: ${PROPOSAL_LANGUAGES.join(' or ')} (default ${DEFAULT_PROPOSAL_LANGUAGE})`,
+    ),
 });
