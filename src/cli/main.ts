@@ -13,6 +13,7 @@ import { jsonSchemas } from '../rules/files';
 import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
 import { auditCommand } from './audit';
 import { renderCommand } from './render';
+import { readJsonInput } from './input';
 import { formatQuoteTable } from './table';
 import { usersCommand } from './users';
 
@@ -80,33 +81,10 @@ async function priceCommand(args: string[], io: CliIo): Promise<number> {
     io.err(USAGE);
     return 2;
   }
-  const request = readJsonInput(source, io);
+  const request = readJsonInput(source, io.readStdin);
   const quote = await priceQuote(loadRuleSet(values.rules), request);
   io.out(values.format === 'table' ? formatQuoteTable(quote) : JSON.stringify(quote, null, 2));
   return 0;
-}
-
-function readJsonInput(source: string, io: CliIo): unknown {
-  let text: string;
-  try {
-    text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
-  } catch (error) {
-    throw new AppError('invalid-input', `cannot read ${source}: ${(error as Error).message}`, {
-      issues: [
-        {
-          path: '(file)',
-          message: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        },
-      ],
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw AppError.invalidInput([
-      { path: '(request)', message: `not valid JSON: ${(error as Error).message}` },
-    ]);
-  }
 }
 
 async function rulesCommand(args: string[], io: CliIo): Promise<number> {

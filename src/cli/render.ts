@@ -5,9 +5,8 @@
  * draft, marked as such on every page. Exit codes as for `quote price`: 2 for invalid input or
  * usage, 1 for an ineligible request or a failure.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AppError } from '../errors';
 import { priceRequest } from '../pricing/price';
 import { parseQuoteRequest } from '../pricing/request';
 import { loadRuleSet } from '../rules/load';
@@ -21,6 +20,7 @@ import {
   type ProposalInput,
   type ProposalLanguage,
 } from '../proposals';
+import { readJsonInput } from './input';
 import type { CliCommand, CliIo } from './main';
 
 const USAGE = `usage:
@@ -65,7 +65,7 @@ export const renderCommand: CliCommand = async (args, io) => {
     return usageError(io, '--manager must not be empty');
 
   const ruleSet = loadRuleSet(values.rules);
-  const request = parseQuoteRequest(ruleSet.requestSchema, readRequest(source, io));
+  const request = parseQuoteRequest(ruleSet.requestSchema, readJsonInput(source, io.readStdin));
   const quote = await priceRequest(ruleSet, request);
   if (!quote.eligible) {
     io.err(
@@ -111,26 +111,6 @@ export const renderCommand: CliCommand = async (args, io) => {
   );
   return 0;
 };
-
-function readRequest(source: string, io: CliIo): unknown {
-  let text: string;
-  try {
-    text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw AppError.invalidInput(
-      [{ path: '(file)', message: `cannot read ${source}: ${reason}` }],
-      `cannot read ${source}`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw AppError.invalidInput([
-      { path: '(request)', message: `not valid JSON: ${(error as Error).message}` },
-    ]);
-  }
-}
 
 function usageError(io: CliIo, message: string): number {
   io.err(`${message}\n${USAGE}`);

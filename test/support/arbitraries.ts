@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../../src/pricing/request-fields';
 
 const decimalText = (maxWhole: number, maxFractionDigits: number) =>
   fc
@@ -18,18 +19,10 @@ export const eligibleRequest = fc
   .record({
     lines: fc.oneof(fc.integer({ min: 10, max: 120 }), fc.integer({ min: 10, max: 3000 })),
     termMonths: fc.constantFrom(12, 24, 36),
-    creditRating: fc.constantFrom('AAA', 'AA', 'A', 'BBB', 'BB', 'B'),
-    purchasing: fc.constantFrom('centralized', 'distributed'),
-    industry: fc.constantFrom(
-      'finance',
-      'government',
-      'manufacturing',
-      'logistics',
-      'education',
-      'healthcare',
-      'retail',
-      'other',
-    ),
+    // Every rating but C, which §2 refuses.
+    creditRating: fc.constantFrom(...CREDIT_RATINGS.filter((rating) => rating !== 'C')),
+    purchasing: fc.constantFrom(...PURCHASING_MODES),
+    industry: fc.constantFrom(...INDUSTRIES),
     annualSpend: decimalText(3_000_000, 2),
     usage: fc.record({
       localMinutes: decimalText(2000, 2),
