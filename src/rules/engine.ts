@@ -8,7 +8,7 @@
  */
 import { Engine, type Almanac, type RuleResult } from 'json-rules-engine';
 import { AppError } from '../errors';
-import { parseDecimal, ruleConstant } from '../money/money';
+import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
 import { COMPONENTS, type ComponentCode } from './components';
 import { resolvePath, type Phase } from './facts';
@@ -38,38 +38,83 @@ const BUILT_IN_NUMERIC_OPERATORS = [
   'greaterThanInclusive',
 ];
 
-function compareDecimals(test: (comparison: number) => boolean) {
-  return (factValue: unknown, jsonValue: unknown): boolean => {
-    if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
-    return test(parseDecimal(factValue).cmp(ruleConstant(String(jsonValue))));
-  };
+type DecimalOperator = (factValue: unknown, jsonValue: unknown) => boolean;
+
+const COMPARISONS: Readonly<Record<string, (comparison: number) => boolean>> = {
+  decimalEqual: (c) => c === 0,
+  decimalNotEqual: (c) => c !== 0,
+  decimalLessThan: (c) => c < 0,
+  decimalLessThanInclusive: (c) => c <= 0,
+  decimalGreaterThan: (c) => c > 0,
+  decimalGreaterThanInclusive: (c) => c >= 0,
+};
+
+/**
+ * The exact decimal operators. Rule values are parsed once for the life of the process
+ * (ruleConstant); fact values once per evaluation, through `parseFact`, since one fact such as
+ * `lines` is compared by many rules.
+ */
+function decimalOperators(
+  parseFact: (value: string | number) => Decimal,
+): Record<string, DecimalOperator> {
+  const operators: Record<string, DecimalOperator> = {};
+  for (const [name, test] of Object.entries(COMPARISONS)) {
+    operators[name] = (factValue, jsonValue) => {
+      if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
+      return test(parseFact(factValue).cmp(ruleConstant(String(jsonValue))));
+    };
+  }
+  return operators;
 }
 
-export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<
-  Record<string, (factValue: unknown, jsonValue: unknown) => boolean>
-> = {
-  decimalEqual: compareDecimals((c) => c === 0),
-  decimalNotEqual: compareDecimals((c) => c !== 0),
-  decimalLessThan: compareDecimals((c) => c < 0),
-  decimalLessThanInclusive: compareDecimals((c) => c <= 0),
-  decimalGreaterThan: compareDecimals((c) => c > 0),
-  decimalGreaterThanInclusive: compareDecimals((c) => c >= 0),
-};
+/** The decimal operators for use outside an evaluation (the benchmark's bare engine). */
+export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, DecimalOperator>> =
+  decimalOperators(parseDecimal);
 
 export function buildEngine(rules: readonly CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
-  for (const [name, implementation] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS))
+  const parsedFacts = new Map<string | number, Decimal>();
+  const parseFact = (value: string | number): Decimal => {
+    let parsed = parsedFacts.get(value);
+    if (parsed === undefined) {
+      parsed = parseDecimal(value);
+      parsedFacts.set(value, parsed);
+    }
+    return parsed;
+  };
+  for (const [name, implementation] of Object.entries(decimalOperators(parseFact)))
     engine.addOperator(name, implementation);
   for (const rule of rules) {
+    const derives = COMPONENTS[rule.event.type].derives as
+      ((params: unknown) => Record<string, unknown>) | undefined;
     engine.addRule({
       name: rule.name,
       priority: rule.priority,
       conditions: rule.conditions as never,
       event: rule.event,
+      // A derived fact (the tier) must be in the almanac before rules of lower priority run.
+      ...(derives
+        ? {
+            onSuccess: (_event: unknown, almanac: Almanac) => {
+              for (const [fact, value] of Object.entries(derives(rule.event.params)))
+                almanac.addRuntimeFact(fact, value);
+            },
+          }
+        : {}),
     });
   }
   return engine;
+}
+
+const rulesByName = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, CompiledRule>>();
+function indexByName(rules: readonly CompiledRule[]): ReadonlyMap<string, CompiledRule> {
+  let index = rulesByName.get(rules);
+  if (!index) {
+    index = new Map(rules.map((rule) => [rule.name, rule]));
+    rulesByName.set(rules, index);
+  }
+  return index;
 }
 
 /**
@@ -82,33 +127,21 @@ export async function runPhase(
   facts: Record<string, unknown>,
 ): Promise<Firing[]> {
   const rules = ruleSet.rulesByPhase[phase];
-  const engine = buildEngine(rules);
-  const byName = new Map(rules.map((rule) => [rule.name, rule]));
-  const fired: { rule: CompiledRule; firing: Firing }[] = [];
-  engine.on('success', (event, almanac: Almanac, result: RuleResult) => {
+  const byName = indexByName(rules);
+  const { results } = await buildEngine(rules).run(facts);
+  const fired = results.flatMap((result: RuleResult) => {
     const rule = byName.get(result.name as string);
-    if (!rule) return;
-    const component = event.type as ComponentCode;
-    const params = (event.params ?? {}) as Record<string, unknown>;
-    const derives = COMPONENTS[component].derives as
-      ((p: unknown) => Record<string, unknown>) | undefined;
-    if (derives)
-      for (const [fact, value] of Object.entries(derives(params)))
-        almanac.addRuntimeFact(fact, value);
-    fired.push({
-      rule,
-      firing: {
-        rule: rule.name,
-        ...(rule.description ? { description: rule.description } : {}),
-        component,
-        params,
-        conditions: conditionsSeen(result.conditions),
-      },
-    });
+    return rule ? [{ rule, result }] : [];
   });
-  await engine.run(facts);
   fired.sort((a, b) => b.rule.priority - a.rule.priority || a.rule.order - b.rule.order);
-  const firings = fired.map((entry) => entry.firing);
+  const firings = fired.map(({ rule, result }): Firing => ({
+    rule: rule.name,
+    ...(rule.description ? { description: rule.description } : {}),
+    component: rule.event.type,
+    // The engine's copy: a quote may be changed by whoever holds it, the rule set never.
+    params: (result.event?.params ?? {}) as Record<string, unknown>,
+    conditions: conditionsSeen(result.conditions),
+  }));
   assertExclusive(firings);
   return firings;
 }
