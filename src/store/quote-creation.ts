@@ -63,6 +63,10 @@ export class QuoteCreationQueue {
   async #drain(): Promise<void> {
     this.#draining = true;
     try {
+      // Let every request already read in this turn of the event loop join the first batch.
+      // better-sqlite3 commits synchronously, so without this yield each batch would hold only
+      // the quote that started it, and every create would pay its own fsync.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, MAX_BATCH);
         await this.#storeBatch(batch);
