@@ -21,6 +21,16 @@ const decimalText = z
       'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
   });
 
+/** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
+const objectError = {
+  error: (issue: { code?: string; input?: unknown }) =>
+    issue.code !== 'invalid_type'
+      ? undefined
+      : issue.input === undefined
+        ? 'is required'
+        : 'must be an object',
+};
+
 const count = (minimum: number, maximum: number) =>
   z
     .int({
@@ -38,41 +48,57 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
   const terms = vocabulary.contractTerms;
   const models = vocabulary.handsetModels;
   return z
-    .strictObject({
-      enterprise: z.strictObject({
-        id: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
-        name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
-        industry: z.enum(INDUSTRIES),
-        creditRating: z.enum(CREDIT_RATINGS),
-        purchasing: z.enum(PURCHASING_MODES),
-        annualSpend: decimalText,
-      }),
-      termMonths: z
-        .int({ error: 'must be a whole number of months' })
-        .refine((term) => terms.includes(term), {
-          message: `must be one of ${terms.join(', ')} months`,
-        }),
-      lines: count(1, 1_000_000),
-      usagePerLine: z.strictObject({
-        localMinutes: decimalText,
-        groupMinutes: decimalText,
-        longDistanceMinutes: decimalText,
-        sms: decimalText,
-        dataGB: decimalText,
-      }),
-      ringbackTone: z.boolean({ error: 'must be true or false' }),
-      handsets: z
-        .array(
-          z.strictObject({
-            model: z.string().refine((model) => models.includes(model), {
-              message: `is not a handset in the price list (known: ${models.join(', ')})`,
-            }),
-            quantity: count(1, 1_000_000),
+    .strictObject(
+      {
+        enterprise: z.strictObject(
+          {
+            id: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
+            name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+            industry: z.enum(INDUSTRIES),
+            creditRating: z.enum(CREDIT_RATINGS),
+            purchasing: z.enum(PURCHASING_MODES),
+            annualSpend: decimalText,
+          },
+          objectError,
+        ),
+        termMonths: z
+          .int({ error: 'must be a whole number of months' })
+          .refine((term) => terms.includes(term), {
+            message: `must be one of ${terms.join(', ')} months`,
           }),
-        )
-        .max(100)
-        .default([]),
-    })
+        lines: count(1, 1_000_000),
+        usagePerLine: z.strictObject(
+          {
+            localMinutes: decimalText,
+            groupMinutes: decimalText,
+            longDistanceMinutes: decimalText,
+            sms: decimalText,
+            dataGB: decimalText,
+          },
+          objectError,
+        ),
+        ringbackTone: z.boolean({ error: 'must be true or false' }),
+        handsets: z
+          .array(
+            z.strictObject({
+              model: z.string().refine((model) => models.includes(model), {
+                message: `is not a handset in the price list (known: ${models.join(', ')})`,
+              }),
+              quantity: count(1, 1_000_000),
+            }),
+          )
+          .max(100)
+          .default([]),
+      },
+      {
+        error: (issue) =>
+          issue.code !== 'invalid_type'
+            ? undefined
+            : issue.input === undefined
+              ? 'a request body is required'
+              : 'must be a JSON object',
+      },
+    )
     .superRefine((request, context) => {
       const seen = new Set<string>();
       request.handsets.forEach((handset, index) => {

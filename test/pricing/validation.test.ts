@@ -104,6 +104,15 @@ describe('invalid requests are rejected with the path of every bad field', () =>
     ]);
   });
 
+  it('names a missing section as required, not as a type mismatch', async () => {
+    expect(await issuesOf(requestWith({ usagePerLine: undefined }))).toEqual([
+      { path: 'usagePerLine', message: 'is required' },
+    ]);
+    expect(await issuesOf(requestWith({ enterprise: 'ACME' }))).toEqual([
+      { path: 'enterprise', message: 'must be an object' },
+    ]);
+  });
+
   it('rejects a body that is not an object', async () => {
     expect(await issuesOf('quote please')).toEqual([
       { path: '(request)', message: expect.any(String) },
