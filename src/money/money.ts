@@ -19,7 +19,6 @@ export const DECIMAL_PATTERN = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 export const UNSIGNED_DECIMAL_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 export const ZERO = new Decimal(0);
-export const ONE = new Decimal(1);
 export const HUNDRED = new Decimal(100);
 
 /** Parses a decimal string (or a safe integer, for counts like `lines`). Throws on anything else. */
@@ -99,9 +98,4 @@ export function formatMoney(amount: Decimal): string {
 /** A quantity or count out: exact, no trailing zeros, never exponent notation. */
 export function formatQuantity(amount: Decimal): string {
   return amount.toFixed();
-}
-
-/** The canonical text of a decimal (`"8.50"` → `"8.5"`), used for facts and stored values. */
-export function canonicalDecimal(value: string | number): string {
-  return parseDecimal(value).toFixed();
 }

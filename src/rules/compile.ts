@@ -674,7 +674,7 @@ function checkDerivedFactOrder(rules: readonly CompiledRule[], problems: Problem
   }
 }
 
-export function factsRead(node: ConditionNode | TopLevelCondition): Set<string> {
+function factsRead(node: ConditionNode | TopLevelCondition): Set<string> {
   const found = new Set<string>();
   const walk = (current: ConditionNode): void => {
     if ('all' in current) current.all.forEach(walk);

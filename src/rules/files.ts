@@ -3,6 +3,7 @@
  * and are the source of the JSON Schemas in `rules/schema/` that editors use while typing.
  */
 import { z } from 'zod';
+import { USAGE_FIELDS } from '../pricing/request-fields';
 import { COMPONENT_CODES, componentParams, decimalString, type ComponentCode } from './components';
 
 const localizedText = z
@@ -36,7 +37,7 @@ const quantityBasis = z.union([
   z.strictObject({ basis: z.literal('lines'), onlyIf: z.literal('ringbackTone').optional() }),
   z.strictObject({
     basis: z.literal('usagePerLine'),
-    field: z.enum(['localMinutes', 'groupMinutes', 'longDistanceMinutes', 'sms', 'dataGB']),
+    field: z.enum(USAGE_FIELDS),
   }),
   z.strictObject({ basis: z.literal('handsets') }),
 ]);
