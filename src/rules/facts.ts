@@ -99,13 +99,21 @@ export function splitPath(path: string): string[] {
   return trimmed === '' ? [] : trimmed.split('.');
 }
 
+/** Paths come from validated rule files, so this stays as small as the rule set. */
+const splitPaths = new Map<string, string[]>();
+
 /**
  * The plain dot-path resolver handed to json-rules-engine in place of its JSONPath default:
  * no expression evaluation, just property access on own properties.
  */
 export function resolvePath(value: unknown, path: string): unknown {
+  let segments = splitPaths.get(path);
+  if (!segments) {
+    segments = splitPath(path);
+    splitPaths.set(path, segments);
+  }
   let current: unknown = value;
-  for (const segment of splitPath(path)) {
+  for (const segment of segments) {
     if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment))
       return undefined;
     current = (current as Record<string, unknown>)[segment];
