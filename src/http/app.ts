@@ -53,7 +53,8 @@ export function createApp(options: AppOptions): Express {
 
   const api = Router();
   api.use(metaRoutes(service, buildOpenApiDocument(options.ruleSet)));
-  api.use(authenticate(options.store));
+  const clock = options.clock;
+  api.use(authenticate(options.store, clock ? () => clock().getTime() : Date.now));
   api.use(express.json({ limit: BODY_LIMIT_BYTES }));
   api.use(quoteRoutes(service));
   api.use(auditRoutes(service));
