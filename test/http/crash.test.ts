@@ -1,59 +1,18 @@
 /**
- * Durability: the service process is killed with SIGKILL in the middle of a burst of creates.
- * Every quote it acknowledged (201) must be there after a restart, with the figures it was
- * acknowledged with, and the numbers must still be gap-free.
+ * Durability: the service is killed with SIGKILL in the middle of a burst of creates, as one
+ * process and as a supervisor with two workers (every process of it killed at once, as a lost
+ * machine would). Every quote it acknowledged (201) must be there after a restart, with the
+ * figures it was acknowledged with, and the numbers must still be gap-free.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { generateToken, hashToken, openStore } from '../../src/store';
 import { eligibleRequest } from '../support/arbitraries';
+import { childPids, startServiceProcess, type ServiceProcess } from './service-process';
 
-const ROOT = resolve(__dirname, '../..');
-const SERVER = join(ROOT, 'src/server.ts');
-
-interface ServiceProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-/** Starts `src/server.ts` in its own node process (tsx as a loader, so one process to kill). */
-async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((done) =>
-    child.once('exit', (code, signal) => done(signal ?? code)),
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no listening line within 20 s; stderr: ${stderr}`)),
-      20_000,
-    );
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const port = (JSON.parse(line) as { port?: number; msg?: string }).port;
-      if (port) {
-        clearTimeout(timer);
-        done(`http://127.0.0.1:${port}`);
-      }
-    });
-    void exited.then((how) =>
-      fail(new Error(`service exited (${String(how)}) before listening: ${stderr}`)),
-    );
-  });
-  return { child, url, exited };
-}
-
-describe('a service killed with SIGKILL mid-burst', () => {
+describe.each([1, 2])('a service of %i process(es) killed with SIGKILL mid-burst', (workers) => {
   const dir = mkdtempSync(join(tmpdir(), 'groupquote-crash-'));
   const database = join(dir, 'quotes.sqlite');
   let token: string;
@@ -80,7 +39,7 @@ describe('a service killed with SIGKILL mid-burst', () => {
   });
 
   it('loses no acknowledged quote', async () => {
-    running = await startServiceProcess({ GROUPQUOTE_DB: database });
+    running = await startServiceProcess({ GROUPQUOTE_DB: database, WORKERS: String(workers) });
     const requests = fc.sample(eligibleRequest, { numRuns: 400, seed: 42 });
     const acknowledged = new Map<string, { enterpriseId: string; quote: unknown }>();
     let failedAfterKill = 0;
@@ -106,6 +65,7 @@ describe('a service killed with SIGKILL mid-burst', () => {
           acknowledged.set(quote.number, { enterpriseId: quote.enterpriseId, quote: quote.quote });
           if (acknowledged.size >= 120 && !killed) {
             killed = true;
+            for (const worker of childPids(target.child.pid!)) process.kill(worker, 'SIGKILL');
             target.child.kill('SIGKILL');
           }
         } catch (error) {
@@ -120,7 +80,7 @@ describe('a service killed with SIGKILL mid-burst', () => {
     expect(await target.exited).toBe('SIGKILL');
     expect(failedAfterKill).toBeGreaterThan(0);
 
-    running = await startServiceProcess({ GROUPQUOTE_DB: database });
+    running = await startServiceProcess({ GROUPQUOTE_DB: database, WORKERS: String(workers) });
     const listed = await fetch(`${running.url}/api/quotes?limit=1`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,0 +1,89 @@
+/**
+ * One service process: loads the rule set, opens the store, serves the API until SIGTERM or
+ * SIGINT, then finishes the requests in flight and closes Chromium and the store. Run on its own
+ * (WORKERS=1) or as one of the supervisor's workers, which it tells when it is listening.
+ */
+import type { Logger } from 'pino';
+import { startServer } from '../http/app';
+import { ProposalRenderer } from '../proposals/renderer';
+import { SYSTEM_ACTOR } from '../quotes/lifecycle';
+import { loadRuleSet } from '../rules/load';
+import { describeStoreLocation, openStore } from '../store';
+import type { ServiceConfig } from './config';
+import type { LogDestination } from './logs';
+
+/** What a worker sends its supervisor once it accepts connections. */
+export interface ListeningMessage {
+  groupquote: 'listening';
+  port: number;
+}
+
+export function isListeningMessage(message: unknown): message is ListeningMessage {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as Partial<ListeningMessage>).groupquote === 'listening'
+  );
+}
+
+export async function runServiceProcess(
+  config: ServiceConfig,
+  logger: Logger,
+  destination: LogDestination,
+): Promise<void> {
+  const ruleSet = loadRuleSet();
+  const store = await openStore(config.store);
+  await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+  // One Chromium for the whole process, started by the first PDF asked for, closed on shutdown.
+  const renderer = new ProposalRenderer();
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({
+      store,
+      ruleSet,
+      renderer,
+      logger,
+      port: config.port,
+      host: config.host,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  if (process.send) {
+    // A worker: the supervisor announces the service once every worker listens.
+    process.send({ groupquote: 'listening', port: running.port } satisfies ListeningMessage);
+  } else {
+    logger.info(
+      {
+        port: running.port,
+        store: store.dialect,
+        location: describeStoreLocation(config.store),
+        ruleSetHash: ruleSet.hash,
+      },
+      `groupquote listening on port ${running.port}`,
+    );
+    // Whoever started the service waits for this line; do not leave it in the buffer.
+    destination.flushSync();
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await running.close();
+    } finally {
+      // Chromium is a child process: it must not outlive the service, whatever else failed.
+      await renderer.close();
+      await store.close();
+    }
+    destination.flushSync();
+    // A worker's channel to its supervisor would keep it alive: leave now that all is closed.
+    if (process.send) process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

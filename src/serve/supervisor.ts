@@ -1,0 +1,120 @@
+/**
+ * The supervisor (WORKERS > 1): one Node process uses one core, so the service runs as several
+ * processes sharing one port (node:cluster hands each new connection to the next worker). The
+ * store keeps them consistent: quote numbers and the audit chain are assigned inside write
+ * transactions that serialise across processes, on SQLite as on PostgreSQL.
+ *
+ * The supervisor migrates the store and records the rule set's first use once, before any worker
+ * starts, so workers never race each other over either. It announces the service when every
+ * worker listens, replaces a worker that dies (with a growing pause if they keep dying), and on
+ * SIGTERM or SIGINT lets each worker finish its requests before it exits itself.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import { SYSTEM_ACTOR } from '../quotes/lifecycle';
+import { loadRuleSet } from '../rules/load';
+import { describeStoreLocation, openStore } from '../store';
+import type { ServiceConfig } from './config';
+import type { LogDestination } from './logs';
+import { isListeningMessage } from './service-process';
+
+/** A worker that lives at least this long before dying is replaced at once. */
+const STABLE_RUN_MS = 10_000;
+const FIRST_RESTART_DELAY_MS = 100;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** How long a worker may take to finish its requests after SIGTERM before it is killed. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+export async function superviseWorkers(
+  config: ServiceConfig,
+  logger: Logger,
+  destination: LogDestination,
+): Promise<void> {
+  const ruleSet = loadRuleSet();
+  const store = await openStore(config.store);
+  try {
+    await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+  } finally {
+    await store.close();
+  }
+
+  const started = new Map<Worker, number>();
+  const listening = new Set<Worker>();
+  let announced = false;
+  let stopping = false;
+  let restartDelay = FIRST_RESTART_DELAY_MS;
+
+  const fork = () => started.set(cluster.fork(), Date.now());
+
+  cluster.on('message', (worker, message) => {
+    if (!isListeningMessage(message)) return;
+    listening.add(worker);
+    if (announced || listening.size < config.workers) return;
+    announced = true;
+    logger.info(
+      {
+        port: message.port,
+        workers: config.workers,
+        store: config.store.databaseUrl ? 'postgres' : 'sqlite',
+        location: describeStoreLocation(config.store),
+        ruleSetHash: ruleSet.hash,
+      },
+      `groupquote listening on port ${message.port} with ${config.workers} processes`,
+    );
+    // Whoever started the service waits for this line; do not leave it in the buffer.
+    destination.flushSync();
+  });
+
+  cluster.on('exit', (worker, code, signal) => {
+    const ranFor = Date.now() - (started.get(worker) ?? Date.now());
+    const wasListening = listening.has(worker);
+    started.delete(worker);
+    listening.delete(worker);
+    if (stopping) {
+      if (started.size === 0) destination.flushSync();
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (!announced && !wasListening) {
+      // The service never came up (port taken, database unreachable): restarting would loop.
+      // The worker has said why on standard error.
+      logger.fatal(
+        { workerPid: worker.process.pid, code, signal },
+        `a service process could not start (${how})`,
+      );
+      process.exitCode = 1;
+      void stopAll('startup failure');
+      return;
+    }
+    restartDelay = ranFor >= STABLE_RUN_MS ? FIRST_RESTART_DELAY_MS : restartDelay;
+    logger.error(
+      { workerPid: worker.process.pid, code, signal, restartInMs: restartDelay },
+      `service process ${worker.process.pid} ended (${how}); starting another`,
+    );
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, restartDelay).unref();
+    restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
+  });
+
+  const stopAll = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const exits = [...started.keys()].map(
+      (worker) =>
+        new Promise<void>((done) => {
+          if (worker.isDead()) return done();
+          worker.once('exit', () => done());
+          worker.process.kill('SIGTERM');
+          setTimeout(() => worker.process.kill('SIGKILL'), SHUTDOWN_GRACE_MS).unref();
+        }),
+    );
+    await Promise.all(exits);
+    destination.flushSync();
+  };
+  process.on('SIGTERM', () => void stopAll('SIGTERM'));
+  process.on('SIGINT', () => void stopAll('SIGINT'));
+
+  for (let index = 0; index < config.workers; index += 1) fork();
+}
