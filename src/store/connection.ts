@@ -53,14 +53,13 @@ export function connectSqlite(path: string): StoreConnection {
     dialect: 'sqlite',
     db,
     // Kysely's SQLite transaction begins DEFERRED, which can fail with SQLITE_BUSY when a read turns
-    // into a write while another process writes. BEGIN IMMEDIATE takes the write lock up front, so
-    // busy_timeout queues writers across processes; the file lock queues Store instances that share
-    // this file inside one process (better-sqlite3 would otherwise busy-wait on the event loop that
-    // the lock holder needs in order to finish).
+    // into a write while another process writes. BEGIN IMMEDIATE takes the write lock up front
+    // (beginImmediate waits for it without blocking the event loop); the file lock queues Store
+    // instances that share this file inside one process.
     writeTransaction: (work) =>
       fileLock.run(() =>
         db.connection().execute(async (connection) => {
-          await sql`begin immediate`.execute(connection);
+          await beginImmediate(database);
           try {
             const result = await work(connection);
             await sql`commit`.execute(connection);
@@ -74,6 +73,38 @@ export function connectSqlite(path: string): StoreConnection {
     readSnapshot: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };
+}
+
+/** How often a writer retries for the lock another process holds (a batch takes a few ms). */
+const SQLITE_LOCK_RETRY_MS = 1;
+
+/**
+ * BEGIN IMMEDIATE, waiting for another process's write transaction to end without freezing this
+ * one. SQLite's own busy handler sleeps inside the call (1, 2, 5, 10 ms…), and better-sqlite3
+ * calls synchronously, so every request this process is serving would wait with it. Instead
+ * the attempt fails at once while the lock is taken and is retried from a timer; in between the
+ * event loop goes on parsing and pricing. Once the transaction holds the write lock, nothing in
+ * it waits for another writer (in WAL mode a commit needs no further lock).
+ */
+async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    database.pragma('busy_timeout = 0');
+    try {
+      database.exec('begin immediate');
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    } finally {
+      database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    }
+    await new Promise((retry) => setTimeout(retry, SQLITE_LOCK_RETRY_MS));
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 const JSON_OID = 114;
