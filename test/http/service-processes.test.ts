@@ -157,6 +157,25 @@ describe('a supervisor with two workers', () => {
   }, 40_000);
 });
 
+test('workers exit when their supervisor is killed', async () => {
+  const database = join(dir, 'orphans.sqlite');
+  const service = await startServiceProcess({ GROUPQUOTE_DB: database, WORKERS: '2' });
+  const workers = childPids(service.child.pid!);
+  expect(workers).toHaveLength(2);
+  service.child.kill('SIGKILL');
+  expect(await service.exited).toBe('SIGKILL');
+  await until(() => workers.every((pid) => !isAlive(pid)), 'both workers have exited');
+}, 40_000);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('a service that cannot start', () => {
   let blocker: Server;
   let takenPort: number;
