@@ -48,6 +48,7 @@ export function connectSqlite(path: string): StoreConnection {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const fileLock = inMemory ? new WriteLock() : writeLockFor(resolve(path));
+  const beginImmediate = immediateBegin(database);
 
   return {
     dialect: 'sqlite',
@@ -59,7 +60,7 @@ export function connectSqlite(path: string): StoreConnection {
     writeTransaction: (work) =>
       fileLock.run(() =>
         db.connection().execute(async (connection) => {
-          await beginImmediate(database);
+          await beginImmediate();
           try {
             const result = await work(connection);
             await sql`commit`.execute(connection);
@@ -86,20 +87,32 @@ const SQLITE_LOCK_RETRY_MS = 1;
  * event loop goes on parsing and pricing. Once the transaction holds the write lock, nothing in
  * it waits for another writer (in WAL mode a commit needs no further lock).
  */
-async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
-  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  for (;;) {
-    database.pragma('busy_timeout = 0');
+function immediateBegin(database: BetterSqlite3.Database): () => Promise<void> {
+  // Prepared once: a retry loop under contention runs these hundreds of times a second.
+  const noWaiting = database.prepare('pragma busy_timeout = 0');
+  const waiting = database.prepare(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  const begin = database.prepare('begin immediate');
+  const attempt = (): boolean => {
+    noWaiting.get();
     try {
-      database.exec('begin immediate');
-      return;
+      begin.run();
+      return true;
     } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      if (isBusy(error)) return false;
+      throw error;
     } finally {
-      database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      waiting.get();
     }
-    await new Promise((retry) => setTimeout(retry, SQLITE_LOCK_RETRY_MS));
-  }
+  };
+  return async () => {
+    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+    while (!attempt()) {
+      if (Date.now() >= deadline) {
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }
+      await new Promise((retry) => setTimeout(retry, SQLITE_LOCK_RETRY_MS));
+    }
+  };
 }
 
 function isBusy(error: unknown): boolean {
