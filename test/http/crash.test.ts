@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { generateToken, hashToken, openStore } from '../../src/store';
 import { eligibleRequest } from '../support/arbitraries';
-import { childPids, startServiceProcess, type ServiceProcess } from './service-process';
+import { startServiceProcess, workerPids, type ServiceProcess } from './service-process';
 
 describe.each([1, 2])('a service of %i process(es) killed with SIGKILL mid-burst', (workers) => {
   const dir = mkdtempSync(join(tmpdir(), 'groupquote-crash-'));
@@ -65,7 +65,7 @@ describe.each([1, 2])('a service of %i process(es) killed with SIGKILL mid-burst
           acknowledged.set(quote.number, { enterpriseId: quote.enterpriseId, quote: quote.quote });
           if (acknowledged.size >= 120 && !killed) {
             killed = true;
-            for (const worker of childPids(target.child.pid!)) process.kill(worker, 'SIGKILL');
+            for (const worker of workerPids(target.child.pid!)) process.kill(worker, 'SIGKILL');
             target.child.kill('SIGKILL');
           }
         } catch (error) {

@@ -85,3 +85,17 @@ export function childPids(parent: number): number[] {
   }
   return children;
 }
+
+/**
+ * The pids of a service's live worker processes: the children of its supervisor that run the
+ * server. Under tsx the supervisor may have another child, esbuild's service process.
+ */
+export function workerPids(supervisor: number): number[] {
+  return childPids(supervisor).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(SERVER);
+    } catch {
+      return false;
+    }
+  });
+}
