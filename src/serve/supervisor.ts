@@ -10,6 +10,8 @@
  * SIGTERM or SIGINT lets each worker finish its requests before it exits itself.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SYSTEM_ACTOR } from '../quotes/lifecycle';
 import { loadRuleSet } from '../rules/load';
@@ -24,6 +26,16 @@ const FIRST_RESTART_DELAY_MS = 100;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** How long a worker may take to finish its requests after SIGTERM before it is killed. */
 const SHUTDOWN_GRACE_MS = 30_000;
+
+/** A port free on `host` now, for PORT=0. */
+async function ephemeralPort(host: string): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, host);
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((closed) => probe.close(closed));
+  return port;
+}
 
 export async function superviseWorkers(
   config: ServiceConfig,
@@ -43,8 +55,13 @@ export async function superviseWorkers(
   let announced = false;
   let stopping = false;
   let restartDelay = FIRST_RESTART_DELAY_MS;
+  // Kept referenced: with every worker dead, a pending restart is all that keeps the service up.
+  const pendingRestarts = new Set<NodeJS.Timeout>();
 
-  const fork = () => started.set(cluster.fork(), Date.now());
+  // Every worker, replacements included, listens on one explicit port: with PORT=0 each listen(0)
+  // after all workers had died would pick a new one, so the supervisor picks it once.
+  const port = config.port === 0 ? await ephemeralPort(config.host) : config.port;
+  const fork = () => started.set(cluster.fork({ PORT: String(port) }), Date.now());
 
   cluster.on('message', (worker, message) => {
     if (!isListeningMessage(message)) return;
@@ -91,9 +108,11 @@ export async function superviseWorkers(
       { workerPid: worker.process.pid, code, signal, restartInMs: restartDelay },
       `service process ${worker.process.pid} ended (${how}); starting another`,
     );
-    setTimeout(() => {
-      if (!stopping) fork();
-    }, restartDelay).unref();
+    const restart = setTimeout(() => {
+      pendingRestarts.delete(restart);
+      fork();
+    }, restartDelay);
+    pendingRestarts.add(restart);
     restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
   });
 
@@ -101,6 +120,8 @@ export async function superviseWorkers(
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'shutting down');
+    for (const restart of pendingRestarts) clearTimeout(restart);
+    pendingRestarts.clear();
     const exits = [...started.keys()].map(
       (worker) =>
         new Promise<void>((done) => {

@@ -149,6 +149,23 @@ describe('a supervisor with two workers', () => {
     }, 'the replacement answers requests');
   }, 60_000);
 
+  test('workers that all die at once are all replaced', async () => {
+    const before = workerPids(service.child.pid!);
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    await until(() => {
+      const workers = workerPids(service.child.pid!);
+      return workers.length === 2 && workers.every((pid) => !before.includes(pid));
+    }, 'two new workers run');
+    await until(async () => {
+      try {
+        return (await fetch(`${service.url}/api/health`)).ok;
+      } catch {
+        return false;
+      }
+    }, 'the service answers again');
+    expect(service.child.exitCode).toBeNull();
+  }, 60_000);
+
   test('SIGTERM stops every worker and the supervisor exits 0', async () => {
     const workers = workerPids(service.child.pid!);
     expect(await stop(service)).toBe(0);
