@@ -20,7 +20,7 @@ import type { ServiceConfig } from './config';
 import type { LogDestination } from './logs';
 import { isListeningMessage } from './service-process';
 
-/** A worker that lives at least this long before dying is replaced at once. */
+/** A worker that lives at least this long before dying is replaced after the first delay. */
 const STABLE_RUN_MS = 10_000;
 const FIRST_RESTART_DELAY_MS = 100;
 const MAX_RESTART_DELAY_MS = 30_000;
