@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { isSqliteBusy } from './database-errors';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -92,32 +93,21 @@ function immediateBegin(database: BetterSqlite3.Database): () => Promise<void> {
   const noWaiting = database.prepare('pragma busy_timeout = 0');
   const waiting = database.prepare(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   const begin = database.prepare('begin immediate');
-  const attempt = (): boolean => {
-    noWaiting.get();
-    try {
-      begin.run();
-      return true;
-    } catch (error) {
-      if (isBusy(error)) return false;
-      throw error;
-    } finally {
-      waiting.get();
-    }
-  };
   return async () => {
     const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-    while (!attempt()) {
-      if (Date.now() >= deadline) {
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    for (;;) {
+      noWaiting.get();
+      try {
+        begin.run();
+        return;
+      } catch (error) {
+        if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        waiting.get();
       }
       await new Promise((retry) => setTimeout(retry, SQLITE_LOCK_RETRY_MS));
     }
   };
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 const JSON_OID = 114;

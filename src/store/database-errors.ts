@@ -29,6 +29,11 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
+/** SQLite's write lock is held by another connection. */
+export function isSqliteBusy(error: unknown): boolean {
+  return codeOf(error).startsWith('SQLITE_BUSY');
+}
+
 const UNAVAILABLE_SOCKET_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -44,7 +49,7 @@ const UNAVAILABLE_SOCKET_CODES = new Set([
 export function translateDatabaseError(error: unknown): unknown {
   const code = codeOf(error);
   const unavailable =
-    code.startsWith('SQLITE_BUSY') ||
+    isSqliteBusy(error) ||
     code.startsWith('SQLITE_LOCKED') ||
     UNAVAILABLE_SOCKET_CODES.has(code) ||
     code.startsWith('08') || // connection exception
