@@ -3,12 +3,14 @@
  * SIGINT, then finishes the requests in flight and closes Chromium and the store. Run on its own
  * (WORKERS=1) or as one of the supervisor's workers, which it tells when it is listening.
  */
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { startServer } from '../http/app';
 import { ProposalRenderer } from '../proposals/renderer';
 import { SYSTEM_ACTOR } from '../quotes/lifecycle';
 import { loadRuleSet } from '../rules/load';
-import { describeStoreLocation, openStore } from '../store';
+import type { RuleSet } from '../rules/compile';
+import { describeStoreLocation, openStore, type Store } from '../store';
 import type { ServiceConfig } from './config';
 import type { LogDestination } from './logs';
 
@@ -26,14 +28,31 @@ export function isListeningMessage(message: unknown): message is ListeningMessag
   );
 }
 
+/**
+ * Loads the rule set (a broken one stops the start) and opens and migrates the store, recording
+ * the rule set's first use. The supervisor does this before forking; a worker does it again so
+ * it can start on its own, as a replacement does, and then both steps find nothing to do.
+ */
+export async function openServiceStore(
+  config: ServiceConfig,
+): Promise<{ ruleSet: RuleSet; store: Store }> {
+  const ruleSet = loadRuleSet();
+  const store = await openStore(config.store);
+  try {
+    await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return { ruleSet, store };
+}
+
 export async function runServiceProcess(
   config: ServiceConfig,
   logger: Logger,
   destination: LogDestination,
 ): Promise<void> {
-  const ruleSet = loadRuleSet();
-  const store = await openStore(config.store);
-  await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+  const { ruleSet, store } = await openServiceStore(config);
   // One Chromium for the whole process, started by the first PDF asked for, closed on shutdown.
   const renderer = new ProposalRenderer();
   let running: Awaited<ReturnType<typeof startServer>>;
@@ -51,9 +70,9 @@ export async function runServiceProcess(
     throw error;
   }
 
-  if (process.send) {
-    // A worker: the supervisor announces the service once every worker listens.
-    process.send({ groupquote: 'listening', port: running.port } satisfies ListeningMessage);
+  if (cluster.isWorker) {
+    // The supervisor announces the service once every worker listens.
+    process.send!({ groupquote: 'listening', port: running.port } satisfies ListeningMessage);
   } else {
     logger.info(
       {
@@ -82,7 +101,7 @@ export async function runServiceProcess(
     }
     destination.flushSync();
     // A worker's channel to its supervisor would keep it alive: leave now that all is closed.
-    if (process.send) process.exit(0);
+    if (cluster.isWorker) process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

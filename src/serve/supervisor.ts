@@ -13,12 +13,10 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { SYSTEM_ACTOR } from '../quotes/lifecycle';
-import { loadRuleSet } from '../rules/load';
-import { describeStoreLocation, openStore } from '../store';
+import { describeStoreLocation } from '../store';
 import type { ServiceConfig } from './config';
 import type { LogDestination } from './logs';
-import { isListeningMessage } from './service-process';
+import { isListeningMessage, openServiceStore } from './service-process';
 
 /** A worker that lives at least this long before dying is replaced after the first delay. */
 const STABLE_RUN_MS = 10_000;
@@ -42,13 +40,8 @@ export async function superviseWorkers(
   logger: Logger,
   destination: LogDestination,
 ): Promise<void> {
-  const ruleSet = loadRuleSet();
-  const store = await openStore(config.store);
-  try {
-    await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
-  } finally {
-    await store.close();
-  }
+  const { ruleSet, store } = await openServiceStore(config);
+  await store.close();
 
   const started = new Map<Worker, number>();
   const listening = new Set<Worker>();
