@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand } from './main';
+import { usageError } from './usage';
 
 const USAGE = `usage:
   quote audit verify [--json]
@@ -14,14 +15,14 @@ database: DATABASE_URL (postgres://…), else GROUPQUOTE_DB (SQLite file), else 
 
 export const auditCommand: CliCommand = async (args, io) => {
   const [subcommand, ...rest] = args;
-  if (subcommand !== 'verify') return usage(io);
+  if (subcommand !== 'verify') return usageError(io, USAGE);
   let json: boolean | undefined;
   try {
     ({
       values: { json },
     } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } }));
   } catch (error) {
-    return usage(io, (error as Error).message);
+    return usageError(io, USAGE, (error as Error).message);
   }
 
   const options = storeOptionsFromEnv();
@@ -48,9 +49,3 @@ export const auditCommand: CliCommand = async (args, io) => {
     await store.close();
   }
 };
-
-function usage(io: CliIo, problem?: string): number {
-  if (problem) io.err(problem);
-  io.err(USAGE);
-  return 2;
-}

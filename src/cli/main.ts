@@ -16,6 +16,7 @@ import { renderCommand } from './render';
 import { readJsonInput } from './input';
 import { formatQuoteTable } from './table';
 import { usersCommand } from './users';
+import { usageError } from './usage';
 
 const USAGE = `usage:
   quote price <request.json|-> [--format json|table] [--rules <dir>]
@@ -44,10 +45,7 @@ const commands: Record<string, CliCommand> = {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
-  if (!command) {
-    io.err(USAGE);
-    return 2;
-  }
+  if (!command) return usageError(io, USAGE);
   try {
     return await command(rest, io);
   } catch (error) {
@@ -77,10 +75,7 @@ async function priceCommand(args: string[], io: CliIo): Promise<number> {
     options: { format: { type: 'string', default: 'json' }, rules: { type: 'string' } },
   });
   const source = positionals[0];
-  if (!source || !['json', 'table'].includes(values.format)) {
-    io.err(USAGE);
-    return 2;
-  }
+  if (!source || !['json', 'table'].includes(values.format)) return usageError(io, USAGE);
   const request = readJsonInput(source, io.readStdin);
   const quote = await priceQuote(loadRuleSet(values.rules), request);
   io.out(values.format === 'table' ? formatQuoteTable(quote) : JSON.stringify(quote, null, 2));
@@ -121,8 +116,7 @@ async function rulesCommand(args: string[], io: CliIo): Promise<number> {
     }
     return check && stale > 0 ? 1 : 0;
   }
-  io.err(USAGE);
-  return 2;
+  return usageError(io, USAGE);
 }
 
 function readTextOrEmpty(path: string): string {

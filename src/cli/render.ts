@@ -21,7 +21,8 @@ import {
   type ProposalLanguage,
 } from '../proposals';
 import { readJsonInput } from './input';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand } from './main';
+import { usageError } from './usage';
 
 const USAGE = `usage:
   quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet]
@@ -47,22 +48,22 @@ export const renderCommand: CliCommand = async (args, io) => {
       },
     });
   } catch (error) {
-    return usageError(io, (error as Error).message);
+    return usageError(io, USAGE, (error as Error).message);
   }
   const { values, positionals } = parsed;
   const source = positionals[0];
   if (!source || positionals.length > 1)
-    return usageError(io, 'give exactly one request file (or - for standard input)');
-  if (!values.out) return usageError(io, '--out <file.pdf> is required');
+    return usageError(io, USAGE, 'give exactly one request file (or - for standard input)');
+  if (!values.out) return usageError(io, USAGE, '--out <file.pdf> is required');
   if (!isLanguage(values.lang))
-    return usageError(io, `--lang must be one of ${PROPOSAL_LANGUAGES.join(', ')}`);
+    return usageError(io, USAGE, `--lang must be one of ${PROPOSAL_LANGUAGES.join(', ')}`);
   if (values.number !== undefined && !QUOTE_NUMBER.test(values.number)) {
-    return usageError(io, '--number must look like Q-2026-000001 (Q-YYYY-NNNNNN)');
+    return usageError(io, USAGE, '--number must look like Q-2026-000001 (Q-YYYY-NNNNNN)');
   }
   if (values.date !== undefined && !isCalendarDate(values.date))
-    return usageError(io, '--date must be a date such as 2026-11-27');
+    return usageError(io, USAGE, '--date must be a date such as 2026-11-27');
   if (values.manager !== undefined && values.manager.trim() === '')
-    return usageError(io, '--manager must not be empty');
+    return usageError(io, USAGE, '--manager must not be empty');
 
   const ruleSet = loadRuleSet(values.rules);
   const request = parseQuoteRequest(ruleSet.requestSchema, readJsonInput(source, io.readStdin));
@@ -111,11 +112,6 @@ export const renderCommand: CliCommand = async (args, io) => {
   );
   return 0;
 };
-
-function usageError(io: CliIo, message: string): number {
-  io.err(`${message}\n${USAGE}`);
-  return 2;
-}
 
 function isLanguage(value: string): value is ProposalLanguage {
   return (PROPOSAL_LANGUAGES as readonly string[]).includes(value);

@@ -11,7 +11,8 @@ import { AppError, type FieldIssue } from '../errors';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
 import { generateToken, hashToken } from '../store/tokens';
 import { ROLES, type Role } from '../store/types';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand } from './main';
+import { usageError } from './usage';
 
 const USAGE = `usage:
   quote users add --name NAME --role ROLE [--json]
@@ -20,7 +21,7 @@ database: DATABASE_URL (postgres://…), else GROUPQUOTE_DB (SQLite file), else 
 
 export const usersCommand: CliCommand = async (args, io) => {
   const [subcommand, ...rest] = args;
-  if (subcommand !== 'add') return usage(io);
+  if (subcommand !== 'add') return usageError(io, USAGE);
   let values: { name?: string; role?: string; json?: boolean };
   try {
     ({ values } = parseArgs({
@@ -28,7 +29,7 @@ export const usersCommand: CliCommand = async (args, io) => {
       options: { name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } },
     }));
   } catch (error) {
-    return usage(io, (error as Error).message);
+    return usageError(io, USAGE, (error as Error).message);
   }
 
   const issues: FieldIssue[] = [];
@@ -63,9 +64,3 @@ export const usersCommand: CliCommand = async (args, io) => {
     await store.close();
   }
 };
-
-function usage(io: CliIo, problem?: string): number {
-  if (problem) io.err(problem);
-  io.err(USAGE);
-  return 2;
-}
