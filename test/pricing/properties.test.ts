@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Decimal, parseDecimal, sum } from '../../src/money/money';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
+import { ruleSetHash } from '../../src/rules/compile';
 import { loadRuleSet } from '../../src/rules/load';
 import { eligibleRequest } from '../support/arbitraries';
 import { workedExample } from '../support/tariff-book';
@@ -140,5 +141,31 @@ describe('concurrency', () => {
     for (const request of requests) sequential.push(await priced(request));
     const concurrent = await Promise.all(requests.map((request) => priced(request)));
     expect(concurrent).toEqual(sequential);
+  });
+});
+
+/** Overwrites every string, number and boolean in `value`, and empties its arrays, in place. */
+function vandalize(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [key, child] of entries) {
+    if (child !== null && typeof child === 'object') vandalize(child);
+    else (value as Record<string, unknown>)[key] = typeof child === 'string' ? 'vandalized' : 0;
+  }
+  if (Array.isArray(value)) value.push('vandalized');
+}
+
+describe('isolation', () => {
+  // The engine hands back its own copies of what rules say (params, the conditions it saw); a
+  // quote that shared them with the rule set could be changed by whoever holds the quote.
+  it('changing every value of a quote changes neither the rule set nor the next quote', async () => {
+    const requests = fc.sample(eligibleRequest, { numRuns: 20, seed: 7 });
+    const expected: PricedQuote[] = [];
+    for (const request of requests) expected.push(await priced(request));
+    const hashBefore = ruleSetHash(ruleSet.snapshot);
+    for (const request of requests) vandalize(await priced(request));
+    for (const [index, request] of requests.entries())
+      expect(await priced(request)).toEqual(expected[index]);
+    expect(ruleSetHash(ruleSet.snapshot)).toBe(hashBefore);
   });
 });
