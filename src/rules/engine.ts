@@ -6,7 +6,7 @@
  * Facts are resolved with a plain dot path (no JSONPath evaluation) and numbers are compared as
  * exact decimals by our own operators; the built-in numeric operators are removed.
  */
-import { Engine, type Almanac, type RuleResult } from 'json-rules-engine';
+import { Engine, Operator, Rule, type Almanac, type RuleResult } from 'json-rules-engine';
 import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
@@ -49,11 +49,24 @@ const COMPARISONS: Readonly<Record<string, (comparison: number) => boolean>> = {
   decimalGreaterThanInclusive: (c) => c >= 0,
 };
 
+const FACT_CACHE_LIMIT = 10_000;
+const parsedFacts = new Map<string | number, Decimal>();
 /**
- * The exact decimal operators. Rule values are parsed once for the life of the process
- * (ruleConstant); fact values once per evaluation, through `parseFact`, since one fact such as
- * `lines` is compared by many rules.
+ * A fact value as a decimal. One fact such as `lines` is compared by many rules of every quote,
+ * and Decimals are immutable, so parses are shared; the cache starts over when it is full, as
+ * facts (unlike rule constants) come from requests.
  */
+function factDecimal(value: string | number): Decimal {
+  let parsed = parsedFacts.get(value);
+  if (parsed === undefined) {
+    parsed = parseDecimal(value);
+    if (parsedFacts.size >= FACT_CACHE_LIMIT) parsedFacts.clear();
+    parsedFacts.set(value, parsed);
+  }
+  return parsed;
+}
+
+/** The exact decimal operators. Rule values are parsed once for the life of the process. */
 function decimalOperators(
   parseFact: (value: string | number) => Decimal,
 ): Record<string, DecimalOperator> {
@@ -71,39 +84,52 @@ function decimalOperators(
 export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, DecimalOperator>> =
   decimalOperators(parseDecimal);
 
+/** Stateless, so every Engine shares the same operator objects. */
+const DECIMAL_OPERATORS = Object.entries(decimalOperators(factDecimal)).map(
+  ([name, implementation]) => new Operator(name, implementation),
+);
+
+const sharedRules = new WeakMap<readonly CompiledRule[], readonly Rule[]>();
+
+/**
+ * The json-rules-engine Rules of one phase, built once per rule set. A Rule keeps nothing of an
+ * evaluation: each evaluation works on its RuleResult's deep copy of the conditions and event, and
+ * derived facts go into that evaluation's almanac. A Rule does point at the Engine that added it
+ * last, for its operators; every Engine built here has the same operators and no facts or named
+ * conditions of its own, so whichever one that is evaluates the same way.
+ */
+function rulesOf(rules: readonly CompiledRule[]): readonly Rule[] {
+  let built = sharedRules.get(rules);
+  if (!built) {
+    built = rules.map((rule) => {
+      const derives = COMPONENTS[rule.event.type].derives as
+        ((params: unknown) => Record<string, unknown>) | undefined;
+      return new Rule({
+        name: rule.name,
+        priority: rule.priority,
+        conditions: rule.conditions as never,
+        event: rule.event,
+        // A derived fact (the tier) must be in the almanac before rules of lower priority run.
+        ...(derives
+          ? {
+              onSuccess: (_event: unknown, almanac: Almanac) => {
+                for (const [fact, value] of Object.entries(derives(rule.event.params)))
+                  almanac.addRuntimeFact(fact, value);
+              },
+            }
+          : {}),
+      });
+    });
+    sharedRules.set(rules, built);
+  }
+  return built;
+}
+
 export function buildEngine(rules: readonly CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
-  const parsedFacts = new Map<string | number, Decimal>();
-  const parseFact = (value: string | number): Decimal => {
-    let parsed = parsedFacts.get(value);
-    if (parsed === undefined) {
-      parsed = parseDecimal(value);
-      parsedFacts.set(value, parsed);
-    }
-    return parsed;
-  };
-  for (const [name, implementation] of Object.entries(decimalOperators(parseFact)))
-    engine.addOperator(name, implementation);
-  for (const rule of rules) {
-    const derives = COMPONENTS[rule.event.type].derives as
-      ((params: unknown) => Record<string, unknown>) | undefined;
-    engine.addRule({
-      name: rule.name,
-      priority: rule.priority,
-      conditions: rule.conditions as never,
-      event: rule.event,
-      // A derived fact (the tier) must be in the almanac before rules of lower priority run.
-      ...(derives
-        ? {
-            onSuccess: (_event: unknown, almanac: Almanac) => {
-              for (const [fact, value] of Object.entries(derives(rule.event.params)))
-                almanac.addRuntimeFact(fact, value);
-            },
-          }
-        : {}),
-    });
-  }
+  for (const operator of DECIMAL_OPERATORS) engine.addOperator(operator);
+  for (const rule of rulesOf(rules)) engine.addRule(rule);
   return engine;
 }
 
