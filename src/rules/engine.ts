@@ -6,7 +6,7 @@
  * Facts are resolved with a plain dot path (no JSONPath evaluation) and numbers are compared as
  * exact decimals by our own operators; the built-in numeric operators are removed.
  */
-import { Engine, Operator, Rule, type Almanac, type RuleResult } from 'json-rules-engine';
+import { Engine, Fact, Operator, Rule, type Almanac, type RuleResult } from 'json-rules-engine';
 import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
@@ -154,7 +154,11 @@ export async function runPhase(
 ): Promise<Firing[]> {
   const rules = ruleSet.rulesByPhase[phase];
   const byName = indexByName(rules);
-  const { results } = await buildEngine(rules).run(facts);
+  // Uncached: the almanac reads a constant fact's value directly, and caching one only hashes it.
+  const constants: Record<string, Fact> = {};
+  for (const [id, value] of Object.entries(facts))
+    constants[id] = new Fact(id, value, { cache: false });
+  const { results } = await buildEngine(rules).run(constants);
   const fired = results.flatMap((result: RuleResult) => {
     const rule = byName.get(result.name as string);
     return rule ? [{ rule, result }] : [];
