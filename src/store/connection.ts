@@ -36,7 +36,7 @@ export function connectSqlite(path: string): StoreConnection {
   const database = new BetterSqlite3(path);
   try {
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    const mode = database.pragma('journal_mode = WAL', { simple: true });
+    const mode = switchToWal(database);
     if (!inMemory && mode !== 'wal')
       throw new Error(`${path}: cannot switch to WAL (journal_mode is ${String(mode)})`);
     database.pragma('synchronous = FULL');
@@ -75,6 +75,28 @@ export function connectSqlite(path: string): StoreConnection {
     readSnapshot: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };
+}
+
+/** How long opening waits between attempts to switch a file to WAL. */
+const WAL_SWITCH_RETRY_MS = 5;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * PRAGMA journal_mode = WAL, retried while another process holds a write lock. On a file still in
+ * rollback mode (several processes opening a new database at once) the switch fails with
+ * SQLITE_BUSY at once instead of calling the busy handler. Opening happens once, at start-up,
+ * so waiting here blocks nothing that is being served.
+ */
+function switchToWal(database: BetterSqlite3.Database): unknown {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return database.pragma('journal_mode = WAL', { simple: true });
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+    }
+    Atomics.wait(sleeper, 0, 0, WAL_SWITCH_RETRY_MS);
+  }
 }
 
 /** How often a writer retries for the lock another process holds (a batch takes a few ms). */

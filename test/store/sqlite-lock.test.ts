@@ -5,6 +5,8 @@
  * release that cannot come until its busy timeout (5 s) ran out.
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,4 +67,38 @@ describe('a SQLite writer waiting for another process', () => {
       other.exec('rollback');
     }
   }, 15_000);
+});
+
+describe('opening a new SQLite file that another process is writing', () => {
+  // Service processes start together and open one new file; switching it to WAL while another
+  // holds its write lock fails at once unless retried.
+  test('waits for the writer instead of failing to open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'groupquote-open-'));
+    const path = join(dir, 'quotes.sqlite');
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]);
+         db.exec('begin immediate; create table other_process (x)');
+         process.stdout.write('locked');
+         setTimeout(() => { db.exec('commit'); db.close(); }, 300);`,
+        path,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await once(holder.stdout!, 'data');
+      const started = Date.now();
+      const store = await openStore({ sqlitePath: path });
+      await store.close();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      const check = new BetterSqlite3(path);
+      expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+      check.close();
+    } finally {
+      if (holder.exitCode === null) await once(holder, 'exit');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
