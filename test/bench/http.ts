@@ -11,7 +11,8 @@
  * (what this machine spends per request before groupquote does anything), GET /api/health, and
  * POST /api/quotes/preview (authentication + validation + pricing, nothing stored), and creates
  * with WORKERS=1. Ratios to them travel between machines; the raw rates on a shared machine do
- * not. The service's CPU per request (all of its processes) is reported too.
+ * not. The service's CPU per request (all of its processes) is reported too, and on PostgreSQL the
+ * database server's, which shares the same cores; from them, the most creates/s those cores allow.
  *
  * Goal (issue 3): ≥ 800 stored quotes/s with p99 < 50 ms on a 2-core machine.
  */
@@ -50,48 +51,79 @@ interface Measured {
   failed: number;
   /** CPU the service's processes spent per answered request: robust to a noisy, shared machine. */
   serverCpuMs: number | undefined;
+  /** CPU the PostgreSQL server spent per answered request, when it is the store. */
+  databaseCpuMs?: number | undefined;
 }
 
 const CLOCK_TICKS_PER_S = 100;
 
-/**
- * utime + stime in ms of a process and all its descendants (the supervisor and its workers),
- * from /proc (Linux); undefined elsewhere.
- */
-function processTreeCpuMs(root: number | undefined): number | undefined {
-  if (root === undefined) return undefined;
+interface ProcessCpu {
+  parent: number;
+  name: string;
+  cpuMs: number;
+}
+
+/** utime + stime in ms of every process, from /proc (Linux); undefined elsewhere. */
+function processCpu(): Map<number, ProcessCpu> | undefined {
   try {
-    const stats = new Map<number, { parent: number; cpuMs: number }>();
+    const stats = new Map<number, ProcessCpu>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
         stats.set(Number(entry), {
           parent: Number(fields[1]),
+          name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')),
           cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S,
         });
       } catch {
         // the process ended while we looked
       }
     }
-    if (!stats.has(root)) return undefined;
-    let total = 0;
-    for (const [pid, stat] of stats) {
-      for (
-        let ancestor: number | undefined = pid;
-        ancestor;
-        ancestor = stats.get(ancestor)?.parent
-      ) {
-        if (ancestor === root) {
-          total += stat.cpuMs;
-          break;
-        }
-      }
-    }
-    return total;
+    return stats;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU ms spent between two readings by the processes `selected` picks from the second. A process
+ * that ended in between is not counted (its time is gone from /proc); one that started is counted
+ * whole.
+ */
+function cpuSpentMs(
+  before: Map<number, ProcessCpu> | undefined,
+  after: Map<number, ProcessCpu> | undefined,
+  selected: (pid: number, stats: Map<number, ProcessCpu>) => boolean,
+): number | undefined {
+  if (!before || !after) return undefined;
+  let total = 0;
+  let found = false;
+  for (const [pid, stat] of after) {
+    if (!selected(pid, after)) continue;
+    found = true;
+    const earlier = before.get(pid);
+    total += earlier && earlier.name === stat.name ? stat.cpuMs - earlier.cpuMs : stat.cpuMs;
+  }
+  return found ? total : undefined;
+}
+
+/** A process and all its descendants (the supervisor and its workers). */
+function inTree(root: number) {
+  return (pid: number, stats: Map<number, ProcessCpu>): boolean => {
+    for (let ancestor: number | undefined = pid; ancestor; ancestor = stats.get(ancestor)?.parent)
+      if (ancestor === root) return true;
+    return false;
+  };
+}
+
+/**
+ * The PostgreSQL server on this machine (every process named postgres): it shares the two cores
+ * with the service, so what it spends per create is part of what a create costs here.
+ */
+function isPostgres(pid: number, stats: Map<number, ProcessCpu>): boolean {
+  return stats.get(pid)?.name === 'postgres';
 }
 
 /** Realistic, varied requests (every tier, term and handset mix), rotated through. */
@@ -216,22 +248,23 @@ async function drive(
   script: string,
   seconds: number,
   pid?: number,
+  withPostgres = false,
 ): Promise<Measured> {
-  const cpuBefore = processTreeCpuMs(pid);
+  const before = processCpu();
   const output = await runWrk(url, script, seconds);
-  const cpuAfter = processTreeCpuMs(pid);
+  const after = processCpu();
   const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
     .exec(output)
     ?.slice(1)
     .reduce((sum, count) => sum + Number(count), 0);
+  const perRequest = (spent: number | undefined) =>
+    spent === undefined ? undefined : spent / Math.max(1, requests);
   return {
     name,
-    serverCpuMs:
-      cpuBefore === undefined || cpuAfter === undefined
-        ? undefined
-        : (cpuAfter - cpuBefore) / Math.max(1, requests),
+    serverCpuMs: pid === undefined ? undefined : perRequest(cpuSpentMs(before, after, inTree(pid))),
+    ...(withPostgres ? { databaseCpuMs: perRequest(cpuSpentMs(before, after, isPostgres)) } : {}),
     rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? 0),
     p50: wrkMillis(/ 50%\s+(\S+)/.exec(output)?.[1]),
     p99: wrkMillis(/ 99%\s+(\S+)/.exec(output)?.[1]),
@@ -246,6 +279,7 @@ async function benchBackend(
   env: Record<string, string>,
   workDir: string,
 ) {
+  const withPostgres = storeOptions.databaseUrl !== undefined;
   const store = await openStore(storeOptions);
   const token = generateToken();
   await store.createUser({
@@ -269,6 +303,7 @@ async function benchBackend(
       posts,
       DURATION_S,
       single.pid,
+      withPostgres,
     );
   } finally {
     await single.stop();
@@ -286,6 +321,7 @@ async function benchBackend(
       gets,
       DURATION_S,
       service.pid,
+      withPostgres,
     );
     const preview = await drive(
       'POST /api/quotes/preview',
@@ -293,6 +329,7 @@ async function benchBackend(
       posts,
       DURATION_S,
       service.pid,
+      withPostgres,
     );
     const create = await drive(
       'POST /api/quotes',
@@ -300,6 +337,7 @@ async function benchBackend(
       posts,
       DURATION_S,
       service.pid,
+      withPostgres,
     );
     const stored = await fetch(`${service.url}/api/quotes?limit=1`, {
       headers: { authorization: `Bearer ${token}` },
@@ -320,6 +358,17 @@ async function benchBackend(
         `  CPU per request: a create costs ${(create.serverCpuMs / floor.serverCpuMs).toFixed(1)}× the bare-express floor, a preview ${(preview.serverCpuMs! / floor.serverCpuMs).toFixed(1)}×`,
       );
     }
+    if (create.serverCpuMs !== undefined) {
+      const perCreate = create.serverCpuMs + (create.databaseCpuMs ?? 0);
+      const cores = availableParallelism();
+      console.log(
+        `  CPU per create: ${create.serverCpuMs.toFixed(2)} ms service` +
+          (create.databaseCpuMs === undefined
+            ? ''
+            : ` + ${create.databaseCpuMs.toFixed(2)} ms PostgreSQL = ${perCreate.toFixed(2)} ms`) +
+          `; ${cores} cores at that cost store at most ${((cores * 1000) / perCreate).toFixed(0)} quotes/s (wrk not counted)`,
+      );
+    }
     console.log(
       `  goal ≥ ${GOAL_RATE} stored quotes/s with p99 < ${GOAL_P99_MS} ms: ${meets ? 'MET' : 'NOT MET'} (${create.rate.toFixed(0)}/s, p99 ${create.p99.toFixed(1)} ms)`,
     );
@@ -331,7 +380,10 @@ async function benchBackend(
 
 function report(measured: Measured): void {
   console.log(
-    `  ${measured.name.padEnd(29)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}   service CPU ${measured.serverCpuMs === undefined ? '?' : measured.serverCpuMs.toFixed(2)} ms/req`,
+    `  ${measured.name.padEnd(29)} ${measured.rate.toFixed(0).padStart(6)} req/s   p50 ${measured.p50.toFixed(1).padStart(5)} ms   p99 ${measured.p99.toFixed(1).padStart(5)} ms   2xx ${measured.ok}   failed ${measured.failed}   service CPU ${measured.serverCpuMs === undefined ? '?' : measured.serverCpuMs.toFixed(2)} ms/req` +
+      (measured.databaseCpuMs === undefined
+        ? ''
+        : `   PostgreSQL CPU ${measured.databaseCpuMs.toFixed(2)} ms/req`),
   );
 }
 
