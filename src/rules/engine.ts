@@ -66,81 +66,76 @@ function factDecimal(value: string | number): Decimal {
   return parsed;
 }
 
-/** The exact decimal operators. Rule values are parsed once for the life of the process. */
-function decimalOperators(
-  parseFact: (value: string | number) => Decimal,
-): Record<string, DecimalOperator> {
-  const operators: Record<string, DecimalOperator> = {};
-  for (const [name, test] of Object.entries(COMPARISONS)) {
-    operators[name] = (factValue, jsonValue) => {
-      if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
-      return test(parseFact(factValue).cmp(ruleConstant(String(jsonValue))));
-    };
-  }
-  return operators;
-}
-
-/** The decimal operators for use outside an evaluation (the benchmark's bare engine). */
+/**
+ * The exact decimal operators: stateless (rule values parsed once for the life of the process,
+ * fact values through factDecimal), so every Engine shares them, as does the benchmark's bare one.
+ */
 export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, DecimalOperator>> =
-  decimalOperators(parseDecimal);
+  Object.fromEntries(
+    Object.entries(COMPARISONS).map(([name, test]): [string, DecimalOperator] => [
+      name,
+      (factValue, jsonValue) => {
+        if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
+        return test(factDecimal(factValue).cmp(ruleConstant(String(jsonValue))));
+      },
+    ]),
+  );
 
-/** Stateless, so every Engine shares the same operator objects. */
-const DECIMAL_OPERATORS = Object.entries(decimalOperators(factDecimal)).map(
+const DECIMAL_OPERATORS = Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS).map(
   ([name, implementation]) => new Operator(name, implementation),
 );
 
-const sharedRules = new WeakMap<readonly CompiledRule[], readonly Rule[]>();
+/** A phase's rules as json-rules-engine Rules, and the compiled rules by name. */
+interface PreparedPhase {
+  engineRules: readonly Rule[];
+  byName: ReadonlyMap<string, CompiledRule>;
+}
+
+const preparedPhases = new WeakMap<readonly CompiledRule[], PreparedPhase>();
 
 /**
- * The json-rules-engine Rules of one phase, built once per rule set. A Rule keeps nothing of an
- * evaluation: each evaluation works on its RuleResult's deep copy of the conditions and event, and
- * derived facts go into that evaluation's almanac. A Rule does point at the Engine that added it
- * last, for its operators; every Engine built here has the same operators and no facts or named
- * conditions of its own, so whichever one that is evaluates the same way.
+ * Prepared once per rule set. A json-rules-engine Rule keeps nothing of an evaluation: each
+ * evaluation works on its RuleResult's deep copy of the conditions and event, and derived facts go
+ * into that evaluation's almanac. A Rule does point at the Engine that added it last, for its
+ * operators; every Engine built here has the same operators and no facts or named conditions of
+ * its own, so whichever one that is evaluates the same way.
  */
-function rulesOf(rules: readonly CompiledRule[]): readonly Rule[] {
-  let built = sharedRules.get(rules);
-  if (!built) {
-    built = rules.map((rule) => {
-      const derives = COMPONENTS[rule.event.type].derives as
-        ((params: unknown) => Record<string, unknown>) | undefined;
-      return new Rule({
-        name: rule.name,
-        priority: rule.priority,
-        conditions: rule.conditions as never,
-        event: rule.event,
-        // A derived fact (the tier) must be in the almanac before rules of lower priority run.
-        ...(derives
-          ? {
-              onSuccess: (_event: unknown, almanac: Almanac) => {
-                for (const [fact, value] of Object.entries(derives(rule.event.params)))
-                  almanac.addRuntimeFact(fact, value);
-              },
-            }
-          : {}),
-      });
-    });
-    sharedRules.set(rules, built);
+function prepared(rules: readonly CompiledRule[]): PreparedPhase {
+  let phase = preparedPhases.get(rules);
+  if (!phase) {
+    phase = {
+      engineRules: rules.map((rule) => {
+        const derives = COMPONENTS[rule.event.type].derives as
+          ((params: unknown) => Record<string, unknown>) | undefined;
+        return new Rule({
+          name: rule.name,
+          priority: rule.priority,
+          conditions: rule.conditions as never,
+          event: rule.event,
+          // A derived fact (the tier) must be in the almanac before rules of lower priority run.
+          ...(derives
+            ? {
+                onSuccess: (_event: unknown, almanac: Almanac) => {
+                  for (const [fact, value] of Object.entries(derives(rule.event.params)))
+                    almanac.addRuntimeFact(fact, value);
+                },
+              }
+            : {}),
+        });
+      }),
+      byName: new Map(rules.map((rule) => [rule.name, rule])),
+    };
+    preparedPhases.set(rules, phase);
   }
-  return built;
+  return phase;
 }
 
 export function buildEngine(rules: readonly CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
   for (const operator of DECIMAL_OPERATORS) engine.addOperator(operator);
-  for (const rule of rulesOf(rules)) engine.addRule(rule);
+  for (const rule of prepared(rules).engineRules) engine.addRule(rule);
   return engine;
-}
-
-const rulesByName = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, CompiledRule>>();
-function indexByName(rules: readonly CompiledRule[]): ReadonlyMap<string, CompiledRule> {
-  let index = rulesByName.get(rules);
-  if (!index) {
-    index = new Map(rules.map((rule) => [rule.name, rule]));
-    rulesByName.set(rules, index);
-  }
-  return index;
 }
 
 /**
@@ -153,7 +148,7 @@ export async function runPhase(
   facts: Record<string, unknown>,
 ): Promise<Firing[]> {
   const rules = ruleSet.rulesByPhase[phase];
-  const byName = indexByName(rules);
+  const { byName } = prepared(rules);
   // Uncached: the almanac reads a constant fact's value directly, and caching one only hashes it.
   const constants: Record<string, Fact> = {};
   for (const [id, value] of Object.entries(facts))
