@@ -6,7 +6,7 @@
  * for company. If a batch fails (a missing rule set, a race on an idempotency key with another
  * process), each of its quotes is retried on its own, so one bad quote fails only itself.
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, QueryCreator } from 'kysely';
 import {
   appendAudit,
   auditLogRows,
@@ -164,16 +164,11 @@ async function storeQuotes(
     for (const year of years) {
       const ofYear = fresh.filter((index) => rows[index]!.year === year);
       // The counter row's lock serialises numbering across processes; a rollback undoes it.
-      const { last_number: last } = await tx
-        .insertInto('quote_counters')
-        .values({ year, last_number: ofYear.length })
-        .onConflict((conflict) =>
-          conflict.column('year').doUpdateSet((update) => ({
-            last_number: update(update.ref('quote_counters.last_number'), '+', ofYear.length),
-          })),
-        )
-        .returning('last_number')
-        .executeTakeFirstOrThrow();
+      const { last_number: last } = await advanceCounter(
+        tx,
+        year,
+        ofYear.length,
+      ).executeTakeFirstOrThrow();
       const rowsOfYear = numberRows(
         ofYear.map((index) => rows[index]!),
         year,
@@ -210,17 +205,7 @@ async function numberAndInsertPostgres(
   rows: readonly UnnumberedQuoteRow[],
 ): Promise<NumberedQuoteRow[]> {
   const locked = await tx
-    .with('counter', (db) =>
-      db
-        .insertInto('quote_counters')
-        .values({ year, last_number: rows.length })
-        .onConflict((conflict) =>
-          conflict.column('year').doUpdateSet((update) => ({
-            last_number: update(update.ref('quote_counters.last_number'), '+', rows.length),
-          })),
-        )
-        .returning('last_number'),
-    )
+    .with('counter', (db) => advanceCounter(db, year, rows.length))
     .selectFrom(['counter', 'audit_chain_head'])
     .select(['counter.last_number', 'audit_chain_head.seq', 'audit_chain_head.hash'])
     .where('audit_chain_head.id', '=', 1)
@@ -239,6 +224,19 @@ async function numberAndInsertPostgres(
     .where('id', '=', 1)
     .execute();
   return numbered;
+}
+
+/** Moves the year's counter on by `count` (creating it at `count`), returning where it ends. */
+function advanceCounter(db: QueryCreator<Database>, year: number, count: number) {
+  return db
+    .insertInto('quote_counters')
+    .values({ year, last_number: count })
+    .onConflict((conflict) =>
+      conflict.column('year').doUpdateSet((update) => ({
+        last_number: update(update.ref('quote_counters.last_number'), '+', count),
+      })),
+    )
+    .returning('last_number');
 }
 
 /** Gives `rows` of one year the numbers up to `last`, the counter after them, in order. */
