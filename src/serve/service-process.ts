@@ -5,7 +5,7 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { startServer } from '../http/app';
+import { startServer, type RunningServer } from '../http/app';
 import { ProposalRenderer } from '../proposals/renderer';
 import { SYSTEM_ACTOR } from '../quotes/lifecycle';
 import { loadRuleSet } from '../rules/load';
@@ -55,7 +55,7 @@ export async function runServiceProcess(
   const { ruleSet, store } = await openServiceStore(config);
   // One Chromium for the whole process, started by the first PDF asked for, closed on shutdown.
   const renderer = new ProposalRenderer();
-  let running: Awaited<ReturnType<typeof startServer>>;
+  let running: RunningServer;
   try {
     running = await startServer({
       store,

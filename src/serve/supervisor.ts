@@ -41,6 +41,7 @@ export async function superviseWorkers(
   destination: LogDestination,
 ): Promise<void> {
   const { ruleSet, store } = await openServiceStore(config);
+  const dialect = store.dialect;
   await store.close();
 
   const started = new Map<Worker, number>();
@@ -65,7 +66,7 @@ export async function superviseWorkers(
       {
         port: message.port,
         workers: config.workers,
-        store: config.store.databaseUrl ? 'postgres' : 'sqlite',
+        store: dialect,
         location: describeStoreLocation(config.store),
         ruleSetHash: ruleSet.hash,
       },

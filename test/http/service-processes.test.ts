@@ -16,6 +16,7 @@ import {
   workerPids,
   type ServiceProcess,
 } from './service-process';
+import { isAlive } from '../support/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'groupquote-processes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -182,15 +183,6 @@ test('workers exit when their supervisor is killed', async () => {
   expect(await service.exited).toBe('SIGKILL');
   await until(() => workers.every((pid) => !isAlive(pid)), 'both workers have exited');
 }, 40_000);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a service that cannot start', () => {
   let blocker: Server;

@@ -2,6 +2,7 @@
 import { AppError } from '../../src/errors';
 import { ProposalRenderer, type ProposalInput } from '../../src/proposals';
 import { exampleInput, pdfText } from './support';
+import { isAlive } from '../support/processes';
 
 jest.setTimeout(60_000);
 
@@ -24,15 +25,6 @@ afterAll(async () => {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 it('fails a render cleanly when the browser is killed mid-render, and the next render relaunches it', async () => {
   const renderer = pool({ pages: 1 });
   await renderer.render(small, { lang: 'zh-CN', document: 'proposal' });
@@ -50,7 +42,7 @@ it('fails a render cleanly when the browser is killed mid-render, and the next r
   expect(renderer.stats()).toMatchObject({ launches: 2, failures: 1, busy: 0, waiting: 0 });
   expect(renderer.browserPid()).not.toBe(pid);
   await delay(200);
-  expect(isRunning(pid as number)).toBe(false);
+  expect(isAlive(pid as number)).toBe(false);
 });
 
 it('replaces a page whose render timed out', async () => {
