@@ -64,45 +64,6 @@ export function formatDate(isoDate: string, words: DateWords): string {
   });
 }
 
-/** Whole days from one calendar date to another (both `YYYY-MM-DD`), e.g. the validity period. */
-export function daysBetween(fromIsoDate: string, toIsoDate: string): number {
-  return Math.round((utcMidnight(toIsoDate) - utcMidnight(fromIsoDate)) / 86_400_000);
-}
-
-/** Adds whole days to a calendar date: the validity end is the issue date plus `validityDays` (§9). */
-export function addDays(isoDate: string, days: number): string {
-  return new Date(utcMidnight(isoDate) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The calendar date an instant falls on in a time zone (the quote's day in China, by default). */
-export function calendarDate(instant: string | Date, timeZone = 'Asia/Shanghai'): string {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(date.getTime())) throw new TypeError(`not a date: ${JSON.stringify(instant)}`);
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(date);
-}
-
-/** A date-only value stays as it is; a timestamp becomes its calendar date in `timeZone`. */
-export function toCalendarDate(value: string, timeZone?: string): string {
-  return ISO_DATE.test(value) ? value : calendarDate(value, timeZone);
-}
-
-function utcMidnight(isoDate: string): number {
-  const match = ISO_DATE.exec(isoDate);
-  if (!match) throw new TypeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(isoDate)}`);
-  const [, year = '', month = '', day = ''] = match;
-  return Date.UTC(
-    Number.parseInt(year, 10),
-    Number.parseInt(month, 10) - 1,
-    Number.parseInt(day, 10),
-  );
-}
-
 /** Fills `{name}` placeholders; a placeholder without a value is a mistake in a locale file. */
 export function interpolate(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(/\{(\w+)\}/g, (placeholder, name: string) => {

@@ -22,12 +22,5 @@ export {
   type ProposalRendererStats,
   type RenderCallOptions,
 } from './renderer';
-export {
-  formatYuan,
-  formatQuantity,
-  formatPercentPoints,
-  formatRate,
-  formatDate,
-  addDays,
-  calendarDate,
-} from './format';
+export { formatYuan, formatQuantity, formatPercentPoints, formatRate, formatDate } from './format';
+export { addDays, calendarDate } from '../calendar';

@@ -7,7 +7,7 @@ import type { PricedQuote, LocalizedText } from '../pricing/quote';
 import type { QuoteRequest } from '../pricing/request';
 import type { TariffFile } from '../rules/files';
 import type { StoredQuote } from '../store/types';
-import { toCalendarDate } from './format';
+import { toCalendarDate } from '../calendar';
 
 export const PROPOSAL_LANGUAGES = ['zh-CN', 'en'] as const;
 /** §9: Simplified Chinese by default, English on request. */

@@ -6,7 +6,7 @@
  */
 import { formatMoney, parseDecimal, sum } from '../money/money';
 import type { AppliedRule, PricedQuote, QuoteItem } from '../pricing/quote';
-import { daysBetween } from './format';
+import { daysBetween } from '../calendar';
 import type { ProposalDocument, ProposalInput } from './input';
 import type { Locale } from './locale';
 

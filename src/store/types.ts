@@ -139,7 +139,7 @@ export interface Store {
   getRuleSet(hash: string): Promise<RuleSetSnapshot | undefined>;
 
   /**
-   * Assigns the next number of the year (UTC year of `createdAt`) and stores the quote and its
+   * Assigns the next number of the year (the year of `createdAt` in China) and stores the quote and its
    * `quote.created` audit entry in one transaction. The quote's rule set must already be stored
    * (saveRuleSet): quotes reference it, so a stored quote can always be replayed.
    */

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import {
-  addDays,
-  calendarDate,
   formatDate,
   formatPercentPoints,
   formatQuantity,
@@ -73,17 +71,5 @@ describe('dates', () => {
     ).toBe('2026年1月5日');
     expect(() => formatDate('2026-11-27T10:00:00Z', english)).toThrow(TypeError);
     expect(() => formatDate('2026-13-01', english)).toThrow(TypeError);
-  });
-
-  it('adds the validity period across month and year ends', () => {
-    expect(addDays('2026-11-27', 30)).toBe('2026-12-27');
-    expect(addDays('2026-12-15', 30)).toBe('2027-01-14');
-    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
-  });
-
-  it('takes the calendar date of an instant in China by default', () => {
-    expect(calendarDate('2026-11-27T17:30:00Z')).toBe('2026-11-28');
-    expect(calendarDate('2026-11-27T15:59:59Z')).toBe('2026-11-27');
-    expect(calendarDate('2026-11-27T17:30:00Z', 'UTC')).toBe('2026-11-27');
   });
 });

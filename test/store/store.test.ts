@@ -180,17 +180,17 @@ describeEachDialect('store: quote numbers', (dialect) => {
     }
   });
 
-  test('each year has its own sequence, taken from the UTC year of createdAt', async () => {
+  test('each year has its own sequence, taken from the year of createdAt in China', async () => {
     const at = (createdAt: string) => newQuote({ createdAt });
-    const first2026 = await store().createQuote(await at('2026-12-31T23:59:59.999Z'));
-    const first2027 = await store().createQuote(await at('2027-01-01T00:00:00.000Z'));
-    // 07:00 on New Year's Day in Beijing is still 2026 in UTC.
-    const second2026 = await store().createQuote(await at('2027-01-01T07:00:00+08:00'));
-    const second2027 = await store().createQuote(await at('2027-01-01T08:00:00+08:00'));
+    const first2026 = await store().createQuote(await at('2026-12-31T15:59:59.999Z'));
+    const first2027 = await store().createQuote(await at('2026-12-31T16:00:00.000Z'));
+    // 23:59 on New Year's Eve in Beijing is still 2026; 00:00 there is 2027, though not in UTC.
+    const second2026 = await store().createQuote(await at('2026-12-31T23:59:00+08:00'));
+    const second2027 = await store().createQuote(await at('2027-01-01T00:00:00+08:00'));
     expect(
       [first2026, second2026, first2027, second2027].map((result) => result.quote.number),
     ).toEqual(['Q-2026-000001', 'Q-2026-000002', 'Q-2027-000001', 'Q-2027-000002']);
-    expect(second2027.quote.createdAt).toBe('2027-01-01T00:00:00.000Z');
+    expect(second2027.quote.createdAt).toBe('2026-12-31T16:00:00.000Z');
   });
 
   test('a failed create leaves no gap, and fails only itself when stored alongside others', async () => {

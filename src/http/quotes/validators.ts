@@ -1,5 +1,6 @@
 /** What the quote routes accept besides the quote request itself (whose schema is the rule set's). */
 import { z } from 'zod';
+import { endOfDay, startOfDay } from '../../calendar';
 import { QUOTE_STATES } from '../../store/types';
 import { APPROVAL_LEVELS } from '../../rules/components';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
@@ -36,12 +37,22 @@ export const pagination = {
   offset: queryInt(0, 1_000_000_000, 0).describe('how many to skip (default 0)'),
 };
 
-/** An instant: a date (midnight UTC) or a date-time with Z or an offset; normalized to ISO UTC. */
-const instant = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: 'must be an ISO 8601 date (2026-11-01) or date-time (2026-11-01T08:00:00Z)',
-  })
-  .transform((value) => new Date(value).toISOString());
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A bound on when quotes were created: a date-time with Z or an offset, or a calendar date, which
+ * means a whole day in China (the day a proposal is dated), so `createdFrom=2026-11-01` starts at
+ * the day's first instant and `createdTo=2026-11-30` includes the day's last. Normalized to ISO UTC.
+ */
+const createdBound = (edge: 'start' | 'end') =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+      error: 'must be an ISO 8601 date (2026-11-01) or date-time (2026-11-01T08:00:00Z)',
+    })
+    .transform((value) => {
+      if (!DATE_ONLY.test(value)) return new Date(value).toISOString();
+      return (edge === 'start' ? startOfDay(value) : endOfDay(value)).toISOString();
+    });
 
 export const listQuotesQuery = z
   .strictObject({
@@ -49,8 +60,12 @@ export const listQuotesQuery = z
     state: z.enum(QUOTE_STATES).optional(),
     accountManagerId: z.string().min(1).max(64).optional(),
     approvalLevel: z.enum(APPROVAL_LEVELS).optional(),
-    createdFrom: instant.optional().describe('created at or after this instant'),
-    createdTo: instant.optional().describe('created at or before this instant'),
+    createdFrom: createdBound('start')
+      .optional()
+      .describe('created at or after this instant, or on or after this date (China time)'),
+    createdTo: createdBound('end')
+      .optional()
+      .describe('created at or before this instant, or on or before this date (China time)'),
     ...pagination,
   })
   .superRefine((query, context) => {

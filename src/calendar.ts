@@ -1,0 +1,113 @@
+/**
+ * The business calendar. The operator, its customers and finance work in China, so a quote's
+ * day and year are China's (Asia/Shanghai): the issue date printed on a proposal, the year in its
+ * number `Q-YYYY-NNNNNN`, and the day an account manager means by `createdTo=2026-11-27` are one
+ * and the same calendar. Instants are stored and compared in UTC; only here do they become days.
+ */
+
+export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Formatters are costly to build and numbering asks for a year on every create: one per zone. */
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dateFormatters.get(timeZone);
+  if (!formatter) {
+    // en-CA writes dates as YYYY-MM-DD.
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function toDate(instant: string | Date): Date {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) throw new TypeError(`not a date: ${JSON.stringify(instant)}`);
+  return date;
+}
+
+/** The calendar date (`YYYY-MM-DD`) an instant falls on in a time zone (China's by default). */
+export function calendarDate(instant: string | Date, timeZone = BUSINESS_TIME_ZONE): string {
+  return dateFormatter(timeZone).format(toDate(instant));
+}
+
+/** The calendar year an instant falls in, in a time zone (China's by default). */
+export function calendarYear(instant: string | Date, timeZone = BUSINESS_TIME_ZONE): number {
+  return Number(calendarDate(instant, timeZone).slice(0, 4));
+}
+
+/** A date-only value stays as it is; a timestamp becomes its calendar date in `timeZone`. */
+export function toCalendarDate(value: string, timeZone?: string): string {
+  return ISO_DATE.test(value) ? value : calendarDate(value, timeZone);
+}
+
+/** Adds whole days to a calendar date: the validity end is the issue date plus `validityDays` (§9). */
+export function addDays(isoDate: string, days: number): string {
+  return new Date(utcMidnight(isoDate) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from one calendar date to another (both `YYYY-MM-DD`), e.g. the validity period. */
+export function daysBetween(fromIsoDate: string, toIsoDate: string): number {
+  return Math.round((utcMidnight(toIsoDate) - utcMidnight(fromIsoDate)) / DAY_MS);
+}
+
+/** The first instant of a calendar day in a time zone: 2026-11-27 in China is 2026-11-26T16:00Z. */
+export function startOfDay(isoDate: string, timeZone = BUSINESS_TIME_ZONE): Date {
+  const wallClockMidnight = utcMidnight(isoDate);
+  // The zone's offset at a first guess, then again at the instant it gives, in case the guess
+  // fell on the other side of a daylight-saving change (China has none; other zones do).
+  const guess = wallClockMidnight - offsetMs(wallClockMidnight, timeZone);
+  return new Date(wallClockMidnight - offsetMs(guess, timeZone));
+}
+
+/** The last instant (to the millisecond, as instants are stored) of a calendar day in a time zone. */
+export function endOfDay(isoDate: string, timeZone = BUSINESS_TIME_ZONE): Date {
+  return new Date(startOfDay(addDays(isoDate, 1), timeZone).getTime() - 1);
+}
+
+/** How far a zone's wall clock is ahead of UTC at an instant, in ms. */
+function offsetMs(epochMs: number, timeZone: string): number {
+  let formatter = partsFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    partsFormatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, number> = {};
+  for (const { type, value } of formatter.formatToParts(new Date(epochMs))) {
+    if (type !== 'literal') parts[type] = Number(value);
+  }
+  const wallClock =
+    new Date(0).setUTCFullYear(parts.year!, parts.month! - 1, parts.day!) +
+    ((parts.hour! * 60 + parts.minute!) * 60 + parts.second!) * 1000;
+  return wallClock - (epochMs - (((epochMs % 1000) + 1000) % 1000));
+}
+
+function utcMidnight(isoDate: string): number {
+  const match = ISO_DATE.exec(isoDate);
+  if (!match) throw new TypeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(isoDate)}`);
+  const [, year = '', month = '', day = ''] = match;
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  return new Date(0).setUTCFullYear(
+    Number.parseInt(year, 10),
+    Number.parseInt(month, 10) - 1,
+    Number.parseInt(day, 10),
+  );
+}
