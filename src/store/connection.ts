@@ -20,6 +20,11 @@ export interface StoreConnection {
   writeTransaction<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs `work` on one consistent snapshot (reads only). */
   readSnapshot<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Like readSnapshot, for a read that may take seconds (verifying the whole audit log): on a
+   * connection of its own, so this process's other requests and writes go on meanwhile.
+   */
+  longReadSnapshot<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export function connectSqlite(path: string): StoreConnection {
   });
   const fileLock = inMemory ? new WriteLock() : writeLockFor(resolve(path));
   const beginImmediate = immediateBegin(database);
+  const readSnapshot: StoreConnection['readSnapshot'] = (work) => db.transaction().execute(work);
 
   return {
     dialect: 'sqlite',
@@ -72,7 +78,24 @@ export function connectSqlite(path: string): StoreConnection {
           }
         }),
       ),
-    readSnapshot: (work) => db.transaction().execute(work),
+    readSnapshot,
+    // Kysely gives SQLite one connection, so a read on it holds up every other query of this
+    // process. In WAL mode a second connection reads its own snapshot while the first writes.
+    // (An in-memory database is private to its connection: it has no second one.)
+    longReadSnapshot: inMemory
+      ? readSnapshot
+      : async (work) => {
+          const reader = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+          reader.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+          const readerDb = new Kysely<Database>({
+            dialect: new SqliteDialect({ database: reader }),
+          });
+          try {
+            return await readerDb.transaction().execute(work);
+          } finally {
+            await readerDb.destroy();
+          }
+        },
     close: () => db.destroy(),
   };
 }
@@ -148,17 +171,16 @@ export function connectPostgres(connectionString: string): StoreConnection {
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const readSnapshot: StoreConnection['readSnapshot'] = (work) =>
+    db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
   return {
     dialect: 'postgres',
     db,
     // READ COMMITTED: callers serialise on row locks (the year's counter, the audit chain head).
     writeTransaction: (work) => db.transaction().execute(work),
-    readSnapshot: (work) =>
-      db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute(work),
+    readSnapshot,
+    // Each transaction has a pooled connection of its own already.
+    longReadSnapshot: readSnapshot,
     close: () => db.destroy(),
   };
 }

@@ -312,7 +312,7 @@ export class KyselyStore implements Store {
   async verifyAudit(): Promise<AuditVerification> {
     return guarded(() =>
       // One snapshot, so entries appended while verifying are neither half-seen nor flagged.
-      this.#connection.readSnapshot(async (tx) => {
+      this.#connection.longReadSnapshot(async (tx) => {
         const head = await tx
           .selectFrom('audit_chain_head')
           .select(['seq', 'hash'])
@@ -332,6 +332,9 @@ export class KyselyStore implements Store {
           const last = rows.at(-1);
           if (!last || rows.length < AUDIT_VERIFY_BATCH) break;
           after = Number(last.seq);
+          // A long log takes seconds to hash: let the requests this process serves go on between
+          // batches (SQLite answers synchronously, so without this nothing else would run).
+          await new Promise((resume) => setImmediate(resume));
         }
         return verifier.finish({ seq: Number(head.seq), hash: head.hash });
       }),
