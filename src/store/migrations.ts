@@ -176,6 +176,28 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // A list is ordered by (created_at, year, sequence) after its filter. An index that stopped at
+    // created_at left SQLite sorting every quote of a filter that share one created_at, whole rows
+    // and all (a quote's JSON is about 6 kB): 1.3 s for one page of an account manager's list when
+    // 200,000 of their quotes were stored with one timestamp. With the order's every column in the
+    // index, a page is read in order and nothing is sorted.
+    name: '0002-list-indexes-cover-order',
+    async up(db) {
+      for (const [index, column] of [
+        ['quotes_enterprise', 'enterprise_id'],
+        ['quotes_account_manager', 'account_manager_id'],
+        ['quotes_state', 'state'],
+      ] as const) {
+        await db.schema.dropIndex(index).execute();
+        await db.schema
+          .createIndex(index)
+          .on('quotes')
+          .columns([column, 'created_at', 'year', 'sequence'])
+          .execute();
+      }
+    },
+  },
 ];
 
 /** Applies every migration not yet applied, in order, in one serialised write transaction. */

@@ -60,7 +60,10 @@ describeEachDialect('store: opening and migrating', (dialect) => {
       const migrations = await database.query<{ name: string }>(
         'select name from store_migrations',
       );
-      expect(migrations.map((row) => row.name)).toEqual(['0001-quotes-rule-sets-users-audit']);
+      expect(migrations.map((row) => row.name)).toEqual([
+        '0001-quotes-rule-sets-users-audit',
+        '0002-list-indexes-cover-order',
+      ]);
     } finally {
       await database.dispose();
     }
