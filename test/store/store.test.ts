@@ -717,24 +717,30 @@ describeEachDialect('store: audit chain', (dialect) => {
     }
   });
 
-  test('verifying a long log holds up no create, and checks the log as it was when it began', async () => {
-    await saveCurrentRuleSet(store());
-    const input = await newQuote();
-    // More than two of verification's batches, so it has to make way for other work in between.
-    await Promise.all(Array.from({ length: 2_500 }, () => store().createQuote(input)));
-    let verified = false;
-    const verification = store()
-      .verifyAudit()
-      .then((result) => {
-        verified = true;
-        return result;
-      });
-    const { quote } = await store().createQuote(input);
-    expect(verified).toBe(false);
-    expect(await verification).toMatchObject({ ok: true, checked: 2_501 });
-    expect(sequenceOf(quote.number)).toBe(2_501);
-    expect(await store().verifyAudit()).toMatchObject({ ok: true, checked: 2_502 });
-  });
+  // SQLite only: there, a read and a write of one process would share a connection. PostgreSQL
+  // gives each transaction a pooled connection of its own, and which of the two finishes first is
+  // a race between round trips.
+  (dialect === 'sqlite' ? test : test.skip)(
+    'verifying a long log holds up no create, and checks the log as it was when it began',
+    async () => {
+      await saveCurrentRuleSet(store());
+      const input = await newQuote();
+      // More than two of verification's batches, so it has to make way for other work in between.
+      await Promise.all(Array.from({ length: 2_500 }, () => store().createQuote(input)));
+      let verified = false;
+      const verification = store()
+        .verifyAudit()
+        .then((result) => {
+          verified = true;
+          return result;
+        });
+      const { quote } = await store().createQuote(input);
+      expect(verified).toBe(false);
+      expect(await verification).toMatchObject({ ok: true, checked: 2_501 });
+      expect(sequenceOf(quote.number)).toBe(2_501);
+      expect(await store().verifyAudit()).toMatchObject({ ok: true, checked: 2_502 });
+    },
+  );
 
   test('the database refuses to update or delete audit rows', async () => {
     await buildChain();
