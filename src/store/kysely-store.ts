@@ -14,13 +14,14 @@ import { isUniqueViolation, translateDatabaseError } from './database-errors';
 import { migrateToLatest } from './migrations';
 import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
-import type { Database, UsersTable } from './schema';
+import { instantText, type Database, type UsersTable } from './schema';
 import {
   QUOTE_STATES,
   ROLES,
   type AuditEntry,
   type AuditVerification,
   type NewQuote,
+  type OverdueTransition,
   type QuoteFilter,
   type Role,
   type Store,
@@ -196,6 +197,60 @@ export class KyselyStore implements Store {
           },
         ]);
         return storedQuoteFrom(updated);
+      }),
+    );
+  }
+
+  async transitionOverdue(move: OverdueTransition): Promise<number> {
+    const now = instant(move.now, 'now');
+    const createdTo = instant(move.createdTo, 'createdTo');
+    const limit = count(move.limit, 'limit');
+    if (!QUOTE_STATES.includes(move.to)) {
+      throw AppError.invalidInput([{ path: 'to', message: `is not a quote state` }]);
+    }
+    return guarded(() =>
+      this.#connection.writeTransaction(async (tx) => {
+        const overdue = await tx
+          .selectFrom('quotes')
+          .select(['number', 'state', 'valid_until', 'rule_set_hash'])
+          .where('state', 'in', [...move.from])
+          .where('created_at', '<=', createdTo)
+          .where('valid_until', '<', now)
+          .orderBy('created_at')
+          .orderBy('year')
+          .orderBy('sequence')
+          .limit(limit)
+          // PostgreSQL: a concurrent transition of one of these waits, or is waited for and
+          // then re-checked against `from` here, as in transition().
+          .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+          .execute();
+        if (overdue.length === 0) return 0;
+        await tx
+          .updateTable('quotes')
+          .set({ state: move.to, updated_at: now })
+          .where(
+            'number',
+            'in',
+            overdue.map((row) => row.number),
+          )
+          .execute();
+        await appendAudit(
+          tx,
+          this.dialect,
+          overdue.map((row) => ({
+            at: now,
+            actorId: move.actorId,
+            action: `quote.${move.action}`,
+            quoteNumber: row.number,
+            ruleSetHash: row.rule_set_hash,
+            detail: {
+              from: row.state,
+              to: move.to,
+              comment: move.comment(instantText(row.valid_until)),
+            },
+          })),
+        );
+        return overdue.length;
       }),
     );
   }

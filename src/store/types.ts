@@ -86,6 +86,22 @@ export interface QuoteFilter {
   offset: number;
 }
 
+export interface OverdueTransition {
+  from: readonly QuoteState[];
+  to: QuoteState;
+  now: string;
+  /**
+   * Only quotes created at or before this instant are looked at: it bounds the search to what
+   * can be overdue, along the (state, created_at) index.
+   */
+  createdTo: string;
+  actorId: string;
+  action: string;
+  /** The audit comment for one quote, given its validUntil. */
+  comment: (validUntil: string) => string;
+  limit: number;
+}
+
 export interface Transition {
   number: string;
   /** The move happens only if the quote is in one of these states (compare-and-set). */
@@ -148,6 +164,12 @@ export interface Store {
   listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }>;
   /** Throws AppError('conflict') naming the current state when the quote is not in `from`; not-found when absent. */
   transition(transition: Transition): Promise<StoredQuote>;
+  /**
+   * Moves up to `limit` quotes whose validity ended before `now` (and that are still in `from`)
+   * to `to` in one transaction, auditing each exactly as `transition` would; oldest first.
+   * Returns how many moved: fewer than `limit` means none is left.
+   */
+  transitionOverdue(move: OverdueTransition): Promise<number>;
 
   createUser(user: {
     id: string;

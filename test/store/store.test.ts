@@ -375,6 +375,81 @@ describeEachDialect('store: lifecycle transitions', (dialect) => {
   const { store } = useStore(dialect);
   beforeEach(() => saveCurrentRuleSet(store()));
 
+  test('overdue quotes still open move in batches, oldest first, each audited like a transition', async () => {
+    const at = (day: string, state: StoredQuote['state']) =>
+      newQuote({
+        state,
+        createdAt: `2026-11-${day}T09:00:00Z`,
+        validUntil: `2026-12-${day}T09:00:00Z`,
+      });
+    const created = [];
+    for (const [day, state] of [
+      ['03', 'issued'],
+      ['01', 'draft'],
+      ['02', 'pending-approval'],
+      ['04', 'accepted'], // closed: keeps its state
+      ['05', 'approved'],
+      ['20', 'draft'], // still valid on 10 December
+    ] as const)
+      created.push((await store().createQuote(await at(day, state))).quote);
+    const move = {
+      from: ['draft', 'pending-approval', 'approved', 'issued'],
+      to: 'expired',
+      now: '2026-12-10T00:00:00Z',
+      createdTo: '2026-11-10T00:00:00Z',
+      actorId: 'system',
+      action: 'expire',
+      comment: (validUntil: string) => `validity ended ${validUntil}`,
+      limit: 3,
+    } as const;
+    const auditBefore = (await allAudit(store())).length;
+
+    expect(await store().transitionOverdue(move)).toBe(3);
+    const moved = (await allAudit(store())).slice(auditBefore);
+    expect(
+      moved.map(({ quoteNumber, action, actorId, at, detail }) => ({
+        quoteNumber,
+        action,
+        actorId,
+        at,
+        detail,
+      })),
+    ).toEqual(
+      [
+        [created[1]!, 'draft'],
+        [created[2]!, 'pending-approval'],
+        [created[0]!, 'issued'],
+      ].map(([quote, from]) => ({
+        quoteNumber: (quote as StoredQuote).number,
+        action: 'quote.expire',
+        actorId: 'system',
+        at: '2026-12-10T00:00:00.000Z',
+        detail: {
+          from,
+          to: 'expired',
+          comment: `validity ended ${(quote as StoredQuote).validUntil}`,
+        },
+      })),
+    );
+    expect(await store().transitionOverdue(move)).toBe(1);
+    expect(await store().transitionOverdue(move)).toBe(0);
+
+    const states = await Promise.all(
+      created.map(async (quote) => (await store().getQuote(quote.number))!),
+    );
+    expect(states.map((quote) => quote.state)).toEqual([
+      'expired',
+      'expired',
+      'expired',
+      'accepted',
+      'expired',
+      'draft',
+    ]);
+    expect(states[4]!.updatedAt).toBe('2026-12-10T00:00:00.000Z');
+    expect(states[3]!.updatedAt).toBe(created[3]!.updatedAt);
+    expect(await store().verifyAudit()).toMatchObject({ ok: true, problems: [] });
+  });
+
   test('a transition moves the state compare-and-set and audits who, when, from, to and why', async () => {
     const { quote } = await store().createQuote(await newQuote());
     const submitted = await store().transition({
