@@ -10,23 +10,39 @@ export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
-/** Formatters are costly to build and numbering asks for a year on every create: one per zone. */
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+// en-CA writes dates as YYYY-MM-DD.
+const DATE_FORMAT = {
+  locale: 'en-CA',
+  options: { year: 'numeric', month: '2-digit', day: '2-digit' },
+} as const;
+/** Every field of the wall-clock time, for formatToParts. */
+const WALL_CLOCK_FORMAT = {
+  locale: 'en-US',
+  options: {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  },
+} as const;
 
-function dateFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = dateFormatters.get(timeZone);
-  if (!formatter) {
-    // en-CA writes dates as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dateFormatters.set(timeZone, formatter);
+/** Formatters are costly to build and numbering asks for a year on every create: kept per zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(
+  format: typeof DATE_FORMAT | typeof WALL_CLOCK_FORMAT,
+  timeZone: string,
+): Intl.DateTimeFormat {
+  const key = `${format.locale} ${timeZone}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(format.locale, { ...format.options, timeZone });
+    formatters.set(key, cached);
   }
-  return formatter;
+  return cached;
 }
 
 function toDate(instant: string | Date): Date {
@@ -37,7 +53,7 @@ function toDate(instant: string | Date): Date {
 
 /** The calendar date (`YYYY-MM-DD`) an instant falls on in a time zone (China's by default). */
 export function calendarDate(instant: string | Date, timeZone = BUSINESS_TIME_ZONE): string {
-  return dateFormatter(timeZone).format(toDate(instant));
+  return formatter(DATE_FORMAT, timeZone).format(toDate(instant));
 }
 
 /** The calendar year an instant falls in, in a time zone (China's by default). */
@@ -45,9 +61,14 @@ export function calendarYear(instant: string | Date, timeZone = BUSINESS_TIME_ZO
   return Number(calendarDate(instant, timeZone).slice(0, 4));
 }
 
+/** Whether a value is a calendar date (`YYYY-MM-DD`) rather than a timestamp. */
+export function isCalendarDate(value: string): boolean {
+  return ISO_DATE.test(value);
+}
+
 /** A date-only value stays as it is; a timestamp becomes its calendar date in `timeZone`. */
 export function toCalendarDate(value: string, timeZone?: string): string {
-  return ISO_DATE.test(value) ? value : calendarDate(value, timeZone);
+  return isCalendarDate(value) ? value : calendarDate(value, timeZone);
 }
 
 /** Adds whole days to a calendar date: the validity end is the issue date plus `validityDays` (§9). */
@@ -76,28 +97,15 @@ export function endOfDay(isoDate: string, timeZone = BUSINESS_TIME_ZONE): Date {
 
 /** How far a zone's wall clock is ahead of UTC at an instant, in ms. */
 function offsetMs(epochMs: number, timeZone: string): number {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormatters.set(timeZone, formatter);
-  }
   const parts: Record<string, number> = {};
-  for (const { type, value } of formatter.formatToParts(new Date(epochMs))) {
+  for (const { type, value } of formatter(WALL_CLOCK_FORMAT, timeZone).formatToParts(epochMs)) {
     if (type !== 'literal') parts[type] = Number(value);
   }
   const wallClock =
     new Date(0).setUTCFullYear(parts.year!, parts.month! - 1, parts.day!) +
     ((parts.hour! * 60 + parts.minute!) * 60 + parts.second!) * 1000;
-  return wallClock - (epochMs - (((epochMs % 1000) + 1000) % 1000));
+  // The wall clock shows whole seconds: compare it with the instant's whole second.
+  return wallClock - Math.floor(epochMs / 1000) * 1000;
 }
 
 function utcMidnight(isoDate: string): number {

@@ -1,6 +1,6 @@
 /** What the quote routes accept besides the quote request itself (whose schema is the rule set's). */
 import { z } from 'zod';
-import { endOfDay, startOfDay } from '../../calendar';
+import { endOfDay, isCalendarDate, startOfDay } from '../../calendar';
 import { QUOTE_STATES } from '../../store/types';
 import { APPROVAL_LEVELS } from '../../rules/components';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
@@ -37,8 +37,6 @@ export const pagination = {
   offset: queryInt(0, 1_000_000_000, 0).describe('how many to skip (default 0)'),
 };
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * A bound on when quotes were created: a date-time with Z or an offset, or a calendar date, which
  * means a whole day in China (the day a proposal is dated), so `createdFrom=2026-11-01` starts at
@@ -50,7 +48,7 @@ const createdBound = (edge: 'start' | 'end') =>
       error: 'must be an ISO 8601 date (2026-11-01) or date-time (2026-11-01T08:00:00Z)',
     })
     .transform((value) => {
-      if (!DATE_ONLY.test(value)) return new Date(value).toISOString();
+      if (!isCalendarDate(value)) return new Date(value).toISOString();
       return (edge === 'start' ? startOfDay(value) : endOfDay(value)).toISOString();
     });
 
