@@ -7,7 +7,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { AppError } from '../errors';
 import type { RuleSetSnapshot } from '../rules/compile';
 import { ruleSetHash } from '../rules/compile';
-import { appendAudit } from './audit-append';
+import { appendAudit, type NewAuditEntry } from './audit-append';
 import { AuditChainVerifier } from './audit-chain';
 import type { Dialect, StoreConnection } from './connection';
 import { isUniqueViolation, translateDatabaseError } from './database-errors';
@@ -23,6 +23,7 @@ import {
   type NewQuote,
   type OverdueTransition,
   type QuoteFilter,
+  type QuoteState,
   type Role,
   type Store,
   type StoredQuote,
@@ -153,9 +154,7 @@ export class KyselyStore implements Store {
 
   async transition(transition: Transition): Promise<StoredQuote> {
     const now = instant(transition.now, 'now');
-    if (!QUOTE_STATES.includes(transition.to)) {
-      throw AppError.invalidInput([{ path: 'to', message: `is not a quote state` }]);
-    }
+    quoteState(transition.to, 'to');
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
         const current = await tx
@@ -183,18 +182,12 @@ export class KyselyStore implements Store {
           .returningAll()
           .executeTakeFirstOrThrow();
         await appendAudit(tx, this.dialect, [
-          {
-            at: now,
-            actorId: transition.actorId,
-            action: `quote.${transition.action}`,
-            quoteNumber: transition.number,
+          transitionEntry(transition, now, {
+            number: transition.number,
+            from: current.state,
             ruleSetHash: updated.rule_set_hash,
-            detail: {
-              from: current.state,
-              to: transition.to,
-              ...(transition.comment === undefined ? {} : { comment: transition.comment }),
-            },
-          },
+            comment: transition.comment,
+          }),
         ]);
         return storedQuoteFrom(updated);
       }),
@@ -205,9 +198,7 @@ export class KyselyStore implements Store {
     const now = instant(move.now, 'now');
     const createdTo = instant(move.createdTo, 'createdTo');
     const limit = count(move.limit, 'limit');
-    if (!QUOTE_STATES.includes(move.to)) {
-      throw AppError.invalidInput([{ path: 'to', message: `is not a quote state` }]);
-    }
+    quoteState(move.to, 'to');
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
         const overdue = await tx
@@ -237,18 +228,14 @@ export class KyselyStore implements Store {
         await appendAudit(
           tx,
           this.dialect,
-          overdue.map((row) => ({
-            at: now,
-            actorId: move.actorId,
-            action: `quote.${move.action}`,
-            quoteNumber: row.number,
-            ruleSetHash: row.rule_set_hash,
-            detail: {
+          overdue.map((row) =>
+            transitionEntry(move, now, {
+              number: row.number,
               from: row.state,
-              to: move.to,
+              ruleSetHash: row.rule_set_hash,
               comment: move.comment(instantText(row.valid_until)),
-            },
-          })),
+            }),
+          ),
         );
         return overdue.length;
       }),
@@ -387,6 +374,32 @@ export class KyselyStore implements Store {
       .executeTakeFirst();
     return row !== undefined;
   }
+}
+
+function quoteState(state: QuoteState, path: string): void {
+  if (!QUOTE_STATES.includes(state)) {
+    throw AppError.invalidInput([{ path, message: 'is not a quote state' }]);
+  }
+}
+
+/** The audit entry of one quote's move, whether it moved alone or with other overdue quotes. */
+function transitionEntry(
+  move: Pick<Transition, 'to' | 'actorId' | 'action'>,
+  at: string,
+  quote: { number: string; from: QuoteState; ruleSetHash: string; comment: string | undefined },
+): NewAuditEntry {
+  return {
+    at,
+    actorId: move.actorId,
+    action: `quote.${move.action}`,
+    quoteNumber: quote.number,
+    ruleSetHash: quote.ruleSetHash,
+    detail: {
+      from: quote.from,
+      to: move.to,
+      ...(quote.comment === undefined ? {} : { comment: quote.comment }),
+    },
+  };
 }
 
 /**
