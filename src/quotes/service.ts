@@ -406,8 +406,8 @@ export class QuoteService {
   /**
    * Before a list, expires every open quote past its validity, so that filtering by state sees
    * the truth: in batches, each one transaction, so a backlog (the first list after a quiet
-   * weekend) costs a commit per 500 quotes rather than one per quote. Candidates are found by
-   * creation date (validity runs from creation) and each is checked against its own validUntil.
+   * weekend) costs a commit per 500 quotes rather than one per quote. Each quote is due by its
+   * own validUntil, whatever validity the rule set it was priced with gave it.
    */
   private async expireOverdue(): Promise<void> {
     const now = this.clock();
@@ -417,7 +417,6 @@ export class QuoteService {
       from: OPEN_STATES,
       to: 'expired',
       now: now.toISOString(),
-      createdTo: validUntil(now, -this.ruleSet.tariff.validityDays).toISOString(),
       actorId: SYSTEM_ACTOR,
       action: EXPIRE_ACTION,
       comment: expiryComment,

@@ -196,21 +196,11 @@ export class KyselyStore implements Store {
 
   async transitionOverdue(move: OverdueTransition): Promise<number> {
     const now = instant(move.now, 'now');
-    const createdTo = instant(move.createdTo, 'createdTo');
     const limit = count(move.limit, 'limit');
     quoteState(move.to, 'to');
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
-        const overdue = await tx
-          .selectFrom('quotes')
-          .select(['number', 'state', 'valid_until', 'rule_set_hash'])
-          .where('state', 'in', [...move.from])
-          .where('created_at', '<=', createdTo)
-          .where('valid_until', '<', now)
-          .orderBy('created_at')
-          .orderBy('year')
-          .orderBy('sequence')
-          .limit(limit)
+        const overdue = await overdueQuotesQuery(tx, move.from, now, limit)
           // PostgreSQL: a concurrent transition of one of these waits, or is waited for and
           // then re-checked against `from` here, as in transition().
           .$if(this.dialect === 'postgres', (query) => query.forUpdate())
@@ -400,6 +390,28 @@ function transitionEntry(
       ...(quote.comment === undefined ? {} : { comment: quote.comment }),
     },
   };
+}
+
+/**
+ * Up to `limit` quotes in one of `states` whose validity ended before `now`, earliest end first,
+ * so a backlog is worked off in the order it fell due. Read along (state, valid_until) (migration
+ * 0003): only overdue quotes are visited, however many open or closed quotes there are.
+ */
+export function overdueQuotesQuery(
+  db: Kysely<Database>,
+  states: readonly QuoteState[],
+  now: string,
+  limit: number,
+) {
+  return db
+    .selectFrom('quotes')
+    .select(['number', 'state', 'valid_until', 'rule_set_hash'])
+    .where('state', 'in', [...states])
+    .where('valid_until', '<', now)
+    .orderBy('valid_until')
+    .orderBy('year')
+    .orderBy('sequence')
+    .limit(limit);
 }
 
 /**

@@ -198,6 +198,21 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // The expiry sweep looks for open quotes whose validity has ended. It used to find them by
+    // creation date (created at or before now minus the current rule set's validity), which
+    // missed quotes priced under an earlier rule set with a shorter validity: a list filtered by
+    // state kept showing them as open. With this index the sweep asks for exactly what it means,
+    // valid_until < now, per open state, and reads only the quotes that are overdue.
+    name: '0003-quotes-by-validity',
+    async up(db) {
+      await db.schema
+        .createIndex('quotes_state_valid_until')
+        .on('quotes')
+        .columns(['state', 'valid_until', 'year', 'sequence'])
+        .execute();
+    },
+  },
 ];
 
 /** Applies every migration not yet applied, in order, in one serialised write transaction. */

@@ -89,12 +89,8 @@ export interface QuoteFilter {
 export interface OverdueTransition {
   from: readonly QuoteState[];
   to: QuoteState;
+  /** Quotes whose validUntil is before this instant are overdue. */
   now: string;
-  /**
-   * Only quotes created at or before this instant are looked at: it bounds the search to what
-   * can be overdue, along the (state, created_at) index.
-   */
-  createdTo: string;
   actorId: string;
   action: string;
   /** The audit comment for one quote, given its validUntil. */

@@ -2,12 +2,15 @@
  * The quote lifecycle over HTTP: approvals by the role §8 names, 409s that name the state, a
  * loss-making quote that can never be issued, expiry after validity (§9), and the audit trail.
  */
+import { pino } from 'pino';
+import { startServer } from '../../src/http/app';
 import { auditPageSchema, quoteViewSchema } from '../../src/http/schemas';
 import {
   DIALECTS,
   REQUESTS,
   announceSkippedPostgres,
   createQuote,
+  editedRuleSet,
   startTestService,
   type TestService,
   type UserKey,
@@ -190,6 +193,43 @@ describe.each(DIALECTS)('quote lifecycle (%s)', (dialect) => {
     expect(
       audit.body.items.filter((entry: { action: string }) => entry.action === 'quote.expire'),
     ).toHaveLength(1);
+  });
+
+  it('a list expires a quote by its own validity, also one priced under a rule set with a shorter one', async () => {
+    // A pricing team once gave quotes 10 days; the service now runs with the book's 30.
+    const shortLived = editedRuleSet('tariff.json', '"validityDays": 30', '"validityDays": 10');
+    const earlier = await startServer({
+      store: service.store,
+      ruleSet: shortLived,
+      clock: service.clock.read,
+      logger: pino({ level: 'silent' }),
+    });
+    let short: { number: string; createdAt: string; validUntil: string };
+    try {
+      const response = await fetch(`${earlier.url}/api/quotes`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${service.users.am1.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(REQUESTS.ENT0002()),
+      });
+      expect(response.status).toBe(201);
+      short = quoteViewSchema.parse(await response.json());
+    } finally {
+      await earlier.close();
+    }
+    const long = await createQuote(service, 'am1', REQUESTS.ENT0002());
+    expect(Date.parse(short.validUntil) - Date.parse(short.createdAt)).toBe(10 * 86_400_000);
+
+    service.clock.advanceDays(11);
+    const drafts = await service.call('GET', '/api/quotes?state=draft', { as: 'admin' });
+    expect(drafts.body.items.map((item: { number: string }) => item.number)).toEqual([long.number]);
+    expect(drafts.body.total).toBe(1);
+    const expired = await service.call('GET', '/api/quotes?state=expired', { as: 'admin' });
+    expect(expired.body.items.map((item: { number: string }) => item.number)).toEqual([
+      short.number,
+    ]);
   });
 
   it('expires on a direct read or action too, not only on a list', async () => {

@@ -4,41 +4,22 @@
  * exactly the files a quote was priced with.
  */
 import fc from 'fast-check';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { startServer } from '../../src/http/app';
 import { pricedQuoteSchema, replaySchema, ruleSetSchema } from '../../src/http/schemas';
 import { ruleSetHash } from '../../src/rules/compile';
-import { DEFAULT_RULES_DIR, loadRuleSet } from '../../src/rules/load';
 import { eligibleRequest } from '../support/arbitraries';
 import {
   DIALECTS,
   REQUESTS,
   announceSkippedPostgres,
   createQuote,
+  editedRuleSet,
   startTestService,
   type TestService,
 } from './support';
 
 announceSkippedPostgres('replay');
-
-/** The sample rule set with the line fee raised: a different rule set with a different hash. */
-function raisedLineFeeRuleSet() {
-  const dir = mkdtempSync(join(tmpdir(), 'groupquote-rules-'));
-  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
-  const pricesPath = join(dir, 'prices.json');
-  writeFileSync(
-    pricesPath,
-    readFileSync(pricesPath, 'utf8').replace('"unitPrice": "38.00"', '"unitPrice": "42.00"'),
-  );
-  try {
-    return loadRuleSet(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function allQuoteNumbers(service: TestService): Promise<string[]> {
   const numbers: string[] = [];
@@ -75,7 +56,7 @@ describe.each(DIALECTS)('replay (%s)', (dialect) => {
     await service.call('POST', `/api/quotes/${first.number}/submit`, { as: 'am1' });
 
     // The service restarts with new prices on the same store: new quotes get the new rule set…
-    const raised = raisedLineFeeRuleSet();
+    const raised = editedRuleSet('prices.json', '"unitPrice": "38.00"', '"unitPrice": "42.00"');
     expect(raised.hash).not.toBe(service.ruleSet.hash);
     const next = await startServer({
       store: service.store,

@@ -3,14 +3,14 @@
  * fresh schema when TEST_DATABASE_URL is set), the real app on an ephemeral loopback port, one
  * user per role created through the store, and a small fetch wrapper.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/http/app';
 import type { ProposalRenderer } from '../../src/proposals/renderer';
-import { loadRuleSet } from '../../src/rules/load';
+import { DEFAULT_RULES_DIR, loadRuleSet } from '../../src/rules/load';
 import type { RuleSet } from '../../src/rules/compile';
 import { generateToken, hashToken, openStore, type Role, type Store } from '../../src/store';
 import { workedExample } from '../support/tariff-book';
@@ -39,6 +39,24 @@ export function currentRuleSet(): RuleSet {
 }
 
 /** A clock the test moves by hand, so expiry can be reached without waiting 30 days. */
+/**
+ * The sample rule set with one text in one file replaced, as a pricing team would edit it: a
+ * different rule set with a different hash. Throws if the text is not there.
+ */
+export function editedRuleSet(file: string, text: string, replacement: string): RuleSet {
+  const dir = mkdtempSync(join(tmpdir(), 'groupquote-rules-'));
+  try {
+    cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+    const path = join(dir, file);
+    const original = readFileSync(path, 'utf8');
+    if (!original.includes(text)) throw new Error(`${file} does not contain ${text}`);
+    writeFileSync(path, original.replace(text, replacement));
+    return loadRuleSet(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export class TestClock {
   constructor(public now: Date = new Date('2026-11-27T09:00:00.000Z')) {}
   read = (): Date => this.now;

@@ -14,7 +14,7 @@ import {
   type CompiledQuery,
 } from 'kysely';
 import type { Dialect } from '../../src/store/connection';
-import { quoteListQueries } from '../../src/store/kysely-store';
+import { overdueQuotesQuery, quoteListQueries } from '../../src/store/kysely-store';
 import type { Database } from '../../src/store/schema';
 import type { QuoteFilter } from '../../src/store/types';
 import { describeEachDialect, useStore } from './support';
@@ -90,5 +90,33 @@ describeEachDialect('store: a list page is read in order, not sorted', (dialect)
     }
     expect(plan).toMatch(/index/i);
     expect(plan).not.toMatch(/sort|temp b-tree/i);
+  });
+
+  it('the expiry sweep reads overdue quotes by validity, not every open quote', async () => {
+    const statement = inline(
+      overdueQuotesQuery(
+        compiler,
+        ['draft', 'pending-approval', 'approved', 'issued'],
+        '2026-12-10T00:00:00.000Z',
+        500,
+      ).compile(),
+      dialect,
+    );
+    let plan: string;
+    if (dialect === 'postgres') {
+      await database().execute('set enable_seqscan = off; set enable_bitmapscan = off');
+      const rows = await database().query<{ 'QUERY PLAN': string }>(
+        `explain (costs off) ${statement}`,
+      );
+      plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    } else {
+      const rows = await database().query<{ detail: string }>(`explain query plan ${statement}`);
+      plan = rows.map((row) => row.detail).join('\n');
+    }
+    // Both the state and the end of validity bound the index range (SQLite names them; PostgreSQL
+    // puts both in the Index Cond).
+    expect(plan).toMatch(/quotes_state_valid_until/);
+    if (dialect === 'postgres') expect(plan).toMatch(/Index Cond: .*state.*valid_until/s);
+    else expect(plan).toMatch(/state=\? AND valid_until<\?/);
   });
 });

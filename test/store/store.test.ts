@@ -63,6 +63,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
       expect(migrations.map((row) => row.name)).toEqual([
         '0001-quotes-rule-sets-users-audit',
         '0002-list-indexes-cover-order',
+        '0003-quotes-by-validity',
       ]);
     } finally {
       await database.dispose();
@@ -396,7 +397,6 @@ describeEachDialect('store: lifecycle transitions', (dialect) => {
       from: ['draft', 'pending-approval', 'approved', 'issued'],
       to: 'expired',
       now: '2026-12-10T00:00:00Z',
-      createdTo: '2026-11-10T00:00:00Z',
       actorId: 'system',
       action: 'expire',
       comment: (validUntil: string) => `validity ended ${validUntil}`,
