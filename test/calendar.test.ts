@@ -43,6 +43,38 @@ describe('the business calendar', () => {
     expect(endOfDay('2026-10-25', 'Europe/Berlin').toISOString()).toBe('2026-10-25T22:59:59.999Z');
   });
 
+  it('gives, asked in any order, the date a fresh formatter gives, also within one second', () => {
+    const zones = ['Asia/Shanghai', 'UTC', 'America/St_Johns', 'Asia/Kathmandu'];
+    // Instants a few ms to a few seconds apart around midnights, so that consecutive questions
+    // often fall in one second and sometimes on both sides of a date change. Days of the 1890s
+    // too: local mean time then was off UTC by minutes and seconds (Shanghai +08:05:43), so days
+    // did not start on a whole minute.
+    const nearMidnight = fc
+      .tuple(
+        fc.oneof(fc.integer({ min: -47_000, max: -43_000 }), fc.integer({ min: 0, max: 3_000 })),
+        fc.constantFrom(...zones),
+        fc.array(fc.integer({ min: -2_500, max: 2_500 }), { minLength: 1, maxLength: 8 }),
+      )
+      .map(([day, timeZone, offsets]) => {
+        const midnight = startOfDay(addDays('2020-01-01', day), timeZone).getTime();
+        return offsets.map((ms) => ({ instant: new Date(midnight + ms), timeZone }));
+      });
+    fc.assert(
+      fc.property(fc.array(nearMidnight, { minLength: 1, maxLength: 10 }), (clusters) => {
+        for (const { instant, timeZone } of clusters.flat()) {
+          const truth = new Intl.DateTimeFormat('en-CA', {
+            timeZone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+          }).format(instant);
+          expect(calendarDate(instant, timeZone)).toBe(truth);
+          expect(calendarDate(instant.toISOString(), timeZone)).toBe(truth);
+        }
+      }),
+    );
+  });
+
   it('places every instant between the start and end of its own calendar day', () => {
     fc.assert(
       fc.property(
