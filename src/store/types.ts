@@ -162,7 +162,8 @@ export interface Store {
   transition(transition: Transition): Promise<StoredQuote>;
   /**
    * Moves up to `limit` quotes whose validity ended before `now` (and that are still in `from`)
-   * to `to` in one transaction, auditing each exactly as `transition` would; oldest first.
+   * to `to` in one transaction, auditing each exactly as `transition` would; earliest validity
+   * end first.
    * Returns how many moved: fewer than `limit` means none is left.
    */
   transitionOverdue(move: OverdueTransition): Promise<number>;
