@@ -206,16 +206,13 @@ describe.each(DIALECTS)('quote lifecycle (%s)', (dialect) => {
     });
     let short: { number: string; createdAt: string; validUntil: string };
     try {
-      const response = await fetch(`${earlier.url}/api/quotes`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${service.users.am1.token}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(REQUESTS.ENT0002()),
+      const response = await service.call('POST', '/api/quotes', {
+        as: 'am1',
+        body: REQUESTS.ENT0002(),
+        at: earlier.url,
       });
       expect(response.status).toBe(201);
-      short = quoteViewSchema.parse(await response.json());
+      short = quoteViewSchema.parse(response.body);
     } finally {
       await earlier.close();
     }

@@ -64,15 +64,12 @@ describe.each(DIALECTS)('replay (%s)', (dialect) => {
       logger: pino({ level: 'silent' }),
     });
     try {
-      const created = await fetch(`${next.url}/api/quotes`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${service.users.am1.token}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(REQUESTS.ENT0001()),
+      const created = await service.call('POST', '/api/quotes', {
+        as: 'am1',
+        body: REQUESTS.ENT0001(),
+        at: next.url,
       });
-      const newer = await created.json();
+      const newer = created.body;
       expect(created.status).toBe(201);
       expect(newer.ruleSetHash).toBe(raised.hash);
       expect(newer.quote.totals.monthlyNet).not.toBe(first.quote.totals.monthlyNet);

@@ -96,6 +96,8 @@ export interface CallOptions {
   /** Sent verbatim instead of JSON.stringify(body). */
   raw?: string;
   headers?: Record<string, string>;
+  /** Another server to send it to (one started over this service's store), by its base URL. */
+  at?: string;
 }
 
 export interface TestService {
@@ -162,7 +164,7 @@ export async function startTestService(
     ) {
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(server.url + path, {
+    const response = await fetch((callOptions.at ?? server.url) + path, {
       method,
       headers,
       ...(body !== undefined ? { body } : {}),

@@ -73,21 +73,24 @@ describeEachDialect('store: a list page is read in order, not sorted', (dialect)
   const { database } = useStore(dialect);
   const compiler = compilerFor(dialect);
 
-  test.each(FILTERS)('%s', async (_name, filter) => {
-    const statement = inline(quoteListQueries(compiler, filter).page.compile(), dialect);
-    let plan: string;
+  /** The plan the database would run `statement` with; on PostgreSQL after `postgresSettings`. */
+  async function planOf(statement: string, postgresSettings: string): Promise<string> {
     if (dialect === 'postgres') {
-      // An empty table is cheapest to scan and sort: forbid both, so the plan shows whether an
-      // index gives the order. Where none does, PostgreSQL still sorts, and says so.
-      await database().execute('set enable_seqscan = off; set enable_sort = off');
+      await database().execute(postgresSettings);
       const rows = await database().query<{ 'QUERY PLAN': string }>(
         `explain (costs off) ${statement}`,
       );
-      plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    } else {
-      const rows = await database().query<{ detail: string }>(`explain query plan ${statement}`);
-      plan = rows.map((row) => row.detail).join('\n');
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
     }
+    const rows = await database().query<{ detail: string }>(`explain query plan ${statement}`);
+    return rows.map((row) => row.detail).join('\n');
+  }
+
+  test.each(FILTERS)('%s', async (_name, filter) => {
+    const statement = inline(quoteListQueries(compiler, filter).page.compile(), dialect);
+    // An empty table is cheapest to scan and sort: forbid both, so the plan shows whether an
+    // index gives the order. Where none does, PostgreSQL still sorts, and says so.
+    const plan = await planOf(statement, 'set enable_seqscan = off; set enable_sort = off');
     expect(plan).toMatch(/index/i);
     expect(plan).not.toMatch(/sort|temp b-tree/i);
   });
@@ -102,17 +105,7 @@ describeEachDialect('store: a list page is read in order, not sorted', (dialect)
       ).compile(),
       dialect,
     );
-    let plan: string;
-    if (dialect === 'postgres') {
-      await database().execute('set enable_seqscan = off; set enable_bitmapscan = off');
-      const rows = await database().query<{ 'QUERY PLAN': string }>(
-        `explain (costs off) ${statement}`,
-      );
-      plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    } else {
-      const rows = await database().query<{ detail: string }>(`explain query plan ${statement}`);
-      plan = rows.map((row) => row.detail).join('\n');
-    }
+    const plan = await planOf(statement, 'set enable_seqscan = off; set enable_bitmapscan = off');
     // Both the state and the end of validity bound the index range (SQLite names them; PostgreSQL
     // puts both in the Index Cond).
     expect(plan).toMatch(/quotes_state_valid_until/);
