@@ -2,6 +2,8 @@
  * The one application error type. Every expected failure is an AppError with a kind from a small
  * fixed set; the HTTP layer maps kinds to statuses in one place and the CLI maps them to exit codes.
  */
+import type { z } from 'zod';
+
 export type AppErrorKind =
   | 'invalid-input'
   | 'unauthenticated'
@@ -36,4 +38,14 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** Dotted path of a zod issue: `handsets.0.model`; the value itself is `(request)`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(request)' : path.map(String).join('.');
+}
+
+/** Every issue of a failed zod parse, each located by its dotted path. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }));
 }

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { priceRequest } from '../pricing/price';
-import { parseQuoteRequest } from '../pricing/request';
+import { parseQuoteRequest } from '../rules/request';
 import { loadRuleSet } from '../rules/load';
 import {
   DEFAULT_PROPOSAL_LANGUAGE,

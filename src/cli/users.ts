@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { AppError, type FieldIssue } from '../errors';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
 import { generateToken, hashToken } from '../store/tokens';
-import { ROLES, type Role } from '../store/types';
 import type { CliCommand } from './main';
 import { usageError } from './usage';
+import { ROLES, type Role } from '../domain';
 
 const USAGE = `usage:
   quote users add --name NAME --role ROLE [--json]

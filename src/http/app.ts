@@ -1,16 +1,13 @@
 /**
- * The HTTP service: express 5 under /api. Public routes first (health, OpenAPI, docs), then
- * authentication, the JSON body parser (64 kB), the domain routes, and the one error handler.
+ * The HTTP face of a quote service: express 5 under /api. Public routes first (health, OpenAPI,
+ * docs), then authentication, the JSON body parser (64 kB), the domain routes, and the one error
+ * handler. It wires nothing itself: serve/ builds the service and hands it in.
  */
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
-import { ProposalRenderer } from '../proposals/renderer';
-import { QuoteService, type Clock } from '../quotes/service';
+import type { QuoteService } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
-import type { Store } from '../store/types';
+import type { User } from '../store/types';
 import { auditRoutes } from './audit/routes';
 import { authenticate } from './auth';
 import { errorHandler, notFound } from './errors';
@@ -24,27 +21,18 @@ import { ruleSetRoutes } from './rulesets/routes';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
-  store: Store;
-  /** The rule set new quotes are priced with (loadRuleSet). */
+  service: QuoteService;
+  /** The rule set new quotes are priced with, described by the OpenAPI document. */
   ruleSet: RuleSet;
-  /** Injectable so tests can move time past a quote's validity. */
-  clock?: Clock;
+  /** The user a bearer token's sha256 belongs to. */
+  findUserByTokenHash: (tokenHash: string) => Promise<User | undefined>;
+  /** Milliseconds since the epoch; injectable so tests can move time past a token's cache life. */
+  now?: () => number;
   logger?: Logger;
-  /**
-   * Prints proposals and deal sheets: one per process, whose owner closes it. Without one,
-   * createApp makes its own (Chromium starts at the first PDF asked for) that nothing closes;
-   * startServer makes one and closes it in close().
-   */
-  renderer?: ProposalRenderer;
 }
 
 export function createApp(options: AppOptions): Express {
-  const service = new QuoteService({
-    store: options.store,
-    ruleSet: options.ruleSet,
-    renderer: options.renderer ?? new ProposalRenderer(),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const { service } = options;
   const app = express();
   app.disable('x-powered-by');
   // Quotes change state; a conditional GET answering 304 from a stale ETag would hide that.
@@ -53,8 +41,7 @@ export function createApp(options: AppOptions): Express {
 
   const api = Router();
   api.use(metaRoutes(service, buildOpenApiDocument(options.ruleSet)));
-  const clock = options.clock;
-  api.use(authenticate(options.store, clock ? () => clock().getTime() : Date.now));
+  api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
   api.use(express.json({ limit: BODY_LIMIT_BYTES }));
   api.use(quoteRoutes(service));
   api.use(auditRoutes(service));
@@ -65,44 +52,4 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
-}
-
-export interface RunningServer {
-  server: Server;
-  port: number;
-  /** http://127.0.0.1:<port> */
-  url: string;
-  /**
-   * Stops accepting, lets requests in flight finish, closes idle keep-alive connections, then
-   * closes the PDF renderer if startServer made it (one passed in belongs to the caller).
-   */
-  close(): Promise<void>;
-}
-
-/** Listens on `port` (0: an ephemeral one) on `host` (default 127.0.0.1). */
-export async function startServer(
-  options: AppOptions & { port?: number; host?: string },
-): Promise<RunningServer> {
-  const ownRenderer = options.renderer ? undefined : new ProposalRenderer();
-  const renderer = options.renderer ?? ownRenderer!;
-  const app = createApp({ ...options, renderer });
-  const host = options.host ?? '127.0.0.1';
-  const server = app.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: async () => {
-      try {
-        await new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeIdleConnections();
-        });
-      } finally {
-        await ownRenderer?.close();
-      }
-    },
-  };
 }

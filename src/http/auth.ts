@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { hashToken } from '../store/tokens';
-import type { Store, User } from '../store/types';
+import type { User } from '../store/types';
 
 const BEARER = /^Bearer +([\x21-\x7e]{1,512}) *$/i;
 
@@ -15,7 +15,10 @@ export const USER_CACHE_TTL_MS = 10_000;
 /** Bounds memory if many distinct tokens are used within one TTL. */
 const USER_CACHE_MAX_ENTRIES = 10_000;
 
-export function authenticate(store: Store, now: () => number = Date.now): RequestHandler {
+export function authenticate(
+  findUserByTokenHash: (tokenHash: string) => Promise<User | undefined>,
+  now: () => number = Date.now,
+): RequestHandler {
   const users = new UserCache(USER_CACHE_TTL_MS, USER_CACHE_MAX_ENTRIES, now);
   return async (req, res, next) => {
     const header = req.get('authorization');
@@ -25,7 +28,7 @@ export function authenticate(store: Store, now: () => number = Date.now): Reques
     let user = users.get(tokenHash);
     if (!user) {
       // Unknown tokens are never remembered: a user created a moment ago is found at once.
-      user = await store.findUserByTokenHash(tokenHash);
+      user = await findUserByTokenHash(tokenHash);
       if (!user) throw new AppError('unauthenticated', 'unknown token');
       users.set(tokenHash, user);
     }

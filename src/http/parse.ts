@@ -1,8 +1,7 @@
 /** Parsing untrusted request parts with zod into values, or one invalid-input error naming every bad field. */
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { AppError } from '../errors';
-import { toFieldIssues } from '../pricing/request';
+import { AppError, toFieldIssues } from '../errors';
 import type { Actor } from '../quotes/policy';
 
 export type RequestPart = 'query' | 'params' | 'body' | 'header';

@@ -3,6 +3,7 @@
  * the only place rounding and tax policy are decided (tariff book §7).
  */
 import { Decimal as BaseDecimal } from 'decimal.js';
+import { DECIMAL_PATTERN } from '../domain';
 
 /** Decimal with half-up rounding (四舍五入) and enough precision that no intermediate is cut. */
 export const Decimal = BaseDecimal.clone({
@@ -12,11 +13,6 @@ export const Decimal = BaseDecimal.clone({
   toExpPos: 40,
 });
 export type Decimal = InstanceType<typeof Decimal>;
-
-/** A plain decimal string: digits, an optional fraction, an optional leading minus. No exponent, no comma. */
-export const DECIMAL_PATTERN = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-/** The same, unsigned. Request amounts and usage are never negative. */
-export const UNSIGNED_DECIMAL_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 export const ZERO = new Decimal(0);
 export const HUNDRED = new Decimal(100);
@@ -31,10 +27,6 @@ export function parseDecimal(value: string | number | Decimal): Decimal {
   if (!DECIMAL_PATTERN.test(value))
     throw new TypeError(`not a decimal string: ${JSON.stringify(value)}`);
   return new Decimal(value);
-}
-
-export function isDecimalString(value: unknown): value is string {
-  return typeof value === 'string' && DECIMAL_PATTERN.test(value);
 }
 
 const constants = new Map<string, Decimal>();

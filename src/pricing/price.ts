@@ -18,10 +18,12 @@ import {
   type Decimal,
 } from '../money/money';
 import type { PricedItemDefinition, RuleSet } from '../rules/compile';
-import type { ApprovalLevel, ComponentCode, ComponentParams } from '../rules/components';
+import type { ComponentCode, ComponentParams } from '../rules/components';
 import { runPhase, type Firing } from '../rules/engine';
-import type { AppliedRule, PricedQuote, QuoteItem, QuoteOutcome } from './quote';
-import { parseQuoteRequest, type QuoteRequest } from './request';
+import type { PricedQuote, QuoteItem, QuoteOutcome } from './quote';
+import type { AppliedRule } from '../rules/explanation';
+import { parseQuoteRequest, type QuoteRequest } from '../rules/request';
+import type { ApprovalLevel } from '../domain';
 
 const MONTHS_PER_YEAR = 12;
 

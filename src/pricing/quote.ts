@@ -2,91 +2,101 @@
  * The quote as the core returns it: the tariff book's public contract (tier, items, totals,
  * benefits, internal; decimal strings throughout) plus eligibility, the rule-set hash and the
  * explanations. Plain JSON, so the service stores it and the proposal renders it as is.
+ *
+ * Written once, as zod schemas: the types below are inferred from them, the API's OpenAPI
+ * document is generated from them, and the HTTP tests parse real answers with them. Strict, so a
+ * field that leaks into a quote fails a test.
  */
-import type { ApprovalLevel, ComponentCode } from '../rules/components';
-import type { ConditionSeen } from '../rules/engine';
+import { z } from 'zod';
+import { APPROVAL_LEVELS, decimalString, localizedText } from '../domain';
+import { appliedRuleSchema } from '../rules/explanation';
 
-export type LocalizedText = { 'zh-CN': string; en: string };
+const decimal = decimalString.describe('an exact decimal string, e.g. "4104.00"');
 
-export interface QuoteItem {
-  code: string;
-  kind: 'recurring' | 'one-time';
-  names: LocalizedText;
-  unitNames: LocalizedText;
-  quantity: string;
-  unitPrice: string;
-  vatRate: string;
-  list: string;
-  discount: string;
-  net: string;
-  tax: string;
-  exclTax: string;
-}
+export const quoteItemSchema = z.strictObject({
+  code: z.string(),
+  kind: z.enum(['recurring', 'one-time']),
+  names: localizedText,
+  unitNames: localizedText,
+  quantity: decimal,
+  unitPrice: decimal,
+  vatRate: decimal,
+  list: decimal,
+  discount: decimal,
+  net: decimal,
+  tax: decimal,
+  exclTax: decimal,
+});
+export type QuoteItem = z.infer<typeof quoteItemSchema>;
 
-export interface QuoteTotals {
-  monthlyList: string;
-  monthlyDiscount: string;
-  monthlyNet: string;
-  oneTimeList: string;
-  oneTimeNet: string;
-  contractValue: string;
-  customerSavings: string;
-}
+export const quoteTotalsSchema = z.strictObject({
+  monthlyList: decimal,
+  monthlyDiscount: decimal,
+  monthlyNet: decimal,
+  oneTimeList: decimal,
+  oneTimeNet: decimal,
+  contractValue: decimal,
+  customerSavings: decimal,
+});
+export type QuoteTotals = z.infer<typeof quoteTotalsSchema>;
 
-export interface QuoteBenefits {
-  overdraftLimit: string;
-  monthlyPoints: string;
-}
+export const quoteBenefitsSchema = z.strictObject({
+  overdraftLimit: decimal,
+  monthlyPoints: decimal,
+});
+export type QuoteBenefits = z.infer<typeof quoteBenefitsSchema>;
 
 /** Costs, margin and approval: for pricing and finance, never for the customer (§5, §9). */
-export interface QuoteInternal {
-  monthlyNetworkCost: string;
-  overdraftMonthlyCost: string;
-  pointsMonthlyCost: string;
-  monthlyCost: string;
-  oneTimeCost: string;
-  revenueExclTax: string;
-  totalCost: string;
-  margin: string;
-  marginPct: string;
-  approval: ApprovalLevel;
-  approvalRules: AppliedRule[];
-}
+export const quoteInternalSchema = z
+  .strictObject({
+    monthlyNetworkCost: decimal,
+    overdraftMonthlyCost: decimal,
+    pointsMonthlyCost: decimal,
+    monthlyCost: decimal,
+    oneTimeCost: decimal,
+    revenueExclTax: decimal,
+    totalCost: decimal,
+    margin: decimal,
+    marginPct: decimal,
+    approval: z.enum(APPROVAL_LEVELS),
+    approvalRules: z.array(appliedRuleSchema),
+  })
+  .describe('Costs, margin and approval (§5, §8): pricing, finance and admin roles only');
+export type QuoteInternal = z.infer<typeof quoteInternalSchema>;
 
-/** Why a figure is what it is: the rule, its component and params, and what its conditions saw. */
-export interface AppliedRule {
-  rule: string;
-  description?: string;
-  component: ComponentCode;
-  params: Record<string, unknown>;
-  conditions: ConditionSeen[];
-}
+export const quoteExplanationsSchema = z.strictObject({
+  tier: z.array(appliedRuleSchema),
+  items: z.record(z.string(), z.array(appliedRuleSchema)),
+  benefits: z.strictObject({
+    overdraftLimit: z.array(appliedRuleSchema),
+    monthlyPoints: z.array(appliedRuleSchema),
+  }),
+});
+export type QuoteExplanations = z.infer<typeof quoteExplanationsSchema>;
 
-export interface QuoteExplanations {
-  tier: AppliedRule[];
-  items: Record<string, AppliedRule[]>;
-  benefits: { overdraftLimit: AppliedRule[]; monthlyPoints: AppliedRule[] };
-}
+/** The priced quote, whole: as the core returns it and as pricing, finance and admin roles see it. */
+export const pricedQuoteSchema = z.strictObject({
+  eligible: z.literal(true),
+  ruleSetHash: z.string(),
+  tier: z.string(),
+  termMonths: z.int(),
+  lines: z.int(),
+  items: z.array(quoteItemSchema),
+  totals: quoteTotalsSchema,
+  benefits: quoteBenefitsSchema,
+  internal: quoteInternalSchema,
+  explanations: quoteExplanationsSchema,
+});
+export type PricedQuote = z.infer<typeof pricedQuoteSchema>;
 
-export interface PricedQuote {
-  eligible: true;
-  ruleSetHash: string;
-  tier: string;
-  termMonths: number;
-  lines: number;
-  items: QuoteItem[];
-  totals: QuoteTotals;
-  benefits: QuoteBenefits;
-  internal: QuoteInternal;
-  explanations: QuoteExplanations;
-}
-
-export interface RefusedQuote {
-  eligible: false;
-  ruleSetHash: string;
-  reasons: string[];
-  refusals: AppliedRule[];
-}
+/** §2: a request the tariff refuses, with the reasons. */
+export const refusedQuoteSchema = z.strictObject({
+  eligible: z.literal(false),
+  ruleSetHash: z.string(),
+  reasons: z.array(z.string()),
+  refusals: z.array(appliedRuleSchema),
+});
+export type RefusedQuote = z.infer<typeof refusedQuoteSchema>;
 
 /** Ineligibility is an expected outcome, so it is a result, not an exception (§2). */
 export type QuoteOutcome = PricedQuote | RefusedQuote;

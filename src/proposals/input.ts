@@ -3,11 +3,12 @@
  * (number, dates, account manager). Plain data, so the quote service builds it from a stored quote
  * and the command line from a freshly priced request (tariff book §9).
  */
-import type { PricedQuote, LocalizedText } from '../pricing/quote';
-import type { QuoteRequest } from '../pricing/request';
+import type { PricedQuote } from '../pricing/quote';
+import type { QuoteRequest } from '../rules/request';
 import type { TariffFile } from '../rules/files';
 import type { StoredQuote } from '../store/types';
 import { toCalendarDate } from '../calendar';
+import type { LocalizedText } from '../domain';
 
 export const PROPOSAL_LANGUAGES = ['zh-CN', 'en'] as const;
 /** §9: Simplified Chinese by default, English on request. */

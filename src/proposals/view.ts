@@ -5,7 +5,8 @@
  * templates' helpers format them.
  */
 import { formatMoney, parseDecimal, sum } from '../money/money';
-import type { AppliedRule, PricedQuote, QuoteItem } from '../pricing/quote';
+import type { PricedQuote, QuoteItem } from '../pricing/quote';
+import type { AppliedRule } from '../rules/explanation';
 import { daysBetween } from '../calendar';
 import type { ProposalDocument, ProposalInput } from './input';
 import type { Locale } from './locale';

@@ -1,3 +1,4 @@
+import type { ApprovalLevel, QuoteState } from '../domain';
 /**
  * The quote lifecycle as data: which action moves a quote from which states to which, and when a
  * quote has outlived its validity. Pure: no store, no clock (callers pass `now`).
@@ -8,8 +9,6 @@
  * rejected when the quote is loss-making (§8: "a loss-making proposal is never issued").
  * Any open quote (draft … issued) past its validity (§9: 30 days) is expired.
  */
-import type { ApprovalLevel } from '../rules/components';
-import type { QuoteState } from '../store/types';
 
 export const QUOTE_ACTIONS = ['submit', 'approve', 'reject', 'issue', 'accept', 'decline'] as const;
 export type QuoteAction = (typeof QUOTE_ACTIONS)[number];

@@ -4,9 +4,8 @@
  * table and the OpenAPI document are read off them too.
  */
 import { AppError } from '../errors';
-import type { ApprovalLevel } from '../rules/components';
-import { ROLES, type QuoteState, type Role } from '../store/types';
 import type { QuoteAction } from './lifecycle';
+import { ROLES, type ApprovalLevel, type QuoteState, type Role } from '../domain';
 
 export type QuoteOperation = `quote.${QuoteAction}`;
 export const OPERATIONS = [

@@ -11,9 +11,7 @@ import {
   type ProposalLanguage,
 } from '../proposals/input';
 import type { ProposalRenderer } from '../proposals/renderer';
-import type { PricedQuote, RefusedQuote } from '../pricing/quote';
-import { parseQuoteRequest } from '../pricing/request';
-import { canonicalJson } from '../rules/canonical';
+import { parseQuoteRequest } from '../rules/request';
 import type { RuleSet } from '../rules/compile';
 import type {
   AuditEntry,
@@ -47,10 +45,12 @@ import {
   isVisibleTo,
   quoteFor,
   quoteView,
-  type ApprovalView,
-  type CustomerQuote,
+  type PreviewView,
+  type QuotePage,
   type QuoteView,
+  type ReplayView,
 } from './view';
+import { canonicalJson } from '../hashing';
 
 export type Clock = () => Date;
 
@@ -68,28 +68,6 @@ export interface PrintedQuote {
   pdf: Buffer;
   /** ASCII: `Q-2026-000001-zh-CN.pdf`, `Q-2026-000001-deal-sheet-en.pdf`. */
   filename: string;
-}
-
-export interface PreviewView {
-  ruleSetHash: string;
-  validityDays: number;
-  approval: ApprovalView;
-  quote: PricedQuote | CustomerQuote;
-}
-
-export interface QuotePage {
-  items: QuoteView[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface ReplayView {
-  number: string;
-  ruleSetHash: string;
-  equal: boolean;
-  differences: string[];
-  quote: PricedQuote | CustomerQuote | RefusedQuote;
 }
 
 export interface AuditPage {

@@ -2,44 +2,93 @@
  * What each role sees of a quote. Pricing, finance and admin roles see everything the core
  * produced. An account manager sees the customer's figures and who must approve, but not costs,
  * margin or the rules that priced risk and points (§5, §9: internal).
+ *
+ * Each view is a zod schema, written once: its type is inferred, the OpenAPI document shows it,
+ * and what an account manager sees of a quote is the customer schema's shape and nothing else.
  */
-import type { PricedQuote, QuoteExplanations } from '../pricing/quote';
-import type { QuoteRequest } from '../pricing/request';
-import type { ApprovalLevel } from '../rules/components';
-import type { QuoteState, Role, StoredQuote } from '../store/types';
+import { z } from 'zod';
+import {
+  APPROVAL_LEVELS,
+  QUOTE_STATES,
+  ROLES,
+  decimalString,
+  quoteNumber,
+  type ApprovalLevel,
+  type Role,
+} from '../domain';
+import {
+  pricedQuoteSchema,
+  quoteExplanationsSchema,
+  refusedQuoteSchema,
+  type PricedQuote,
+} from '../pricing/quote';
+import type { StoredQuote } from '../store/types';
 import { APPROVERS, SEES_INTERNAL_FIGURES } from './policy';
 
-/** §8 for this quote: the level and the roles that may approve it (none for auto and rejected). */
-export interface ApprovalView {
-  level: ApprovalLevel;
-  required: boolean;
-  approverRoles: Role[];
-}
+const decimal = decimalString.describe('an exact decimal string, e.g. "4104.00"');
+const instant = z.iso.datetime().describe('ISO 8601 UTC date-time');
 
-/** The quote as an account manager sees it: no `internal`, and only tier and item explanations. */
-export type CustomerQuote = Omit<PricedQuote, 'internal' | 'explanations'> & {
-  explanations: Pick<QuoteExplanations, 'tier' | 'items'>;
-};
+/** The priced quote as an account manager sees it: no `internal`, and only tier and item explanations. */
+export const customerQuoteSchema = pricedQuoteSchema
+  .omit({ internal: true, explanations: true })
+  .extend({ explanations: quoteExplanationsSchema.pick({ tier: true, items: true }) });
+export type CustomerQuote = z.infer<typeof customerQuoteSchema>;
 
-export interface QuoteView {
-  number: string;
-  state: QuoteState;
-  enterpriseId: string;
-  enterpriseName: string;
-  accountManagerId: string;
-  ruleSetHash: string;
-  createdAt: string;
-  validUntil: string;
-  updatedAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  approval: ApprovalView;
-  contractValue: string;
-  /** Internal: only for roles that see internal figures. */
-  marginPct?: string;
-  request: QuoteRequest;
-  quote: PricedQuote | CustomerQuote;
-}
+export const approvalViewSchema = z
+  .strictObject({
+    level: z.enum(APPROVAL_LEVELS),
+    required: z.boolean(),
+    approverRoles: z.array(z.enum(ROLES)),
+  })
+  .describe('§8 for this quote: auto needs no approval; rejected (loss-making) is never issued');
+export type ApprovalView = z.infer<typeof approvalViewSchema>;
+
+const quoteAsSeen = z.union([pricedQuoteSchema, customerQuoteSchema]);
+
+export const quoteViewSchema = z.strictObject({
+  number: quoteNumber,
+  state: z.enum(QUOTE_STATES),
+  enterpriseId: z.string(),
+  enterpriseName: z.string(),
+  accountManagerId: z.string(),
+  ruleSetHash: z.string(),
+  createdAt: instant,
+  validUntil: instant,
+  updatedAt: instant,
+  decidedBy: z.string().optional(),
+  decidedAt: instant.optional(),
+  approval: approvalViewSchema,
+  contractValue: decimal,
+  marginPct: decimal.optional().describe('internal: pricing, finance and admin roles only'),
+  request: z.record(z.string(), z.unknown()).describe('the validated request exactly as priced'),
+  quote: quoteAsSeen,
+});
+export type QuoteView = z.infer<typeof quoteViewSchema>;
+
+export const previewViewSchema = z.strictObject({
+  ruleSetHash: z.string(),
+  validityDays: z.int(),
+  approval: approvalViewSchema,
+  quote: quoteAsSeen,
+});
+export type PreviewView = z.infer<typeof previewViewSchema>;
+
+export const quotePageSchema = z.strictObject({
+  items: z.array(quoteViewSchema),
+  total: z.int(),
+  limit: z.int(),
+  offset: z.int(),
+});
+export type QuotePage = z.infer<typeof quotePageSchema>;
+
+export const replayViewSchema = z.strictObject({
+  number: z.string(),
+  ruleSetHash: z.string(),
+  equal: z.boolean().describe('the replay reproduces the stored quote exactly'),
+  differences: z.array(z.string()).describe('dotted paths where it does not'),
+  quote: z.union([pricedQuoteSchema, customerQuoteSchema, refusedQuoteSchema]),
+});
+export type ReplayView = z.infer<typeof replayViewSchema>;
 
 /** §8 for a level: who may approve it (nobody for auto, and nobody for a loss-making quote). */
 export function approvalView(level: ApprovalLevel): ApprovalView {
@@ -47,22 +96,51 @@ export function approvalView(level: ApprovalLevel): ApprovalView {
   return { level, required: approverRoles.length > 0, approverRoles };
 }
 
-/** The parts of a priced quote that quoteFor leaves out for roles without internal figures. */
-const INTERNAL_PARTS = ['internal', 'explanations.benefits'];
+/** The object schemas a path into a priced quote passes through, for the customer's projection. */
+type Shape = Readonly<Record<string, z.ZodType>>;
 
-/** Whether a dotted path into a priced quote (`totals.monthlyNet`) is shown to the role. */
-export function isVisibleTo(role: Role, path: string): boolean {
-  return (
-    SEES_INTERNAL_FIGURES[role] ||
-    !INTERNAL_PARTS.some((part) => path === part || path.startsWith(`${part}.`))
-  );
+function shapeOf(schema: z.ZodType | undefined): Shape | undefined {
+  return schema instanceof z.ZodObject ? schema.shape : undefined;
 }
 
-/** The priced quote as the role may see it. */
+/**
+ * Whether a dotted path into a priced quote (`totals.monthlyNet`) is shown to the role: it is
+ * when the customer schema has every object field along it.
+ */
+export function isVisibleTo(role: Role, path: string): boolean {
+  if (SEES_INTERNAL_FIGURES[role]) return true;
+  let shape: Shape | undefined = customerQuoteSchema.shape;
+  for (const segment of path.split('.')) {
+    if (!shape) return true;
+    const field: z.ZodType | undefined = shape[segment];
+    if (!field) return false;
+    shape = shapeOf(field);
+  }
+  return true;
+}
+
+/** The fields of `value` that `shape` names, recursively through nested object schemas. */
+function project(shape: Shape, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const projected: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    if (!(key in value)) continue;
+    const inner = shapeOf(field);
+    const fieldValue = value[key];
+    projected[key] =
+      inner && fieldValue !== null && typeof fieldValue === 'object'
+        ? project(inner, fieldValue as Record<string, unknown>)
+        : fieldValue;
+  }
+  return projected;
+}
+
+/**
+ * The priced quote as the role may see it: for an account manager, exactly the fields of the
+ * customer schema.
+ */
 export function quoteFor(role: Role, quote: PricedQuote): PricedQuote | CustomerQuote {
   if (SEES_INTERNAL_FIGURES[role]) return quote;
-  const { internal: _internal, explanations, ...customer } = quote;
-  return { ...customer, explanations: { tier: explanations.tier, items: explanations.items } };
+  return project(customerQuoteSchema.shape, quote) as CustomerQuote;
 }
 
 /** A stored quote as the API answers it to the role. */

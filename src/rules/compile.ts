@@ -3,9 +3,9 @@
  * problems. Pure: the loader (load.ts) does the file reading.
  */
 import type { z } from 'zod';
-import { isDecimalString, parseDecimal, type Decimal } from '../money/money';
-import { buildRequestSchema, issuePath, type QuoteRequestSchema } from '../pricing/request';
-import { canonicalJson, sha256Hex } from './canonical';
+import { parseDecimal, type Decimal } from '../money/money';
+import { issuePath } from '../errors';
+import { buildRequestSchema, type QuoteRequestSchema } from './request';
 import { COMPONENTS, COMPONENT_CODES, componentParams, type ComponentCode } from './components';
 import { factCatalogue, typeAtPath, type FactDefinition, type FactType, type Phase } from './facts';
 import {
@@ -21,6 +21,8 @@ import {
   type TariffFile,
   type TopLevelCondition,
 } from './files';
+import { isDecimalString } from '../domain';
+import { canonicalJson, sha256Hex } from '../hashing';
 
 export type ProblemCode =
   | 'invalid-json'

@@ -4,20 +4,12 @@
  * schema when the rule set loads. Nothing from a file is ever evaluated as code.
  */
 import { z } from 'zod';
-import { DECIMAL_PATTERN } from '../money/money';
 import type { Phase } from './facts';
+import { APPROVAL_LEVELS, nonNegativeDecimalString } from '../domain';
 
-export const decimalString = z.string().regex(DECIMAL_PATTERN, {
-  message: 'must be a decimal string such as "12.5" (no comma, no exponent)',
-});
-const nonNegativeDecimal = decimalString.refine((value) => !value.startsWith('-'), {
-  message: 'must not be negative',
-});
+const nonNegativeDecimal = nonNegativeDecimalString;
 const percentPoints = nonNegativeDecimal.describe('percent points: "35" means 35 %');
 const itemCode = z.string().min(1).describe('a code from prices.json');
-
-export const APPROVAL_LEVELS = ['auto', 'pricing-manager', 'finance-director', 'rejected'] as const;
-export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
 
 /** Which items a discount applies to: one item by code, or every item of a price-list category. */
 const itemTarget = z.union([

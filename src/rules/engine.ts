@@ -11,16 +11,8 @@ import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
 import { COMPONENTS, type ComponentCode } from './components';
+import type { ConditionSeen } from './explanation';
 import { resolvePath, type Phase } from './facts';
-
-/** One condition as the engine evaluated it: what it asked and the fact value it saw. */
-export interface ConditionSeen {
-  fact: string;
-  operator: string;
-  value: unknown;
-  saw: unknown;
-  passed: boolean;
-}
 
 /** A rule that fired, with the component it invokes and the facts its conditions saw. */
 export interface Firing {

@@ -1,9 +1,9 @@
+import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../domain';
 /**
  * The facts a rule's conditions may read, with their types. Validation checks every condition
  * against this catalogue, so a typo in a fact name or a value of the wrong type is caught when the
  * rule set loads, not silently never matched at quote time.
  */
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../pricing/request-fields';
 
 export type FactType =
   | { type: 'decimal' }

@@ -3,16 +3,10 @@
  * and are the source of the JSON Schemas in `rules/schema/` that editors use while typing.
  */
 import { z } from 'zod';
-import { USAGE_FIELDS } from '../pricing/request-fields';
-import { COMPONENT_CODES, componentParams, decimalString, type ComponentCode } from './components';
+import { COMPONENT_CODES, componentParams, type ComponentCode } from './components';
+import { localizedText, nonNegativeDecimalString, tierCode, USAGE_FIELDS } from '../domain';
 
-const localizedText = z
-  .strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) })
-  .describe('the same text in Simplified Chinese and English');
-
-const nonNegativeMoney = decimalString.refine((value) => !value.startsWith('-'), {
-  message: 'must not be negative',
-});
+const nonNegativeMoney = nonNegativeDecimalString;
 
 export const tariffFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -28,7 +22,7 @@ export const tariffFileSchema = z.strictObject({
     .describe('contract terms in months a request may ask for'),
   validityDays: z.int().positive().describe('how long a quote stays valid'),
   tiers: z
-    .array(z.strictObject({ code: z.string().regex(/^[a-z][a-z0-9-]*$/), names: localizedText }))
+    .array(z.strictObject({ code: tierCode, names: localizedText }))
     .min(1)
     .describe('customer tiers (§3), in order from highest to lowest'),
 });

@@ -5,7 +5,7 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { startServer, type RunningServer } from '../http/app';
+import { startServer, type RunningServer } from './server';
 import { ProposalRenderer } from '../proposals/renderer';
 import { SYSTEM_ACTOR } from '../quotes/lifecycle';
 import { loadRuleSet } from '../rules/load';

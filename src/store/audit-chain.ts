@@ -3,8 +3,8 @@
  * read back from the database is checked. Each entry's hash covers its own fields and the hash of
  * the entry before, so changing, deleting or inserting a row breaks the chain at that row.
  */
-import { canonicalJson, sha256Hex } from '../rules/canonical';
 import type { AuditEntry, AuditVerification } from './types';
+import { canonicalJson, sha256Hex } from '../hashing';
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -16,20 +16,17 @@ import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
 import { instantText, type Database, type UsersTable } from './schema';
 import {
-  QUOTE_STATES,
-  ROLES,
   type AuditEntry,
   type AuditVerification,
   type NewQuote,
   type OverdueTransition,
   type QuoteFilter,
-  type QuoteState,
-  type Role,
   type Store,
   type StoredQuote,
   type Transition,
   type User,
 } from './types';
+import { QUOTE_STATES, ROLES, type QuoteState, type Role } from '../domain';
 
 /** How many audit entries verification reads per query. */
 const AUDIT_VERIFY_BATCH = 1000;

@@ -12,8 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import { GENESIS_HASH } from './audit-chain';
 import type { Dialect, StoreConnection } from './connection';
 import type { Database } from './schema';
-import { QUOTE_STATES, ROLES } from './types';
-import { APPROVAL_LEVELS } from '../rules/components';
+import { APPROVAL_LEVELS, QUOTE_STATES, ROLES } from '../domain';
 
 interface Migration {
   name: string;

@@ -4,11 +4,10 @@
  */
 import type { Insertable, Selectable } from 'kysely';
 import { AppError } from '../errors';
-import { isDecimalString } from '../money/money';
-import { APPROVAL_LEVELS } from '../rules/components';
 import { numberingYear } from './quote-number';
 import { instantText, type AuditLogTable, type QuotesTable, type UsersTable } from './schema';
-import { QUOTE_STATES, type AuditEntry, type NewQuote, type StoredQuote, type User } from './types';
+import { type AuditEntry, type NewQuote, type StoredQuote, type User } from './types';
+import { APPROVAL_LEVELS, QUOTE_STATES, isDecimalString } from '../domain';
 
 export type UnnumberedQuoteRow = Omit<Required<Insertable<QuotesTable>>, 'number' | 'sequence'>;
 

@@ -4,8 +4,7 @@
  * (SQLite) or Date (PostgreSQL timestamptz), which `instantText` folds into one form.
  */
 import type { ColumnType } from 'kysely';
-import type { Role, QuoteState } from './types';
-import type { ApprovalLevel } from '../rules/components';
+import type { ApprovalLevel, QuoteState, Role } from '../domain';
 
 /** ISO-8601 text in SQLite; timestamptz in PostgreSQL, which pg reads back as a Date. */
 export type InstantColumn = ColumnType<string | Date, string, string>;

@@ -3,7 +3,7 @@
  * by brute force; only that hash is stored, and a request's token is looked up by its hash.
  */
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../rules/canonical';
+import { sha256Hex } from '../hashing';
 
 /** Marks a string as a groupquote token (so a leaked one is recognisable in logs and scanners). */
 export const TOKEN_PREFIX = 'gq_';

@@ -7,31 +7,11 @@
  * milliseconds) and rejects text that is not a date with AppError('invalid-input').
  * Open one with `openStore` (src/store/open.ts).
  */
-import type { QuoteRequest } from '../pricing/request';
+import type { QuoteRequest } from '../rules/request';
 import type { PricedQuote } from '../pricing/quote';
-import type { ApprovalLevel } from '../rules/components';
 import type { RuleSetSnapshot } from '../rules/compile';
-
-export const QUOTE_STATES = [
-  'draft',
-  'pending-approval',
-  'approved',
-  'issued',
-  'accepted',
-  'declined',
-  'expired',
-  'rejected',
-] as const;
-export type QuoteState = (typeof QUOTE_STATES)[number];
-
-export const ROLES = [
-  'account-manager',
-  'pricing-manager',
-  'finance-director',
-  'finance-auditor',
-  'admin',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { ApprovalLevel } from '../domain';
+import type { QuoteState, Role } from '../domain';
 
 export interface User {
   id: string;

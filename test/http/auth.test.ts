@@ -18,14 +18,13 @@ describe('bearer authentication', () => {
   beforeEach(async () => {
     store = await openStore({ sqlitePath: ':memory:' });
     lookups = 0;
-    const find = store.findUserByTokenHash.bind(store);
-    store.findUserByTokenHash = (tokenHash) => {
+    const lookUp = (tokenHash: string) => {
       lookups += 1;
-      return find(tokenHash);
+      return store.findUserByTokenHash(tokenHash);
     };
     now = 1_000_000;
     const app = express();
-    app.use(authenticate(store, () => now));
+    app.use(authenticate(lookUp, () => now));
     app.get('/whoami', (_req, res) => {
       res.json(res.locals.actor);
     });

@@ -4,7 +4,7 @@
  */
 import { QUOTE_ACTIONS, isExpired, planTransition, validUntil } from '../../src/quotes/lifecycle';
 import { assertMayDecide } from '../../src/quotes/policy';
-import { QUOTE_STATES } from '../../src/store/types';
+import { QUOTE_STATES } from '../../src/domain';
 
 /** Where each action takes a pricing-manager-level quote from each state; '-' is a 409. */
 const EXPECTED: Record<string, Record<string, string>> = {

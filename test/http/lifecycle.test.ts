@@ -3,7 +3,7 @@
  * loss-making quote that can never be issued, expiry after validity (§9), and the audit trail.
  */
 import { pino } from 'pino';
-import { startServer } from '../../src/http/app';
+import { startServer } from '../../src/serve/server';
 import { auditPageSchema, quoteViewSchema } from '../../src/http/schemas';
 import {
   DIALECTS,

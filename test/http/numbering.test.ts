@@ -1,6 +1,6 @@
 /** Quote numbers under concurrency, and Idempotency-Key retries, on every store. */
 import { pino } from 'pino';
-import { startServer } from '../../src/http/app';
+import { startServer } from '../../src/serve/server';
 import { quoteViewSchema } from '../../src/http/schemas';
 import { openStore } from '../../src/store';
 import {

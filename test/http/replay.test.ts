@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { pino } from 'pino';
-import { startServer } from '../../src/http/app';
+import { startServer } from '../../src/serve/server';
 import { pricedQuoteSchema, replaySchema, ruleSetSchema } from '../../src/http/schemas';
 import { ruleSetHash } from '../../src/rules/compile';
 import { eligibleRequest } from '../support/arbitraries';

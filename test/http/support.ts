@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
-import { startServer, type RunningServer } from '../../src/http/app';
+import { startServer, type RunningServer } from '../../src/serve/server';
 import type { ProposalRenderer } from '../../src/proposals/renderer';
 import { DEFAULT_RULES_DIR, loadRuleSet } from '../../src/rules/load';
 import type { RuleSet } from '../../src/rules/compile';
-import { generateToken, hashToken, openStore, type Role, type Store } from '../../src/store';
+import type { Role } from '../../src/domain';
+import { generateToken, hashToken, openStore, type Store } from '../../src/store';
 import { workedExample } from '../support/tariff-book';
 import type { QuoteView } from '../../src/quotes/view';
 

@@ -8,12 +8,12 @@ import {
   renderProposalHtml,
 } from '../../src/proposals';
 import { localeKeys } from '../../src/proposals/locale';
-import { APPROVAL_LEVELS, COMPONENT_CODES } from '../../src/rules/components';
+import { COMPONENT_CODES } from '../../src/rules/components';
 import { OPERATORS } from '../../src/rules/files';
-import { INDUSTRIES, PURCHASING_MODES } from '../../src/pricing/request-fields';
 import { loadRuleSet } from '../../src/rules/load';
 import type { StoredQuote } from '../../src/store/types';
 import { EXAMPLE_IDS, exampleInput, inputNamed, yuan } from './support';
+import { APPROVAL_LEVELS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
 
 /** What a reader sees of a page: no stylesheet, no tags. */
 function visibleText(html: string): string {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { priceRequest } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
-import { parseQuoteRequest } from '../../src/pricing/request';
+import { parseQuoteRequest } from '../../src/rules/request';
 import { loadRuleSet } from '../../src/rules/load';
 import { tierNamesOf, type ProposalInput } from '../../src/proposals';
 import { EXAMPLE_IDS, workedExample } from '../support/tariff-book';

@@ -11,7 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { priceRequest } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
-import { parseQuoteRequest, type QuoteRequest } from '../../src/pricing/request';
+import { parseQuoteRequest, type QuoteRequest } from '../../src/rules/request';
 import { loadRuleSet } from '../../src/rules/load';
 import type { RuleSet } from '../../src/rules/compile';
 import type { Dialect } from '../../src/store/connection';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../../src/pricing/request-fields';
+import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
 
 const decimalText = (maxWhole: number, maxFractionDigits: number) =>
   fc

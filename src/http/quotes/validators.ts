@@ -1,14 +1,9 @@
 /** What the quote routes accept besides the quote request itself (whose schema is the rule set's). */
 import { z } from 'zod';
 import { endOfDay, isCalendarDate, startOfDay } from '../../calendar';
-import { QUOTE_STATES } from '../../store/types';
-import { APPROVAL_LEVELS } from '../../rules/components';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
-
-export const QUOTE_NUMBER_PATTERN = /^Q-\d{4}-\d{6}$/;
-export const quoteNumber = z
-  .string()
-  .regex(QUOTE_NUMBER_PATTERN, { message: 'must be a quote number such as Q-2026-000001' });
+import { APPROVAL_LEVELS, QUOTE_STATES } from '../../domain';
+import { quoteNumber } from '../../domain';
 
 export const quoteParams = z.object({ number: quoteNumber });
 

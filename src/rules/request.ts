@@ -3,23 +3,8 @@
  * terms and handset models a request may name are tariff data, not code.
  */
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../errors';
-import { UNSIGNED_DECIMAL_PATTERN } from '../money/money';
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from './request-fields';
-
-const MAX_DECIMAL_LENGTH = 24;
-
-/** Decimal strings only: a JSON number may already have lost digits before we see it. */
-const decimalText = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined ? 'is required' : 'must be a decimal string such as "12.5"',
-  })
-  .max(MAX_DECIMAL_LENGTH, { message: `must have at most ${MAX_DECIMAL_LENGTH} characters` })
-  .regex(UNSIGNED_DECIMAL_PATTERN, {
-    message:
-      'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
-  });
+import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES, requestDecimalString } from '../domain';
+import { AppError, toFieldIssues } from '../errors';
 
 /** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
 const objectError = {
@@ -57,7 +42,7 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
             industry: z.enum(INDUSTRIES),
             creditRating: z.enum(CREDIT_RATINGS),
             purchasing: z.enum(PURCHASING_MODES),
-            annualSpend: decimalText,
+            annualSpend: requestDecimalString,
           },
           objectError,
         ),
@@ -69,11 +54,11 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
         lines: count(1, 1_000_000),
         usagePerLine: z.strictObject(
           {
-            localMinutes: decimalText,
-            groupMinutes: decimalText,
-            longDistanceMinutes: decimalText,
-            sms: decimalText,
-            dataGB: decimalText,
+            localMinutes: requestDecimalString,
+            groupMinutes: requestDecimalString,
+            longDistanceMinutes: requestDecimalString,
+            sms: requestDecimalString,
+            dataGB: requestDecimalString,
           },
           objectError,
         ),
@@ -128,15 +113,6 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
 
 export type QuoteRequestSchema = ReturnType<typeof buildRequestSchema>;
 export type QuoteRequest = z.output<QuoteRequestSchema>;
-
-/** Dotted path of a zod issue: `handsets.0.model`; the request itself is `(request)`. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(request)' : path.map(String).join('.');
-}
-
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }));
-}
 
 /** Validates an untrusted request; throws an invalid-input AppError naming every bad field. */
 export function parseQuoteRequest(schema: QuoteRequestSchema, input: unknown): QuoteRequest {

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Q-YYYY-NNNNNN: unique and gap-free per (China) calendar year. */
+export const QUOTE_NUMBER_PATTERN = /^Q-\d{4}-\d{6}$/;
+
+export const quoteNumber = z
+  .string()
+  .regex(QUOTE_NUMBER_PATTERN, { message: 'must be a quote number such as Q-2026-000001' });

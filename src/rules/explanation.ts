@@ -1,0 +1,28 @@
+/**
+ * How a quote explains itself: each rule that fired, with its component, its params and what its
+ * conditions saw. The engine produces these; the quote carries them as they are.
+ */
+import { z } from 'zod';
+import { COMPONENT_CODES } from './components';
+
+/** One condition as the engine evaluated it: what it asked and the fact value it saw. */
+export const conditionSeenSchema = z.strictObject({
+  fact: z.string(),
+  operator: z.string(),
+  value: z.unknown(),
+  saw: z.unknown(),
+  passed: z.boolean(),
+});
+export type ConditionSeen = z.infer<typeof conditionSeenSchema>;
+
+/** Why a figure is what it is: the rule, its component and params, and what its conditions saw. */
+export const appliedRuleSchema = z
+  .strictObject({
+    rule: z.string(),
+    description: z.string().optional(),
+    component: z.enum(COMPONENT_CODES),
+    params: z.record(z.string(), z.unknown()),
+    conditions: z.array(conditionSeenSchema),
+  })
+  .describe('A rule that fired: its component, params and what its conditions saw');
+export type AppliedRule = z.infer<typeof appliedRuleSchema>;

@@ -1,0 +1,77 @@
+/**
+ * Composition: the one place that builds the parts of a running service (proposal renderer,
+ * quote service, express app) from a store and a rule set, and listens.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from '../http/app';
+import { ProposalRenderer } from '../proposals/renderer';
+import { QuoteService, type Clock } from '../quotes/service';
+import type { RuleSet } from '../rules/compile';
+import type { Store } from '../store/types';
+
+export interface ServerOptions {
+  store: Store;
+  /** The rule set new quotes are priced with (loadRuleSet). */
+  ruleSet: RuleSet;
+  /** Injectable so tests can move time past a quote's validity. */
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * Prints proposals and deal sheets: one per process, whose owner closes it. Without one,
+   * startServer makes one (Chromium starts at the first PDF asked for) and closes it in close().
+   */
+  renderer?: ProposalRenderer;
+  /** 0 (the default): an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /**
+   * Stops accepting, lets requests in flight finish, closes idle keep-alive connections, then
+   * closes the PDF renderer if startServer made it (one passed in belongs to the caller).
+   */
+  close(): Promise<void>;
+}
+
+/** Builds the service and its app and listens on `port` on `host`. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const ownRenderer = options.renderer ? undefined : new ProposalRenderer();
+  const renderer = options.renderer ?? ownRenderer!;
+  const { store, ruleSet, clock } = options;
+  const service = new QuoteService({ store, ruleSet, renderer, ...(clock ? { clock } : {}) });
+  const app = createApp({
+    service,
+    ruleSet,
+    findUserByTokenHash: (tokenHash) => store.findUserByTokenHash(tokenHash),
+    ...(clock ? { now: () => clock().getTime() } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const host = options.host ?? '127.0.0.1';
+  const server = app.listen(options.port ?? 0, host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeIdleConnections();
+        });
+      } finally {
+        await ownRenderer?.close();
+      }
+    },
+  };
+}
