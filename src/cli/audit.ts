@@ -4,48 +4,47 @@
  * intact, 1 naming the broken seq(s) otherwise. The database is the service's: DATABASE_URL,
  * else GROUPQUOTE_DB, else data/groupquote.sqlite.
  */
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
-import type { CliCommand } from './main';
-import { usageError } from './usage';
+import { DATABASE_HELP } from './users';
+import { EXIT_FAILED, EXIT_OK, type CliRun } from './usage';
 
-const USAGE = `usage:
-  quote audit verify [--json]
-database: DATABASE_URL (postgres://…), else GROUPQUOTE_DB (SQLite file), else data/groupquote.sqlite`;
+export function addAuditCommand(program: Command, run: CliRun): void {
+  const audit = program
+    .command('audit')
+    .description('check the audit log')
+    .addHelpText('after', DATABASE_HELP);
 
-export const auditCommand: CliCommand = async (args, io) => {
-  const [subcommand, ...rest] = args;
-  if (subcommand !== 'verify') return usageError(io, USAGE);
-  let json: boolean | undefined;
-  try {
-    ({
-      values: { json },
-    } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } }));
-  } catch (error) {
-    return usageError(io, USAGE, (error as Error).message);
-  }
-
-  const options = storeOptionsFromEnv();
-  const store = await openStore(options);
-  try {
-    const verification = await store.verifyAudit();
-    if (json) {
-      io.out(JSON.stringify(verification, null, 2));
-    } else if (verification.ok) {
-      const head = verification.head;
-      io.out(
-        `audit chain intact: ${verification.checked} entries in ${describeStoreLocation(options)}` +
-          (head ? `; head seq ${head.seq}, hash ${head.hash}` : ''),
-      );
-    } else {
-      io.err(
-        `audit chain BROKEN: ${verification.problems.length} problem(s) in ${verification.checked} entries`,
-      );
-      for (const problem of verification.problems)
-        io.err(`  seq ${problem.seq}: ${problem.message}`);
-    }
-    return verification.ok ? 0 : 1;
-  } finally {
-    await store.close();
-  }
-};
+  audit
+    .command('verify')
+    .description("recompute the audit log's hash chain and name each broken entry")
+    .option('--json', 'print the verification as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action(
+      run.action(async (options: { json?: boolean }) => {
+        const storeOptions = storeOptionsFromEnv();
+        const store = await openStore(storeOptions);
+        try {
+          const verification = await store.verifyAudit();
+          if (options.json) {
+            run.io.out(JSON.stringify(verification, null, 2));
+          } else if (verification.ok) {
+            const head = verification.head;
+            run.io.out(
+              `audit chain intact: ${verification.checked} entries in ${describeStoreLocation(storeOptions)}` +
+                (head ? `; head seq ${head.seq}, hash ${head.hash}` : ''),
+            );
+          } else {
+            run.io.err(
+              `audit chain BROKEN: ${verification.problems.length} problem(s) in ${verification.checked} entries`,
+            );
+            for (const problem of verification.problems)
+              run.io.err(`  seq ${problem.seq}: ${problem.message}`);
+          }
+          return verification.ok ? EXIT_OK : EXIT_FAILED;
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}

@@ -1,60 +1,56 @@
 #!/usr/bin/env node
 /**
- * The `quote` command line: a thin layer over the same core the service uses.
- * Exit codes: 0 done (an ineligible quote is a result, so 0 too), 1 rule-set problems or failure,
- * 2 invalid input or usage.
+ * The `quote` command line: a thin layer over the same core the service uses. Commander parses
+ * every command and writes its usage; usage.ts holds the one exit-code convention (0 done, 1
+ * failed or refused, 2 bad usage or bad input). Errors are printed plainly, never a stack trace.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
 import { AppError, isAppError } from '../errors';
-import { priceQuote } from '../pricing/price';
-import { jsonSchemas } from '../rules/files';
-import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
-import { auditCommand } from './audit';
-import { renderCommand } from './render';
-import { readJsonInput } from './input';
-import { formatQuoteTable } from './table';
-import { usersCommand } from './users';
-import { usageError } from './usage';
+import { addAuditCommand } from './audit';
+import { addPriceCommand } from './price';
+import { addRenderCommand } from './render';
+import { addRulesCommand } from './rules';
+import { addUsersCommand } from './users';
+import {
+  CliRun,
+  EXIT_FAILED,
+  EXIT_USAGE,
+  cliProgram,
+  exitCodeOf,
+  type CliIo,
+  type ExitCode,
+} from './usage';
 
-const USAGE = `usage:
-  quote price <request.json|-> [--format json|table] [--rules <dir>]
-  quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet] [--number Q-YYYY-NNNNNN] [--manager NAME] [--date YYYY-MM-DD] [--rules <dir>]
-  quote rules validate [dir]
-  quote rules schema [--check]
-  quote users add --name NAME --role ROLE [--json]
-  quote audit verify`;
+export type { CliIo } from './usage';
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  readStdin: () => string;
-}
+const EPILOGUE = `
+Exit codes: 0 done (for price, a refused quote is a result too), 1 failed or refused,
+2 bad usage or bad input.
+RULES_DIR sets the rule directory for every command (default: the repository's rules/).`;
 
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
-
-const commands: Record<string, CliCommand> = {
-  price: priceCommand,
-  render: renderCommand,
-  rules: rulesCommand,
-  users: usersCommand,
-  audit: auditCommand,
-};
-
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
-  if (!command) return usageError(io, USAGE);
+/** Runs one `quote` command line (`argv` without node and the script) and gives its exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const run = new CliRun(io);
+  const program = cliProgram(io)
+    .description('Exact, auditable quotes and PDF proposals for enterprise (group) mobile plans')
+    .addHelpText('after', EPILOGUE);
+  addPriceCommand(program, run);
+  addRenderCommand(program, run);
+  addRulesCommand(program, run);
+  addUsersCommand(program, run);
+  addAuditCommand(program, run);
   try {
-    return await command(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return run.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError) return exitCodeOf(error);
     if (isAppError(error)) {
       io.err(describeError(error));
-      return error.kind === 'invalid-input' ? 2 : 1;
+      return error.kind === 'invalid-input' ? EXIT_USAGE : EXIT_FAILED;
     }
     io.err(`error: ${(error as Error).message}`);
-    return 1;
+    return EXIT_FAILED;
   }
 }
 
@@ -68,67 +64,8 @@ function describeError(error: AppError): string {
   return `error: ${error.message}`;
 }
 
-async function priceCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { format: { type: 'string', default: 'json' }, rules: { type: 'string' } },
-  });
-  const source = positionals[0];
-  if (!source || !['json', 'table'].includes(values.format)) return usageError(io, USAGE);
-  const request = readJsonInput(source, io.readStdin);
-  const quote = await priceQuote(loadRuleSet(values.rules), request);
-  io.out(values.format === 'table' ? formatQuoteTable(quote) : JSON.stringify(quote, null, 2));
-  return 0;
-}
-
-async function rulesCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'validate') {
-    const dir = rest[0] ?? (process.env.RULES_DIR || DEFAULT_RULES_DIR);
-    const problems = validateRuleSetDir(dir);
-    for (const problem of problems) io.out(formatProblem(problem));
-    if (problems.length > 0) {
-      io.err(`${problems.length} problem(s) in ${dir}`);
-      return 1;
-    }
-    const ruleSet = loadRuleSet(dir);
-    io.out(
-      `ok: ${dir} (${ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length} rules, hash ${ruleSet.hash})`,
-    );
-    return 0;
-  }
-  if (sub === 'schema') {
-    const check = rest.includes('--check');
-    const dir = join(DEFAULT_RULES_DIR, 'schema');
-    let stale = 0;
-    mkdirSync(dir, { recursive: true });
-    for (const [name, schema] of Object.entries(jsonSchemas())) {
-      const text = `${JSON.stringify(schema, null, 2)}\n`;
-      const path = join(dir, name);
-      if (readTextOrEmpty(path) === text) continue;
-      stale += 1;
-      if (check) io.err(`${path} is out of date: run npm run schema`);
-      else {
-        writeFileSync(path, text);
-        io.out(`wrote ${path}`);
-      }
-    }
-    return check && stale > 0 ? 1 : 0;
-  }
-  return usageError(io, USAGE);
-}
-
-function readTextOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 if (require.main === module) {
-  runCli(process.argv.slice(2), {
+  void runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     readStdin: () => readFileSync(0, 'utf8'),

@@ -2,11 +2,11 @@
  * `quote render <request.json|-> --out proposal.pdf [--lang en] [--deal-sheet] [--number Q-…]
  * [--manager NAME] [--date YYYY-MM-DD] [--rules dir]`: prices a request with the core and prints
  * the customer's proposal (or the internal deal sheet) to PDF. Without --number the document is a
- * draft, marked as such on every page. Exit codes as for `quote price`: 2 for invalid input or
- * usage, 1 for an ineligible request or a failure.
+ * draft, marked as such on every page. Exit 0 written; 1 refused (ineligible, or a loss-making
+ * proposal) or failed; 2 bad usage or an invalid request.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { priceRequest } from '../pricing/price';
 import { parseQuoteRequest } from '../rules/request';
 import { loadRuleSet } from '../rules/load';
@@ -21,51 +21,48 @@ import {
   type ProposalLanguage,
 } from '../proposals';
 import { readJsonInput } from './input';
-import type { CliCommand } from './main';
-import { usageError } from './usage';
-
-const USAGE = `usage:
-  quote render <request.json|-> --out <file.pdf> [--lang zh-CN|en] [--deal-sheet]
-               [--number Q-YYYY-NNNNNN] [--manager NAME] [--date YYYY-MM-DD] [--rules <dir>]`;
+import { EXIT_FAILED, EXIT_OK, type CliRun, type ExitCode } from './usage';
 
 const QUOTE_NUMBER = /^Q-\d{4}-\d{6}$/;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export const renderCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        lang: { type: 'string', default: DEFAULT_PROPOSAL_LANGUAGE },
-        'deal-sheet': { type: 'boolean', default: false },
-        number: { type: 'string' },
-        manager: { type: 'string' },
-        date: { type: 'string' },
-        rules: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return usageError(io, USAGE, (error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const source = positionals[0];
-  if (!source || positionals.length > 1)
-    return usageError(io, USAGE, 'give exactly one request file (or - for standard input)');
-  if (!values.out) return usageError(io, USAGE, '--out <file.pdf> is required');
-  if (!isLanguage(values.lang))
-    return usageError(io, USAGE, `--lang must be one of ${PROPOSAL_LANGUAGES.join(', ')}`);
-  if (values.number !== undefined && !QUOTE_NUMBER.test(values.number)) {
-    return usageError(io, USAGE, '--number must look like Q-2026-000001 (Q-YYYY-NNNNNN)');
-  }
-  if (values.date !== undefined && !isCalendarDate(values.date))
-    return usageError(io, USAGE, '--date must be a date such as 2026-11-27');
-  if (values.manager !== undefined && values.manager.trim() === '')
-    return usageError(io, USAGE, '--manager must not be empty');
+interface RenderOptions {
+  out: string;
+  lang: ProposalLanguage;
+  dealSheet?: boolean;
+  number?: string;
+  manager?: string;
+  date?: string;
+  rules?: string;
+}
 
-  const ruleSet = loadRuleSet(values.rules);
+export function addRenderCommand(program: Command, run: CliRun): void {
+  program
+    .command('render')
+    .description(
+      'price a request and print the customer proposal (or the internal deal sheet) to PDF; ' +
+        'without --number it is a draft, marked DRAFT on every page',
+    )
+    .argument('<request>', 'the request: a JSON file, or - for standard input')
+    .requiredOption('-o, --out <file.pdf>', 'where to write the PDF')
+    .addOption(
+      new Option('--lang <lang>', 'the language of the document')
+        .choices(PROPOSAL_LANGUAGES)
+        .default(DEFAULT_PROPOSAL_LANGUAGE),
+    )
+    .option('--deal-sheet', 'the internal deal sheet instead of the customer proposal')
+    .option('--number <Q-YYYY-NNNNNN>', 'the quote number (default: a draft)', quoteNumber)
+    .option('--manager <name>', 'the account manager (default: QUOTE_ACCOUNT_MANAGER)', nonEmpty)
+    .option('--date <YYYY-MM-DD>', 'the issue date (default: today in China)', calendarDateOption)
+    .option('--rules <dir>', 'the rule directory (default: RULES_DIR, else rules/)')
+    .action(
+      run.action(async (source: string, options: RenderOptions) => render(run, source, options)),
+    );
+}
+
+async function render(run: CliRun, source: string, options: RenderOptions): Promise<ExitCode> {
+  const io = run.io;
+  const ruleSet = loadRuleSet(options.rules);
   const request = parseQuoteRequest(ruleSet.requestSchema, readJsonInput(source, io.readStdin));
   const quote = await priceRequest(ruleSet, request);
   if (!quote.eligible) {
@@ -74,27 +71,27 @@ export const renderCommand: CliCommand = async (args, io) => {
         '\n',
       ),
     );
-    return 1;
+    return EXIT_FAILED;
   }
-  const document = values['deal-sheet'] ? 'deal-sheet' : 'proposal';
+  const document = options.dealSheet ? 'deal-sheet' : 'proposal';
   if (document === 'proposal' && quote.internal.approval === 'rejected') {
     // §8: a loss-making proposal is never issued; the deal sheet shows why.
     io.err(
       `a loss-making quote (margin ${quote.internal.marginPct}%) is never issued to the customer; use --deal-sheet to see it`,
     );
-    return 1;
+    return EXIT_FAILED;
   }
 
-  const issuedAt = values.date ?? calendarDate(new Date());
+  const issuedAt = options.date ?? calendarDate(new Date());
   const input: ProposalInput = {
     quote,
     request,
-    number: values.number ?? `Q-${issuedAt.slice(0, 4)}-DRAFT`,
-    draft: values.number === undefined,
+    number: options.number ?? `Q-${issuedAt.slice(0, 4)}-DRAFT`,
+    draft: options.number === undefined,
     issuedAt,
     // §9: a quote is valid for the tariff's validity period from its issue date.
     validUntil: addDays(issuedAt, ruleSet.tariff.validityDays),
-    accountManager: { name: values.manager ?? process.env.QUOTE_ACCOUNT_MANAGER ?? '—' },
+    accountManager: { name: options.manager ?? process.env.QUOTE_ACCOUNT_MANAGER ?? '—' },
     tierNames: tierNamesOf(ruleSet.tariff),
     tariff: { name: ruleSet.tariff.name, version: ruleSet.tariff.version },
   };
@@ -102,23 +99,35 @@ export const renderCommand: CliCommand = async (args, io) => {
   const renderer = new ProposalRenderer({ pages: 1 });
   let pdf: Buffer;
   try {
-    pdf = await renderer.render(input, { lang: values.lang, document });
+    pdf = await renderer.render(input, { lang: options.lang, document });
   } finally {
     await renderer.close();
   }
-  writeFileSync(values.out, pdf);
+  writeFileSync(options.out, pdf);
   io.out(
-    `wrote ${values.out}: ${document === 'deal-sheet' ? 'deal sheet' : 'proposal'} ${input.number}, ${values.lang}, ${pdf.length} bytes`,
+    `wrote ${options.out}: ${document === 'deal-sheet' ? 'deal sheet' : 'proposal'} ${input.number}, ${options.lang}, ${pdf.length} bytes`,
   );
-  return 0;
-};
-
-function isLanguage(value: string): value is ProposalLanguage {
-  return (PROPOSAL_LANGUAGES as readonly string[]).includes(value);
+  return EXIT_OK;
 }
 
-function isCalendarDate(value: string): boolean {
-  if (!CALENDAR_DATE.test(value)) return false;
+function quoteNumber(value: string): string {
+  if (!QUOTE_NUMBER.test(value)) {
+    throw new InvalidArgumentError('It must look like Q-2026-000001 (Q-YYYY-NNNNNN).');
+  }
+  return value;
+}
+
+function calendarDateOption(value: string): string {
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  const valid =
+    CALENDAR_DATE.test(value) &&
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 10) === value;
+  if (!valid) throw new InvalidArgumentError('It must be a date such as 2026-11-27.');
+  return value;
+}
+
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('It must not be empty.');
+  return value;
 }

@@ -6,61 +6,68 @@
  * data/groupquote.sqlite.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { AppError, type FieldIssue } from '../errors';
+import type { Command } from 'commander';
+import { ROLES, type Role } from '../domain';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
 import { generateToken, hashToken } from '../store/tokens';
-import type { CliCommand } from './main';
-import { usageError } from './usage';
-import { ROLES, type Role } from '../domain';
+import { EXIT_OK, usageError, type CliRun } from './usage';
 
-const USAGE = `usage:
-  quote users add --name NAME --role ROLE [--json]
-roles: ${ROLES.join(', ')}
+export const DATABASE_HELP = `
 database: DATABASE_URL (postgres://…), else GROUPQUOTE_DB (SQLite file), else data/groupquote.sqlite`;
 
-export const usersCommand: CliCommand = async (args, io) => {
-  const [subcommand, ...rest] = args;
-  if (subcommand !== 'add') return usageError(io, USAGE);
-  let values: { name?: string; role?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } },
-    }));
-  } catch (error) {
-    return usageError(io, USAGE, (error as Error).message);
-  }
+interface AddUserOptions {
+  name?: string;
+  role?: string;
+  json?: boolean;
+}
 
-  const issues: FieldIssue[] = [];
-  const name = values.name?.trim() ?? '';
-  if (name === '') issues.push({ path: '--name', message: 'is required' });
-  if (!ROLES.includes(values.role as Role)) {
-    issues.push({ path: '--role', message: `must be one of ${ROLES.join(', ')}` });
-  }
-  if (issues.length > 0) throw AppError.invalidInput(issues);
+export function addUsersCommand(program: Command, run: CliRun): void {
+  const users = program
+    .command('users')
+    .description('manage the service users')
+    .addHelpText('after', DATABASE_HELP);
 
-  const options = storeOptionsFromEnv();
-  const store = await openStore(options);
-  try {
-    const token = generateToken();
-    const user = await store.createUser({
-      id: randomUUID(),
-      name,
-      role: values.role as Role,
-      tokenHash: hashToken(token),
-      createdAt: new Date().toISOString(),
-    });
-    if (values.json) {
-      io.out(JSON.stringify({ ...user, token }));
-    } else {
-      io.out(
-        `created user ${user.id}: ${user.name} (${user.role}) in ${describeStoreLocation(options)}`,
-      );
-      io.out(`token (shown once, only its hash is stored): ${token}`);
-    }
-    return 0;
-  } finally {
-    await store.close();
-  }
-};
+  users
+    .command('add')
+    .description('create a service user and print its token once')
+    .option('--name <name>', 'who the user is')
+    .option('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--json', 'print {id, name, role, createdAt, token} for scripts')
+    .addHelpText('after', DATABASE_HELP)
+    .action(
+      run.action(async (options: AddUserOptions, command: Command) => {
+        // Both options are checked before answering, so one call names every problem.
+        const problems: string[] = [];
+        const name = options.name?.trim() ?? '';
+        if (name === '') problems.push('--name: is required');
+        if (!ROLES.includes(options.role as Role)) {
+          problems.push(`--role: must be one of ${ROLES.join(', ')}`);
+        }
+        if (problems.length > 0) usageError(command, problems.join('\n       '));
+
+        const storeOptions = storeOptionsFromEnv();
+        const store = await openStore(storeOptions);
+        try {
+          const token = generateToken();
+          const user = await store.createUser({
+            id: randomUUID(),
+            name,
+            role: options.role as Role,
+            tokenHash: hashToken(token),
+            createdAt: new Date().toISOString(),
+          });
+          if (options.json) {
+            run.io.out(JSON.stringify({ ...user, token }));
+          } else {
+            run.io.out(
+              `created user ${user.id}: ${user.name} (${user.role}) in ${describeStoreLocation(storeOptions)}`,
+            );
+            run.io.out(`token (shown once, only its hash is stored): ${token}`);
+          }
+          return EXIT_OK;
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}

@@ -146,3 +146,27 @@ describe('quote rules validate', () => {
     expect(quote(['rules', 'schema', '--check']).code).toBe(0);
   });
 });
+
+describe('the quote process', () => {
+  it('exits 2 on bad usage, with the usage on stderr and no stack trace', () => {
+    for (const argv of [
+      ['price', '--bogus'],
+      ['render', '--bogus'],
+      ['rules', 'schema', 'x'],
+    ]) {
+      const { code, stdout, stderr } = quote(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^error: /);
+      expect(stderr).toMatch(/^Usage: quote /m);
+      expect(stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
+    }
+  });
+
+  it('prints its usage with --help and exits 0', () => {
+    const { code, stdout, stderr } = quote(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: quote \[options\] \[command\]/);
+  });
+});

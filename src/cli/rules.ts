@@ -1,0 +1,67 @@
+/**
+ * `quote rules validate [dir]` prints every problem of a rule directory as `file: path: message`
+ * (exit 1 if there is any); `quote rules schema [--check]` regenerates the JSON Schemas in
+ * rules/schema/ for editors, or with --check exits 1 when one is stale.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { jsonSchemas } from '../rules/files';
+import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
+import { EXIT_FAILED, EXIT_OK, type CliRun } from './usage';
+
+export function addRulesCommand(program: Command, run: CliRun): void {
+  const rules = program.command('rules').description('check the rule files and their schemas');
+
+  rules
+    .command('validate')
+    .description('print every problem of a rule directory as file: path: message')
+    .argument('[dir]', 'the rule directory (default: RULES_DIR, else rules/)')
+    .action(
+      run.action(async (given: string | undefined) => {
+        const dir = given ?? (process.env.RULES_DIR || DEFAULT_RULES_DIR);
+        const problems = validateRuleSetDir(dir);
+        for (const problem of problems) run.io.out(formatProblem(problem));
+        if (problems.length > 0) {
+          run.io.err(`${problems.length} problem(s) in ${dir}`);
+          return EXIT_FAILED;
+        }
+        const ruleSet = loadRuleSet(dir);
+        const ruleCount = ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length;
+        run.io.out(`ok: ${dir} (${ruleCount} rules, hash ${ruleSet.hash})`);
+        return EXIT_OK;
+      }),
+    );
+
+  rules
+    .command('schema')
+    .description('regenerate the JSON Schemas in rules/schema/ (or check them with --check)')
+    .option('--check', 'write nothing; exit 1 if a schema is out of date')
+    .action(
+      run.action(async (options: { check?: boolean }) => {
+        const dir = join(DEFAULT_RULES_DIR, 'schema');
+        let stale = 0;
+        mkdirSync(dir, { recursive: true });
+        for (const [name, schema] of Object.entries(jsonSchemas())) {
+          const text = `${JSON.stringify(schema, null, 2)}\n`;
+          const path = join(dir, name);
+          if (readTextOrEmpty(path) === text) continue;
+          stale += 1;
+          if (options.check) run.io.err(`${path} is out of date: run npm run schema`);
+          else {
+            writeFileSync(path, text);
+            run.io.out(`wrote ${path}`);
+          }
+        }
+        return options.check && stale > 0 ? EXIT_FAILED : EXIT_OK;
+      }),
+    );
+}
+
+function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
