@@ -1,31 +1,41 @@
 /**
  * The pricing core: a validated request and a rule set in, a quote out. No I/O, no clock.
  * The arithmetic is the tariff book's §7; every number it uses comes from the rule set.
+ *
+ * The core knows the stages of a quote (src/rules/components/component.ts), not the components:
+ * each rule that fired enqueues its component's effect for its stage, and the core runs each
+ * stage's queue against that stage's context, in order, doing the §7 sums in between.
  */
 import { AppError } from '../errors';
 import {
   HUNDRED,
   ZERO,
-  floorToMultiple,
   formatMoney,
   formatQuantity,
   parseDecimal,
   percent,
   roundHalfUp,
-  ruleConstant,
   sum,
   taxInside,
   type Decimal,
 } from '../money/money';
 import type { PricedItemDefinition, RuleSet } from '../rules/compile';
-import type { ComponentCode, ComponentParams } from '../rules/components';
+import {
+  Evaluation,
+  emptyQueues,
+  type ApproveContext,
+  type Benefit,
+  type BenefitContext,
+  type BillContext,
+  type DecideContext,
+  type ItemUnderDiscount,
+  type StageQueues,
+} from '../rules/components';
 import { runPhase, type Firing } from '../rules/engine';
-import type { PricedQuote, QuoteItem, QuoteOutcome } from './quote';
 import type { AppliedRule } from '../rules/explanation';
 import { parseQuoteRequest, type QuoteRequest } from '../rules/request';
 import type { ApprovalLevel } from '../domain';
-
-const MONTHS_PER_YEAR = 12;
+import type { PricedQuote, QuoteCredit, QuoteItem, QuoteOutcome } from './quote';
 
 /** Validates an untrusted request (throwing an invalid-input AppError) and prices it. */
 export async function priceQuote(ruleSet: RuleSet, input: unknown): Promise<QuoteOutcome> {
@@ -49,50 +59,61 @@ export function requestFacts(request: QuoteRequest): Record<string, unknown> {
 }
 
 export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Promise<QuoteOutcome> {
+  const evaluation = new Evaluation();
   const facts = requestFacts(request);
-  const offer = await runPhase(ruleSet, 'offer', facts);
+  const offer = queued(await runPhase(ruleSet, 'offer', facts));
 
-  const refusals = offer.filter((firing) => firing.component === 'refuse');
-  if (refusals.length > 0) {
+  const decided = new Decisions(evaluation);
+  for (const effect of offer.decide) effect(decided);
+  if (decided.refusals.length > 0) {
     return {
       eligible: false,
       ruleSetHash: ruleSet.hash,
-      reasons: refusals.map((firing) => (firing.params as ComponentParams<'refuse'>).reason),
-      refusals: refusals.map(applied),
+      reasons: decided.refusals.map((refusal) => refusal.reason),
+      refusals: decided.refusals.map((refusal) => refusal.because),
     };
   }
-
-  const tierFiring = only(offer, 'assign-tier');
-  if (!tierFiring)
+  const tier = decided.tier;
+  if (!tier)
     throw new AppError(
       'rule-set',
       'no assign-tier rule matched this request: every request needs a tier (§3)',
     );
-  const tier = (tierFiring.params as ComponentParams<'assign-tier'>).tier;
 
   const term = parseDecimal(request.termMonths);
   const lines = parseDecimal(request.lines);
-  const priced: PricedEntry[] = [];
+  const ledgers: ItemLedger[] = [];
   for (const definition of ruleSet.items) {
     const quantity = itemQuantity(definition, request, lines);
-    if (quantity !== undefined) priced.push(priceItem(definition, quantity, lines, offer));
+    if (quantity !== undefined) ledgers.push(new ItemLedger(definition, quantity));
   }
+  for (const effect of offer.item) effect({ evaluation, lines, items: ledgers });
+  const priced = ledgers.map((ledger) => ledger.price());
   const recurring = priced.filter((entry) => entry.definition.kind === 'recurring');
   const oneTime = priced.filter((entry) => entry.definition.kind === 'one-time');
 
+  const bill = new Bill(evaluation, recurring);
+  for (const effect of offer.bill) effect(bill);
+  const credits = bill.credits;
+  const monthlyCredit = sum(credits.map((credit) => credit.amount));
+  const monthlyCreditExclTax = sum(credits.map((credit) => credit.exclTax));
+
   const monthlyList = sum(recurring.map((entry) => entry.list));
-  const monthlyDiscount = sum(recurring.map((entry) => entry.discount));
-  const monthlyNet = sum(recurring.map((entry) => entry.net));
+  const monthlyDiscount = sum(recurring.map((entry) => entry.discount)).plus(monthlyCredit);
+  const monthlyNet = bill.monthlyNet;
   const oneTimeList = sum(oneTime.map((entry) => entry.list));
   const oneTimeNet = sum(oneTime.map((entry) => entry.net));
 
-  const overdraft = overdraftLimit(offer, monthlyNet);
-  const points = loyaltyPoints(offer, monthlyNet);
+  const benefits = new Benefits(evaluation, monthlyNet);
+  for (const effect of offer.benefit) effect(benefits);
+  const overdraft = benefits.granted('overdraftLimit');
+  const points = benefits.granted('monthlyPoints');
 
   const monthlyNetworkCost = sum(recurring.map((entry) => entry.cost));
   const oneTimeCost = sum(oneTime.map((entry) => entry.cost));
   const monthlyCost = monthlyNetworkCost.plus(overdraft.monthlyCost).plus(points.monthlyCost);
   const revenueExclTax = sum(recurring.map((entry) => entry.exclTax))
+    .minus(monthlyCreditExclTax)
     .mul(term)
     .plus(sum(oneTime.map((entry) => entry.exclTax)));
   const totalCost = monthlyCost.mul(term).plus(oneTimeCost);
@@ -123,18 +144,21 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
     marginPct: formatMoney(marginPct),
   };
 
-  const approvalFirings = await runPhase(ruleSet, 'approval', {
-    ...facts,
-    tier,
-    monthlyNet: totals.monthlyNet,
-    contractValue: totals.contractValue,
-    revenueExclTax: figures.revenueExclTax,
-    totalCost: figures.totalCost,
-    margin: figures.margin,
-    marginPct: figures.marginPct,
-  });
-  const approvalFiring = only(approvalFirings, 'approval-level');
-  if (!approvalFiring) {
+  const approvalPhase = queued(
+    await runPhase(ruleSet, 'approval', {
+      ...facts,
+      tier: tier.code,
+      monthlyNet: totals.monthlyNet,
+      contractValue: totals.contractValue,
+      revenueExclTax: figures.revenueExclTax,
+      totalCost: figures.totalCost,
+      margin: figures.margin,
+      marginPct: figures.marginPct,
+    }),
+  );
+  const approval = new Approval(evaluation);
+  for (const effect of approvalPhase.approve) effect(approval);
+  if (!approval.decided) {
     throw new AppError(
       'rule-set',
       `no approval-level rule matched a margin of ${figures.marginPct} % (§8)`,
@@ -144,27 +168,51 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   const quote: PricedQuote = {
     eligible: true,
     ruleSetHash: ruleSet.hash,
-    tier,
+    tier: tier.code,
     termMonths: request.termMonths,
     lines: request.lines,
     items: priced.map((entry) => entry.item),
+    ...(credits.length > 0 ? { credits: credits.map((credit) => credit.quoted) } : {}),
     totals,
     benefits: {
-      overdraftLimit: formatMoney(overdraft.limit),
-      monthlyPoints: formatQuantity(points.points),
+      overdraftLimit: formatMoney(overdraft.amount),
+      monthlyPoints: formatQuantity(points.amount),
     },
     internal: {
       ...figures,
-      approval: (approvalFiring.params as ComponentParams<'approval-level'>).level as ApprovalLevel,
-      approvalRules: [applied(approvalFiring)],
+      approval: approval.decided.level,
+      approvalRules: [approval.decided.because],
     },
     explanations: {
-      tier: [applied(tierFiring)],
+      tier: [tier.because],
       items: Object.fromEntries(priced.map((entry) => [entry.item.code, entry.rules])),
-      benefits: { overdraftLimit: overdraft.rules, monthlyPoints: points.rules },
+      ...(credits.length > 0 ? { credits: credits.map((credit) => credit.because) } : {}),
+      benefits: { overdraftLimit: overdraft.because, monthlyPoints: points.because },
     },
   };
   return quote;
+}
+
+/** Each firing's effect, queued for its stage in firing order (priority, then file order). */
+function queued(firings: readonly Firing[]): StageQueues {
+  const queues = emptyQueues();
+  for (const firing of firings) firing.event.enqueue(queues, firing.applied);
+  return queues;
+}
+
+class Decisions implements DecideContext {
+  readonly refusals: { reason: string; because: AppliedRule }[] = [];
+  tier: { code: string; because: AppliedRule } | undefined;
+
+  constructor(readonly evaluation: Evaluation) {}
+
+  refuse(reason: string, because: AppliedRule): void {
+    this.refusals.push({ reason, because });
+  }
+
+  assignTier(code: string, because: AppliedRule): void {
+    this.tier = { code, because };
+  }
 }
 
 /** §7: LINE_FEE and CRBT = lines; usage = lines × usage per line; handsets = the requested quantity. */
@@ -198,153 +246,204 @@ interface PricedEntry {
   rules: AppliedRule[];
 }
 
-/**
- * §7: list = round(quantity × unit price). A free pool (C2) takes round(free units × unit price);
- * percent rules on the item add up and apply to what remains after the pool, rounded once.
- */
-function priceItem(
-  definition: PricedItemDefinition,
-  quantity: Decimal,
-  lines: Decimal,
-  offer: readonly Firing[],
-): PricedEntry {
-  const list = roundHalfUp(quantity.mul(definition.unitPriceValue));
-  const percentRules = offer.filter(
-    (firing) => firing.component === 'percent-off' && targets(firing, definition),
-  );
-  const poolRule = offer.find(
-    (firing) =>
-      firing.component === 'free-usage-pool' &&
-      (firing.params as ComponentParams<'free-usage-pool'>).item === definition.code,
-  );
+/** One requested item while the item stage's components discount it. */
+class ItemLedger implements ItemUnderDiscount {
+  readonly code: string;
+  readonly category: string;
+  readonly usage: boolean;
+  #freeUnits: Decimal | undefined;
+  readonly #pools: AppliedRule[] = [];
+  readonly #percents: { points: Decimal; because: AppliedRule }[] = [];
 
-  let discount = ZERO;
-  if (poolRule) {
-    const pool = poolRule.params as ComponentParams<'free-usage-pool'>;
-    const freeUnits =
-      'unlimited' in pool
-        ? quantity
-        : minDecimal(quantity, lines.mul(ruleConstant(pool.freePerLine)));
-    discount = roundHalfUp(freeUnits.mul(definition.unitPriceValue));
+  constructor(
+    readonly definition: PricedItemDefinition,
+    readonly quantity: Decimal,
+  ) {
+    this.code = definition.code;
+    this.category = definition.category;
+    this.usage = definition.quantity.basis === 'usagePerLine';
   }
-  if (percentRules.length > 0) {
-    const percentOff = sum(
-      percentRules.map((firing) =>
-        ruleConstant((firing.params as ComponentParams<'percent-off'>).percent),
-      ),
-    );
-    if (percentOff.gt(HUNDRED)) {
+
+  giveFree(units: Decimal, because: AppliedRule): void {
+    this.#freeUnits = (this.#freeUnits ?? ZERO).plus(units);
+    this.#pools.push(because);
+  }
+
+  takePercentOff(points: Decimal, because: AppliedRule): void {
+    this.#percents.push({ points, because });
+  }
+
+  /**
+   * §7: list = round(quantity × unit price). A free pool (C2) takes round(free units × unit
+   * price); percent rules on the item add up and apply to what remains after the pool, rounded
+   * once.
+   */
+  price(): PricedEntry {
+    const { definition, quantity } = this;
+    const list = roundHalfUp(quantity.mul(definition.unitPriceValue));
+    let discount = ZERO;
+    if (this.#freeUnits !== undefined) {
+      const free = this.#freeUnits.gt(quantity) ? quantity : this.#freeUnits;
+      discount = roundHalfUp(free.mul(definition.unitPriceValue));
+    }
+    if (this.#percents.length > 0) {
+      const percentOff = sum(this.#percents.map((entry) => entry.points));
+      if (percentOff.gt(HUNDRED)) {
+        throw new AppError(
+          'rule-set',
+          `rules ${this.#percents.map((entry) => entry.because.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+        );
+      }
+      discount = discount.plus(roundHalfUp(list.minus(discount).mul(percent(percentOff))));
+    }
+    const net = list.minus(discount);
+    const { tax, exclTax } = taxInside(net, definition.vatRate);
+    return {
+      definition,
+      list,
+      discount,
+      net,
+      exclTax,
+      cost: roundHalfUp(quantity.mul(definition.unitCostValue)),
+      rules: [...this.#pools, ...this.#percents.map((entry) => entry.because)],
+      item: {
+        code: definition.code,
+        kind: definition.kind,
+        names: definition.names,
+        unitNames: definition.unitNames,
+        quantity: formatQuantity(quantity),
+        unitPrice: definition.unitPrice,
+        vatRate: definition.vatClassRate,
+        list: formatMoney(list),
+        discount: formatMoney(discount),
+        net: formatMoney(net),
+        tax: formatMoney(tax),
+        exclTax: formatMoney(exclTax),
+      },
+    };
+  }
+}
+
+interface Credit {
+  amount: Decimal;
+  exclTax: Decimal;
+  because: AppliedRule;
+  quoted: QuoteCredit;
+}
+
+/** The monthly bill after item discounts, while the bill stage's components credit it. */
+class Bill implements BillContext {
+  readonly #netByVatRate = new Map<string, Decimal>();
+  readonly #vatRates = new Map<string, Decimal>();
+  readonly credits: Credit[] = [];
+
+  constructor(
+    readonly evaluation: Evaluation,
+    recurring: readonly PricedEntry[],
+  ) {
+    for (const entry of recurring) {
+      const rate = entry.definition.vatClassRate;
+      this.#netByVatRate.set(rate, (this.#netByVatRate.get(rate) ?? ZERO).plus(entry.net));
+      this.#vatRates.set(rate, entry.definition.vatRate);
+    }
+  }
+
+  get monthlyNet(): Decimal {
+    return sum([...this.#netByVatRate.values()]);
+  }
+
+  get monthlyNetByVatRate(): ReadonlyMap<string, Decimal> {
+    return this.#netByVatRate;
+  }
+
+  credit(parts: ReadonlyMap<string, Decimal>, because: AppliedRule): void {
+    const byVatRate: QuoteCredit['byVatRate'] = [];
+    let amount = ZERO;
+    let exclTax = ZERO;
+    for (const [rate, part] of parts) {
+      const net = this.#netByVatRate.get(rate);
+      const vatRate = this.#vatRates.get(rate);
+      if (net === undefined || vatRate === undefined || part.isNegative() || part.gt(net)) {
+        throw new AppError(
+          'rule-set',
+          `rule ${because.rule} credits ${formatMoney(part)} at VAT rate ${rate}, where the monthly bill has ${formatMoney(net ?? ZERO)}`,
+        );
+      }
+      if (part.isZero()) continue;
+      const tax = taxInside(part, vatRate);
+      this.#netByVatRate.set(rate, net.minus(part));
+      amount = amount.plus(part);
+      exclTax = exclTax.plus(tax.exclTax);
+      byVatRate.push({
+        vatRate: rate,
+        amount: formatMoney(part),
+        tax: formatMoney(tax.tax),
+        exclTax: formatMoney(tax.exclTax),
+      });
+    }
+    this.credits.push({
+      amount,
+      exclTax,
+      because,
+      quoted: {
+        rule: because.rule,
+        component: because.component,
+        amount: formatMoney(amount),
+        byVatRate,
+      },
+    });
+  }
+}
+
+interface Granted {
+  amount: Decimal;
+  monthlyCost: Decimal;
+  because: AppliedRule[];
+}
+
+const NOTHING_GRANTED: Granted = { amount: ZERO, monthlyCost: ZERO, because: [] };
+
+class Benefits implements BenefitContext {
+  readonly #granted = new Map<Benefit, Granted>();
+
+  constructor(
+    readonly evaluation: Evaluation,
+    readonly monthlyNet: Decimal,
+  ) {}
+
+  grant(
+    benefit: Benefit,
+    value: { amount: Decimal; monthlyCost: Decimal },
+    because: readonly AppliedRule[],
+  ): void {
+    const earlier = this.#granted.get(benefit);
+    if (earlier) {
       throw new AppError(
         'rule-set',
-        `rules ${percentRules.map((firing) => firing.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+        `rules ${earlier.because.map((rule) => rule.rule).join(', ')} and ${because.map((rule) => rule.rule).join(', ')} both grant ${benefit}`,
       );
     }
-    discount = discount.plus(roundHalfUp(list.minus(discount).mul(percent(percentOff))));
+    this.#granted.set(benefit, { ...value, because: [...because] });
   }
-  const net = list.minus(discount);
-  const { tax, exclTax } = taxInside(net, definition.vatRate);
-  return {
-    definition,
-    list,
-    discount,
-    net,
-    exclTax,
-    cost: roundHalfUp(quantity.mul(definition.unitCostValue)),
-    rules: [...(poolRule ? [poolRule] : []), ...percentRules].map(applied),
-    item: {
-      code: definition.code,
-      kind: definition.kind,
-      names: definition.names,
-      unitNames: definition.unitNames,
-      quantity: formatQuantity(quantity),
-      unitPrice: definition.unitPrice,
-      vatRate: definition.vatClassRate,
-      list: formatMoney(list),
-      discount: formatMoney(discount),
-      net: formatMoney(net),
-      tax: formatMoney(tax),
-      exclTax: formatMoney(exclTax),
-    },
-  };
+
+  /** What was granted; a benefit no rule grants is worth nothing and costs nothing. */
+  granted(benefit: Benefit): Granted {
+    return this.#granted.get(benefit) ?? NOTHING_GRANTED;
+  }
 }
 
-function minDecimal(a: Decimal, b: Decimal): Decimal {
-  return a.lte(b) ? a : b;
-}
+class Approval implements ApproveContext {
+  decided: { level: ApprovalLevel; because: AppliedRule } | undefined;
 
-function targets(firing: Firing, definition: PricedItemDefinition): boolean {
-  const params = firing.params as ComponentParams<'percent-off'>;
-  return 'item' in params
-    ? params.item === definition.code
-    : params.category === definition.category;
-}
+  constructor(readonly evaluation: Evaluation) {}
 
-/**
- * §6 C5: limit = monthly net × multiple, floored to the rounding step and capped; its monthly risk
- * cost = limit × PD × LGD / 12. No multiple rule for the rating means no grace limit.
- */
-function overdraftLimit(offer: readonly Firing[], monthlyNet: Decimal) {
-  const multipleRule = only(offer, 'overdraft-multiple');
-  if (!multipleRule) return { limit: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
-  const termsRule = only(offer, 'overdraft-terms');
-  if (!termsRule)
-    throw new AppError(
-      'rule-set',
-      `rule ${multipleRule.rule} sets an overdraft multiple but no overdraft-terms rule applies`,
-    );
-  const terms = termsRule.params as ComponentParams<'overdraft-terms'>;
-  const multiple = multipleRule.params as ComponentParams<'overdraft-multiple'>;
-  const uncapped = floorToMultiple(
-    monthlyNet.mul(ruleConstant(multiple.multiple)),
-    ruleConstant(terms.roundDownTo),
-  );
-  const cap = ruleConstant(terms.cap);
-  const limit = uncapped.gt(cap) ? cap : uncapped;
-  const monthlyCost = roundHalfUp(
-    limit
-      .mul(percent(ruleConstant(multiple.defaultProbabilityPercent)))
-      .mul(percent(ruleConstant(terms.lossGivenDefaultPercent)))
-      .div(MONTHS_PER_YEAR),
-  );
-  return { limit, monthlyCost, rules: [termsRule, multipleRule].map(applied) };
-}
-
-/** §6 C6: points = floor(monthly net × multiplier); cost = points × point value × redemption. */
-function loyaltyPoints(offer: readonly Firing[], monthlyNet: Decimal) {
-  const multiplierRule = only(offer, 'points-multiplier');
-  if (!multiplierRule) return { points: ZERO, monthlyCost: ZERO, rules: [] as AppliedRule[] };
-  const termsRule = only(offer, 'points-terms');
-  if (!termsRule)
-    throw new AppError(
-      'rule-set',
-      `rule ${multiplierRule.rule} sets a points multiplier but no points-terms rule applies`,
-    );
-  const terms = termsRule.params as ComponentParams<'points-terms'>;
-  const points = monthlyNet
-    .mul(ruleConstant((multiplierRule.params as ComponentParams<'points-multiplier'>).multiplier))
-    .floor();
-  const monthlyCost = roundHalfUp(
-    points.mul(ruleConstant(terms.pointValue)).mul(percent(ruleConstant(terms.redemptionPercent))),
-  );
-  return { points, monthlyCost, rules: [termsRule, multiplierRule].map(applied) };
+  requireApproval(level: ApprovalLevel, because: AppliedRule): void {
+    this.decided = { level, because };
+  }
 }
 
 /** §7: margin % = round(margin / revenue × 100). With no revenue at all, any cost is a total loss. */
 function marginPercent(margin: Decimal, revenue: Decimal): Decimal {
   if (revenue.isZero()) return margin.isNegative() ? HUNDRED.negated() : ZERO;
   return roundHalfUp(margin.div(revenue).mul(HUNDRED));
-}
-
-function only(firings: readonly Firing[], component: ComponentCode): Firing | undefined {
-  return firings.find((firing) => firing.component === component);
-}
-
-function applied(firing: Firing): AppliedRule {
-  return {
-    rule: firing.rule,
-    ...(firing.description ? { description: firing.description } : {}),
-    component: firing.component,
-    params: firing.params,
-    conditions: firing.conditions,
-  };
 }

@@ -29,6 +29,20 @@ export const quoteItemSchema = z.strictObject({
 });
 export type QuoteItem = z.infer<typeof quoteItemSchema>;
 
+/**
+ * A tax-inclusive credit off the monthly bill (a bill-level component such as monthly-credit),
+ * with the part of it taken from each VAT class: a credit lowers the tax the bill carries.
+ */
+export const quoteCreditSchema = z.strictObject({
+  rule: z.string(),
+  component: z.string().describe('the component that gave it, e.g. monthly-credit'),
+  amount: decimal,
+  byVatRate: z.array(
+    z.strictObject({ vatRate: decimal, amount: decimal, tax: decimal, exclTax: decimal }),
+  ),
+});
+export type QuoteCredit = z.infer<typeof quoteCreditSchema>;
+
 export const quoteTotalsSchema = z.strictObject({
   monthlyList: decimal,
   monthlyDiscount: decimal,
@@ -67,6 +81,7 @@ export type QuoteInternal = z.infer<typeof quoteInternalSchema>;
 export const quoteExplanationsSchema = z.strictObject({
   tier: z.array(appliedRuleSchema),
   items: z.record(z.string(), z.array(appliedRuleSchema)),
+  credits: z.array(appliedRuleSchema).optional(),
   benefits: z.strictObject({
     overdraftLimit: z.array(appliedRuleSchema),
     monthlyPoints: z.array(appliedRuleSchema),
@@ -82,6 +97,8 @@ export const pricedQuoteSchema = z.strictObject({
   termMonths: z.int(),
   lines: z.int(),
   items: z.array(quoteItemSchema),
+  /** Monthly credits off the bill as a whole; absent when no rule gives one. */
+  credits: z.array(quoteCreditSchema).optional(),
   totals: quoteTotalsSchema,
   benefits: quoteBenefitsSchema,
   internal: quoteInternalSchema,

@@ -31,7 +31,9 @@ const instant = z.iso.datetime().describe('ISO 8601 UTC date-time');
 /** The priced quote as an account manager sees it: no `internal`, and only tier and item explanations. */
 export const customerQuoteSchema = pricedQuoteSchema
   .omit({ internal: true, explanations: true })
-  .extend({ explanations: quoteExplanationsSchema.pick({ tier: true, items: true }) });
+  .extend({
+    explanations: quoteExplanationsSchema.pick({ tier: true, items: true, credits: true }),
+  });
 export type CustomerQuote = z.infer<typeof customerQuoteSchema>;
 
 export const approvalViewSchema = z

@@ -6,7 +6,13 @@ import type { z } from 'zod';
 import { parseDecimal, type Decimal } from '../money/money';
 import { issuePath } from '../errors';
 import { buildRequestSchema, type QuoteRequestSchema } from './request';
-import { COMPONENTS, COMPONENT_CODES, componentParams, type ComponentCode } from './components';
+import {
+  COMPONENT_CODES,
+  componentFor,
+  type Component,
+  type PreparedEvent,
+  type TariffCatalogue,
+} from './components';
 import { factCatalogue, typeAtPath, type FactDefinition, type FactType, type Phase } from './facts';
 import {
   DECIMAL_OPERATORS,
@@ -63,6 +69,9 @@ export interface CompiledRule {
   priority: number;
   conditions: TopLevelCondition;
   event: RuleEvent;
+  /** The component the event names, and the event with its params parsed by it. */
+  component: Component;
+  prepared: PreparedEvent;
   file: string;
   /** Position across the whole set, for a deterministic order of firings within one priority. */
   order: number;
@@ -186,7 +195,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
     }
   }
 
-  const context: RuleContext = {
+  const context: TariffCatalogue = {
     tiers: tierCodes,
     itemCodes: new Set(prices.items.map((item) => item.code)),
     categories: new Set(prices.items.map((item) => item.category)),
@@ -209,7 +218,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
     compiled.map((rule) => rule.file),
   );
   const rulesByPhase: Record<Phase, CompiledRule[]> = { offer: [], approval: [] };
-  for (const rule of compiled) rulesByPhase[COMPONENTS[rule.event.type].phase].push(rule);
+  for (const rule of compiled) rulesByPhase[rule.component.phase].push(rule);
   for (const phase of ['offer', 'approval'] as const)
     checkDerivedFactOrder(rulesByPhase[phase], problems);
 
@@ -284,20 +293,13 @@ function checkUnique(
   });
 }
 
-interface RuleContext {
-  tiers: readonly string[];
-  itemCodes: ReadonlySet<string>;
-  categories: ReadonlySet<string>;
-  usageItemCodes: ReadonlySet<string>;
-}
-
 const RULE_KEYS = new Set(['name', 'description', 'priority', 'conditions', 'event']);
 
 /** Checks one rule file; returns its rules that are fully valid (context given) or nothing. */
 function checkRuleFile(
   file: string,
   content: unknown,
-  context: RuleContext | undefined,
+  context: TariffCatalogue | undefined,
   problems: Problem[],
   orderStart: number,
 ): CompiledRule[] {
@@ -347,14 +349,16 @@ function checkRuleFile(
       at(`${base}.priority`, 'schema', 'must be a whole number ≥ 1 (higher runs first)');
     }
     checkTopLevelCondition(rule.conditions, `${base}.conditions`, facts, at);
-    const eventType = checkEvent(rule.event, `${base}.event`, phase, context, at);
-    if (problems.length === before && context && eventType) {
+    const event = checkEvent(rule.event, `${base}.event`, phase, context, at);
+    if (problems.length === before && context && event) {
       compiled.push({
         name: rule.name as string,
         ...(typeof rule.description === 'string' ? { description: rule.description } : {}),
         priority: rule.priority as number,
         conditions: rule.conditions as TopLevelCondition,
         event: rule.event as RuleEvent,
+        component: event.component,
+        prepared: event.prepared,
         file,
         order: orderStart + compiled.length,
       });
@@ -574,73 +578,46 @@ function checkEvent(
   event: unknown,
   path: string,
   phase: unknown,
-  context: RuleContext | undefined,
+  context: TariffCatalogue | undefined,
   at: Report,
-): ComponentCode | undefined {
+): { component: Component; prepared: PreparedEvent } | undefined {
   if (!isRecord(event) || typeof event.type !== 'string') {
     at(path, 'schema', 'an event needs "type" (a component code) and "params"');
     return undefined;
   }
   for (const key of Object.keys(event))
     if (key !== 'type' && key !== 'params') at(`${path}.${key}`, 'schema', `unknown key "${key}"`);
-  const type = event.type;
-  if (!(COMPONENT_CODES as string[]).includes(type)) {
+  const code = event.type;
+  const component = componentFor(code);
+  if (!component) {
     at(
       `${path}.type`,
       'unknown-component',
-      `unknown component "${type}"; known: ${COMPONENT_CODES.join(', ')}`,
+      `unknown component "${code}"; known: ${COMPONENT_CODES.join(', ')}`,
     );
     return undefined;
   }
-  const code = type as ComponentCode;
-  if ((phase === 'offer' || phase === 'approval') && COMPONENTS[code].phase !== phase) {
+  if ((phase === 'offer' || phase === 'approval') && component.phase !== phase) {
     at(
       `${path}.type`,
       'wrong-phase',
-      `${code} belongs in a rule file of phase "${COMPONENTS[code].phase}", this file is "${phase}"`,
+      `${code} belongs in a rule file of phase "${component.phase}", this file is "${phase}"`,
     );
   }
-  const parsed = componentParams[code].safeParse(event.params);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+  const prepared = component.prepare(event.params);
+  if (!prepared.success) {
+    for (const issue of prepared.error.issues) {
       const where =
         issue.path.length > 0 ? `${path}.params.${issue.path.join('.')}` : `${path}.params`;
       at(where, 'invalid-params', `${code}: ${issue.message}`);
     }
     return undefined;
   }
-  if (!context) return code;
-  const params = parsed.data as Record<string, unknown>;
-  if (typeof params.item === 'string' && !context.itemCodes.has(params.item)) {
-    at(`${path}.params.item`, 'unknown-item', `${code}: "${params.item}" is not in prices.json`);
+  if (context) {
+    for (const problem of prepared.event.check(context))
+      at(`${path}.params.${problem.path}`, problem.code, problem.message);
   }
-  if (
-    code === 'free-usage-pool' &&
-    typeof params.item === 'string' &&
-    context.itemCodes.has(params.item) &&
-    !context.usageItemCodes.has(params.item)
-  ) {
-    at(
-      `${path}.params.item`,
-      'unknown-item',
-      `free-usage-pool needs a usage item; ${params.item} is not billed by usage`,
-    );
-  }
-  if (typeof params.category === 'string' && !context.categories.has(params.category)) {
-    at(
-      `${path}.params.category`,
-      'unknown-item',
-      `${code}: no item in prices.json has category "${params.category}" (known: ${[...context.categories].join(', ')})`,
-    );
-  }
-  if (code === 'assign-tier' && !context.tiers.includes(params.tier as string)) {
-    at(
-      `${path}.params.tier`,
-      'unknown-tier',
-      `"${String(params.tier)}" is not a tier in tariff.json (known: ${context.tiers.join(', ')})`,
-    );
-  }
-  return code;
+  return { component, prepared: prepared.event };
 }
 
 /**
@@ -650,10 +627,9 @@ function checkEvent(
 function checkDerivedFactOrder(rules: readonly CompiledRule[], problems: Problem[]): void {
   const setters = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
-    const derives = COMPONENTS[rule.event.type].derives as
-      ((params: unknown) => Record<string, unknown>) | undefined;
+    const derives = rule.prepared.derives;
     if (!derives) continue;
-    for (const fact of Object.keys(derives(rule.event.params)))
+    for (const fact of Object.keys(derives))
       setters.set(fact, [...(setters.get(fact) ?? []), rule]);
   }
   for (const rule of rules) {

@@ -10,17 +10,14 @@ import { Engine, Fact, Operator, Rule, type Almanac, type RuleResult } from 'jso
 import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
-import { COMPONENTS, type ComponentCode } from './components';
-import type { ConditionSeen } from './explanation';
+import type { PreparedEvent } from './components';
+import type { AppliedRule, ConditionSeen } from './explanation';
 import { resolvePath, type Phase } from './facts';
 
-/** A rule that fired, with the component it invokes and the facts its conditions saw. */
+/** A rule that fired: why (its explanation in the quote) and what it does (its prepared event). */
 export interface Firing {
-  rule: string;
-  description?: string;
-  component: ComponentCode;
-  params: Record<string, unknown>;
-  conditions: ConditionSeen[];
+  applied: AppliedRule;
+  event: PreparedEvent;
 }
 
 const BUILT_IN_NUMERIC_OPERATORS = [
@@ -97,8 +94,7 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
   if (!phase) {
     phase = {
       engineRules: rules.map((rule) => {
-        const derives = COMPONENTS[rule.event.type].derives as
-          ((params: unknown) => Record<string, unknown>) | undefined;
+        const derives = rule.prepared.derives;
         return new Rule({
           name: rule.name,
           priority: rule.priority,
@@ -108,7 +104,7 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
           ...(derives
             ? {
                 onSuccess: (_event: unknown, almanac: Almanac) => {
-                  for (const [fact, value] of Object.entries(derives(rule.event.params)))
+                  for (const [fact, value] of Object.entries(derives))
                     almanac.addRuntimeFact(fact, value);
                 },
               }
@@ -152,12 +148,15 @@ export async function runPhase(
   });
   fired.sort((a, b) => b.rule.priority - a.rule.priority || a.rule.order - b.rule.order);
   const firings = fired.map(({ rule, result }): Firing => ({
-    rule: rule.name,
-    ...(rule.description ? { description: rule.description } : {}),
-    component: rule.event.type,
-    // The engine's copy: a quote may be changed by whoever holds it, the rule set never.
-    params: (result.event?.params ?? {}) as Record<string, unknown>,
-    conditions: conditionsSeen(result.conditions),
+    applied: {
+      rule: rule.name,
+      ...(rule.description ? { description: rule.description } : {}),
+      component: rule.component.code,
+      // The engine's copy: a quote may be changed by whoever holds it, the rule set never.
+      params: (result.event?.params ?? {}) as Record<string, unknown>,
+      conditions: conditionsSeen(result.conditions),
+    },
+    event: rule.prepared,
   }));
   assertExclusive(firings);
   return firings;
@@ -190,19 +189,18 @@ function conditionsSeen(node: unknown): ConditionSeen[] {
 
 /** Two rules claiming one exclusive decision (two tiers, two overdraft multiples) is a rule-set defect. */
 function assertExclusive(firings: readonly Firing[]): void {
-  const claimed = new Map<string, Firing>();
-  for (const firing of firings) {
-    const keyOf = COMPONENTS[firing.component].exclusiveKey as ((p: unknown) => string) | undefined;
-    if (!keyOf) continue;
-    const key = keyOf(firing.params);
+  const claimed = new Map<string, string>();
+  for (const { applied, event } of firings) {
+    const key = event.decides;
+    if (key === undefined) continue;
     const earlier = claimed.get(key);
     if (earlier) {
       throw new AppError(
         'rule-set',
-        `rules ${earlier.rule} and ${firing.rule} both decide ${key} for this request; make their conditions exclusive`,
-        { rules: [earlier.rule, firing.rule] },
+        `rules ${earlier} and ${applied.rule} both decide ${key} for this request; make their conditions exclusive`,
+        { rules: [earlier, applied.rule] },
       );
     }
-    claimed.set(key, firing);
+    claimed.set(key, applied.rule);
   }
 }

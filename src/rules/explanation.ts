@@ -3,7 +3,7 @@
  * conditions saw. The engine produces these; the quote carries them as they are.
  */
 import { z } from 'zod';
-import { COMPONENT_CODES } from './components';
+import { isComponentCode, listComponentCodes } from './components';
 
 /** One condition as the engine evaluated it: what it asked and the fact value it saw. */
 export const conditionSeenSchema = z.strictObject({
@@ -20,7 +20,11 @@ export const appliedRuleSchema = z
   .strictObject({
     rule: z.string(),
     description: z.string().optional(),
-    component: z.enum(COMPONENT_CODES),
+    // Text, checked against the registry: the registry's own types refer to AppliedRule.
+    component: z
+      .string()
+      .refine(isComponentCode, { message: 'is not a component' })
+      .meta({ enum: listComponentCodes() }),
     params: z.record(z.string(), z.unknown()),
     conditions: z.array(conditionSeenSchema),
   })

@@ -3,7 +3,7 @@
  * and are the source of the JSON Schemas in `rules/schema/` that editors use while typing.
  */
 import { z } from 'zod';
-import { COMPONENT_CODES, componentParams, type ComponentCode } from './components';
+import { COMPONENTS, type Component } from './components';
 import { localizedText, nonNegativeDecimalString, tierCode, USAGE_FIELDS } from '../domain';
 
 const nonNegativeMoney = nonNegativeDecimalString;
@@ -119,15 +119,16 @@ const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union([
   z.strictObject({ not: conditionNodeSchema }),
 ]);
 
-const eventSchema = z.discriminatedUnion(
-  'type',
-  COMPONENT_CODES.map((code) =>
-    z.strictObject({ type: z.literal(code), params: componentParams[code] }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
-export type RuleEvent = {
-  [C in ComponentCode]: { type: C; params: z.infer<(typeof componentParams)[C]> };
-}[ComponentCode];
+/** A rule's event: `{ type, params }` of one of the registered components. */
+function eventUnion([first, ...rest]: readonly [Component, ...Component[]]) {
+  return z.discriminatedUnion('type', [first.event, ...rest.map((component) => component.event)]);
+}
+const eventSchema = eventUnion(COMPONENTS);
+/** An event as a rule file writes it; its params are parsed by its component when the set compiles. */
+export interface RuleEvent {
+  type: string;
+  params: Record<string, unknown>;
+}
 
 export const ruleSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {

@@ -1,0 +1,25 @@
+/** Param types several components share. Rule constants are decimal strings, never JSON numbers. */
+import { z } from 'zod';
+import { nonNegativeDecimalString } from '../../domain';
+import type { ParamsProblem, TariffCatalogue } from './component';
+
+export const nonNegativeDecimal = nonNegativeDecimalString;
+export const percentPoints = nonNegativeDecimal.describe('percent points: "35" means 35 %');
+export const itemCode = z.string().min(1).describe('a code from prices.json');
+
+/** The item a rule names must be in the price list. */
+export function checkItem(
+  component: string,
+  item: string,
+  catalogue: TariffCatalogue,
+): ParamsProblem[] {
+  return catalogue.itemCodes.has(item)
+    ? []
+    : [
+        {
+          path: 'item',
+          code: 'unknown-item',
+          message: `${component}: "${item}" is not in prices.json`,
+        },
+      ];
+}
