@@ -4,6 +4,7 @@
  * number `Q-YYYY-NNNNNN`, and the day an account manager means by `createdTo=2026-11-27` are one
  * and the same calendar. Instants are stored and compared in UTC; only here do they become days.
  */
+import { LRUCache } from 'lru-cache';
 
 export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 
@@ -29,8 +30,14 @@ const WALL_CLOCK_FORMAT = {
   },
 } as const;
 
+/**
+ * Time zones asked about are kept this many at a time (the service uses one, tests a few); a
+ * zone beyond that, the least recently used, builds its formatters again.
+ */
+const ZONES_KEPT = 32;
+
 /** Formatters are costly to build and numbering asks for a year on every create: kept per zone. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: 2 * ZONES_KEPT });
 
 function formatter(
   format: typeof DATE_FORMAT | typeof WALL_CLOCK_FORMAT,
@@ -57,7 +64,7 @@ function toDate(instant: string | Date): Date {
  * a time zone (ICU) took 1.2% of a create's time in the service under load; with this, 0.1%. Zone
  * offsets are whole seconds, so all instants of one second fall on the same date.
  */
-const lastDates = new Map<string, { second: number; date: string }>();
+const lastDates = new LRUCache<string, { second: number; date: string }>({ max: ZONES_KEPT });
 
 /** The calendar date (`YYYY-MM-DD`) an instant falls on in a time zone (China's by default). */
 export function calendarDate(instant: string | Date, timeZone = BUSINESS_TIME_ZONE): string {

@@ -2,6 +2,7 @@
  * Replay: price a stored request again with the rule set it was priced with, and compare. The
  * compiled rule sets are cached by hash, since a snapshot never changes once stored.
  */
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors';
 import { priceQuote } from '../pricing/price';
 import type { QuoteOutcome } from '../pricing/quote';
@@ -9,25 +10,34 @@ import { compileRuleSet, type RuleSet } from '../rules/compile';
 import { formatProblem } from '../rules/load';
 import type { Store, StoredQuote } from '../store/types';
 
+/**
+ * How many compiled rule sets are kept. A tariff changes a few times a year, and replaying or
+ * printing an old quote touches its own; the least recently used beyond this is compiled again
+ * from its stored snapshot when next asked for.
+ */
+const RULE_SET_CACHE_MAX = 16;
+
 export class RuleSetCache {
-  private readonly compiled = new Map<string, Promise<RuleSet>>();
+  readonly #compiled: LRUCache<string, RuleSet>;
 
   constructor(
     private readonly store: Store,
     preloaded: readonly RuleSet[] = [],
   ) {
-    for (const ruleSet of preloaded) this.compiled.set(ruleSet.hash, Promise.resolve(ruleSet));
+    this.#compiled = new LRUCache({
+      max: RULE_SET_CACHE_MAX,
+      // One load per hash however many ask at once; a failed load is not kept, so it is tried
+      // again next time.
+      fetchMethod: (hash) => this.load(hash),
+      // A load evicted by others while it runs still answers the callers waiting on it.
+      ignoreFetchAbort: true,
+    });
+    for (const ruleSet of preloaded) this.#compiled.set(ruleSet.hash, ruleSet);
   }
 
   /** The compiled rule set with this hash; a stored quote whose rule set is missing or broken is a server-side defect. */
   get(hash: string): Promise<RuleSet> {
-    let entry = this.compiled.get(hash);
-    if (!entry) {
-      entry = this.load(hash);
-      this.compiled.set(hash, entry);
-      entry.catch(() => this.compiled.delete(hash));
-    }
-    return entry;
+    return this.#compiled.forceFetch(hash);
   }
 
   private async load(hash: string): Promise<RuleSet> {
