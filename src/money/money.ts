@@ -91,3 +91,24 @@ export function formatMoney(amount: Decimal): string {
 export function formatQuantity(amount: Decimal): string {
   return amount.toFixed();
 }
+
+/**
+ * Splits an amount at the fen in proportion to `weights` (e.g. a bill credit across VAT classes
+ * by their net): every share but the largest weight's is its proportional part rounded half-up,
+ * and the largest weight's share takes what remains, so the shares always add back to the amount
+ * exactly. With no weight at all, the first share takes everything.
+ */
+export function allocate(amount: Decimal, weights: readonly Decimal[]): Decimal[] {
+  if (weights.length === 0) return [];
+  let largest = 0;
+  weights.forEach((weight, index) => {
+    if (weight.gt(weights[largest]!)) largest = index;
+  });
+  const total = sum(weights);
+  if (total.isZero()) return weights.map((_weight, index) => (index === largest ? amount : ZERO));
+  const shares = weights.map((weight, index) =>
+    index === largest ? ZERO : roundHalfUp(amount.mul(weight).div(total)),
+  );
+  shares[largest] = amount.minus(sum(shares));
+  return shares;
+}

@@ -5,7 +5,7 @@
  * templates' helpers format them.
  */
 import { formatMoney, parseDecimal, sum } from '../money/money';
-import type { PricedQuote, QuoteItem } from '../pricing/quote';
+import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
 import { daysBetween } from '../calendar';
 import type { ProposalDocument, ProposalInput } from './input';
@@ -25,8 +25,18 @@ export interface ItemRow {
   exclTax: string;
 }
 
+/** One VAT class's part of a credit off the monthly bill, as a row under the recurring items. */
+export interface CreditRow {
+  name: string;
+  vatRate: string;
+  amount: string;
+  tax: string;
+  exclTax: string;
+}
+
 export interface ItemGroup {
   rows: ItemRow[];
+  credits: CreditRow[];
   list: string;
   discount: string;
   net: string;
@@ -124,8 +134,8 @@ export function customerView(
     lines: String(quote.lines),
     ringbackTone: request.ringbackTone,
     handsetCount: String(handsetCount),
-    recurring: itemGroup(recurring, lang),
-    oneTime: oneTime.length > 0 ? itemGroup(oneTime, lang) : null,
+    recurring: itemGroup(recurring, lang, creditRows(quote.credits ?? [], locale)),
+    oneTime: oneTime.length > 0 ? itemGroup(oneTime, lang, []) : null,
     totals: {
       monthlyList: quote.totals.monthlyList,
       monthlyDiscount: quote.totals.monthlyDiscount,
@@ -172,6 +182,15 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
         rules: quote.explanations.tier.map((rule) => ruleView(rule, locale)),
       },
       ...itemGroups,
+      ...((quote.explanations.credits ?? []).length > 0
+        ? [
+            {
+              title: locale.text('explanations.credits'),
+              code: null,
+              rules: (quote.explanations.credits ?? []).map((rule) => ruleView(rule, locale)),
+            },
+          ]
+        : []),
       {
         title: locale.text('explanations.overdraftLimit'),
         code: null,
@@ -191,10 +210,31 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
   };
 }
 
-function itemGroup(items: QuoteItem[], lang: Locale['lang']): ItemGroup {
-  const total = (pick: (item: QuoteItem) => string) =>
-    formatMoney(sum(items.map((item) => parseDecimal(pick(item)))));
+function creditRows(credits: readonly QuoteCredit[], locale: Locale): CreditRow[] {
+  return credits.flatMap((credit) =>
+    credit.byVatRate.map((part) => ({
+      name: locale.optionalText(`components.${credit.component}`) ?? credit.component,
+      vatRate: part.vatRate,
+      amount: part.amount,
+      tax: part.tax,
+      exclTax: part.exclTax,
+    })),
+  );
+}
+
+/** The group's rows and totals; credits off the bill count as discount, so the total is the bill's. */
+function itemGroup(items: QuoteItem[], lang: Locale['lang'], credits: CreditRow[]): ItemGroup {
+  const credited = (pick: (credit: CreditRow) => string) =>
+    sum(credits.map((credit) => parseDecimal(pick(credit))));
+  const itemTotal = (pick: (item: QuoteItem) => string) =>
+    sum(items.map((item) => parseDecimal(pick(item))));
+  const total = (pick: (item: QuoteItem) => string) => formatMoney(itemTotal(pick));
+  const lessCredits = (
+    pick: (item: QuoteItem) => string,
+    pickCredit: (credit: CreditRow) => string,
+  ) => formatMoney(itemTotal(pick).minus(credited(pickCredit)));
   return {
+    credits,
     rows: items.map((item) => ({
       code: item.code,
       name: item.names[lang],
@@ -209,10 +249,21 @@ function itemGroup(items: QuoteItem[], lang: Locale['lang']): ItemGroup {
       exclTax: item.exclTax,
     })),
     list: total((item) => item.list),
-    discount: total((item) => item.discount),
-    net: total((item) => item.net),
-    tax: total((item) => item.tax),
-    exclTax: total((item) => item.exclTax),
+    discount: formatMoney(
+      itemTotal((item) => item.discount).plus(credited((credit) => credit.amount)),
+    ),
+    net: lessCredits(
+      (item) => item.net,
+      (credit) => credit.amount,
+    ),
+    tax: lessCredits(
+      (item) => item.tax,
+      (credit) => credit.tax,
+    ),
+    exclTax: lessCredits(
+      (item) => item.exclTax,
+      (credit) => credit.exclTax,
+    ),
   };
 }
 

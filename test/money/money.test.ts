@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   Decimal,
+  allocate,
   floorToMultiple,
   formatMoney,
   parseDecimal,
@@ -76,5 +77,54 @@ describe('money', () => {
       '26200.00',
     );
     expect(floorToMultiple(parseDecimal('99.99'), parseDecimal('100')).toFixed(2)).toBe('0.00');
+  });
+
+  describe('allocate', () => {
+    const fen = (max: bigint) =>
+      fc.bigInt({ min: 0n, max }).map((value) => new Decimal(value.toString()).div(100));
+
+    it('gives every share but the largest weight its half-up part and the largest the rest', () => {
+      const shares = allocate(parseDecimal('100.00'), ['1', '1', '1'].map(parseDecimal));
+      expect(shares.map((share) => share.toFixed(2))).toEqual(['33.34', '33.33', '33.33']);
+      const split = allocate(
+        parseDecimal('10.00'),
+        ['300.00', '100.05', '600.00'].map(parseDecimal),
+      );
+      // 10 × 300/1000.05 = 2.99985 → 3.00; 10 × 100.05/1000.05 = 1.000449… → 1.00; rest 6.00
+      expect(split.map((share) => share.toFixed(2))).toEqual(['3.00', '1.00', '6.00']);
+    });
+
+    it('gives everything to the first share when no weight is above zero', () => {
+      const shares = allocate(parseDecimal('5.00'), [parseDecimal('0'), parseDecimal('0')]);
+      expect(shares.map((share) => share.toFixed(2))).toEqual(['5.00', '0.00']);
+      expect(allocate(parseDecimal('5.00'), [])).toEqual([]);
+    });
+
+    it('adds back to the amount exactly, at the fen, never below zero or above a weight it covers', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fen(10n ** 9n), { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 0, max: 10_000 }),
+          (weights, perTenThousand) => {
+            const total = weights.reduce((acc, weight) => acc.plus(weight), new Decimal(0));
+            // An amount from nothing to the whole of the weights, at the fen.
+            const amount = total
+              .mul(perTenThousand)
+              .div(10_000)
+              .toDecimalPlaces(2, Decimal.ROUND_DOWN);
+            const shares = allocate(amount, weights);
+            expect(shares.reduce((acc, share) => acc.plus(share), new Decimal(0)).eq(amount)).toBe(
+              true,
+            );
+            shares.forEach((share, index) => {
+              expect(share.decimalPlaces()).toBeLessThanOrEqual(2);
+              expect(share.isNegative()).toBe(false);
+              if (!total.isZero()) expect(share.lte(weights[index]!)).toBe(true);
+            });
+          },
+        ),
+        { numRuns: 2000, seed: 20261202 },
+      );
+    });
   });
 });
