@@ -1,21 +1,21 @@
 /**
- * The HTTP face of a quote service: express 5 under /api. Public routes first (health, OpenAPI,
- * docs), then authentication, the JSON body parser (64 kB), the domain routes, and the one error
- * handler. It wires nothing itself: serve/ builds the service and hands it in.
+ * The HTTP face of a quote service: express 5 under /api, serving the route table (routes.ts).
+ * Public routes first (health, OpenAPI, docs), then authentication, the JSON body parser (64 kB),
+ * the protected routes, and the one error handler. It wires nothing itself: serve/ builds the
+ * service and hands it in.
  */
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { QuoteService } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
 import type { User } from '../store/types';
-import { auditRoutes } from './audit/routes';
 import { authenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { defaultLogger, requestLogger } from './logging';
-import { metaRoutes } from './meta/routes';
-import { buildOpenApiDocument } from './openapi';
-import { quoteRoutes } from './quotes/routes';
-import { ruleSetRoutes } from './rulesets/routes';
+import { renderDocsPage } from './meta/docs-page';
+import { API_PREFIX, buildOpenApiDocument } from './openapi';
+import { routerOf, type RouteContext } from './route';
+import { API_ROUTES, isPublic } from './routes';
 
 /** The largest JSON body accepted; a quote request is well under 2 kB. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -32,23 +32,30 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions): Express {
-  const { service } = options;
   const app = express();
   app.disable('x-powered-by');
   // Quotes change state; a conditional GET answering 304 from a stale ETag would hide that.
   app.set('etag', false);
   app.use(requestLogger(options.logger ?? defaultLogger()));
 
+  const openApi = buildOpenApiDocument(API_ROUTES, options.ruleSet);
+  const context: RouteContext = {
+    service: options.service,
+    documentation: { openApi, page: renderDocsPage(openApi) },
+  };
   const api = Router();
-  api.use(metaRoutes(service, buildOpenApiDocument(options.ruleSet)));
+  api.use(routerOf(API_ROUTES.filter(isPublic), context));
   api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
   api.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  api.use(quoteRoutes(service));
-  api.use(auditRoutes(service));
-  api.use(ruleSetRoutes(service));
+  api.use(
+    routerOf(
+      API_ROUTES.filter((route) => !isPublic(route)),
+      context,
+    ),
+  );
   api.use(notFound);
 
-  app.use('/api', api);
+  app.use(API_PREFIX, api);
   app.use(notFound);
   app.use(errorHandler);
   return app;

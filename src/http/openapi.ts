@@ -1,20 +1,12 @@
 /**
- * The OpenAPI 3.1 document, assembled from the zod schemas the routes parse with and answer
- * with, and from the role policy (each operation lists the roles that may call it).
+ * The OpenAPI 3.1 document, generated from the route table (src/http/routes.ts): each route's
+ * zod schemas give its parameters and body, its policy row gives the roles that may call it, and
+ * its responses name the components below. What documenting an operation takes is declared here
+ * (OperationDescription); a Route extends it, so a route cannot exist undocumented.
  */
 import { z } from 'zod';
-import { QUOTE_ACTIONS, TRANSITIONS } from '../quotes/lifecycle';
 import { ACCESS, rolesAllowed, type Operation } from '../quotes/policy';
 import type { RuleSet } from '../rules/compile';
-import { auditQuery } from './audit/validators';
-import {
-  IDEMPOTENCY_KEY_HEADER,
-  listQuotesQuery,
-  printQuery,
-  quoteParams,
-  transitionBody,
-} from './quotes/validators';
-import { ruleSetParams } from './rulesets/validators';
 import {
   approvalSchema,
   auditPageSchema,
@@ -33,7 +25,10 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
-const COMPONENTS: Record<string, z.ZodType> = {
+/** Where the API is served; the document's paths, and the express mount point, start with it. */
+export const API_PREFIX = '/api';
+
+const COMPONENTS = {
   Quote: quoteViewSchema,
   QuotePage: quotePageSchema,
   Preview: previewSchema,
@@ -47,245 +42,58 @@ const COMPONENTS: Record<string, z.ZodType> = {
   AuditVerification: auditVerificationSchema,
   Health: healthSchema,
   Error: errorSchema,
-};
-type ComponentName = keyof typeof COMPONENTS;
+} satisfies Record<string, z.ZodType>;
+export type ComponentName = keyof typeof COMPONENTS;
 
-interface OperationDoc {
-  method: 'get' | 'post';
-  /** OpenAPI path template: /api/quotes/{number}. */
-  path: string;
-  operationId: string;
-  summary: string;
-  /** The policy row that guards it; absent for public operations. */
-  policy?: Operation;
-  params?: z.ZodObject;
-  query?: z.ZodType;
-  body?: 'quote-request' | z.ZodType;
-  idempotencyKey?: boolean;
-  responses: Record<number, { description: string; schema?: ComponentName; pdf?: true }>;
+/** One response of an operation: JSON of a component schema, a PDF, or (neither) as described. */
+export interface ResponseDoc {
+  description: string;
+  schema?: ComponentName;
+  pdf?: true;
 }
 
-const ERRORS = {
+/** Responses by status; every operation documents the success it answers with. */
+export type ResponseDocs = Readonly<Record<number, ResponseDoc>> &
+  ({ readonly 200: ResponseDoc } | { readonly 201: ResponseDoc });
+
+/** The error responses most operations share. */
+export const ERRORS = {
   400: { description: 'Invalid input: every bad field with its path', schema: 'Error' },
   401: { description: 'No valid bearer token', schema: 'Error' },
   403: { description: 'The role may not do this', schema: 'Error' },
-  404: { description: 'No such quote, or another account manager’s quote', schema: 'Error' },
-} as const;
+} as const satisfies Record<number, ResponseDoc>;
 
-const QUOTE_NOT_FOUND = ERRORS[404];
+/**
+ * The body of preview and create: JSON that the service checks against the rule set in force.
+ * Its schema is built per rule set, so it is documented as the QuoteRequest component and the
+ * route hands it on unparsed (but refuses a request without a JSON body).
+ */
+export const QUOTE_REQUEST_BODY = { component: 'QuoteRequest' } as const;
+export type QuoteRequestBody = typeof QUOTE_REQUEST_BODY;
 
-/** Every operation of the API, in the order the docs page lists them. */
-export const OPERATION_DOCS: readonly OperationDoc[] = [
-  {
-    method: 'get',
-    path: '/api/health',
-    operationId: 'health',
-    summary: 'Liveness, with a round trip to the store',
-    responses: {
-      200: { description: 'Up', schema: 'Health' },
-      503: { description: 'Store unavailable', schema: 'Error' },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/quotes/preview',
-    operationId: 'previewQuote',
-    summary: 'Price a request without storing it',
-    policy: 'quote.preview',
-    body: 'quote-request',
-    responses: {
-      200: { description: 'The priced quote', schema: 'Preview' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      413: { description: 'Body over 64 kB', schema: 'Error' },
-      422: { description: 'Not eligible (§2), with the reasons', schema: 'Error' },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/quotes',
-    operationId: 'createQuote',
-    summary: 'Price and store a draft quote (numbered Q-YYYY-NNNNNN, valid 30 days)',
-    policy: 'quote.create',
-    body: 'quote-request',
-    idempotencyKey: true,
-    responses: {
-      201: { description: 'Stored', schema: 'Quote' },
-      200: {
-        description: 'A retry with the same Idempotency-Key: the first quote',
-        schema: 'Quote',
-      },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      409: { description: 'Idempotency-Key reused for a different request', schema: 'Error' },
-      413: { description: 'Body over 64 kB', schema: 'Error' },
-      422: { description: 'Not eligible (§2), with the reasons; nothing stored', schema: 'Error' },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/quotes',
-    operationId: 'listQuotes',
-    summary: 'List quotes, newest first, filtered and paged (account managers: their own only)',
-    policy: 'quote.list',
-    query: listQuotesQuery,
-    responses: {
-      200: { description: 'A page', schema: 'QuotePage' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/quotes/{number}',
-    operationId: 'getQuote',
-    summary: 'One quote (an open quote past its validity is expired first)',
-    policy: 'quote.read',
-    params: quoteParams,
-    responses: {
-      200: { description: 'The quote', schema: 'Quote' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      404: QUOTE_NOT_FOUND,
-    },
-  },
-  ...QUOTE_ACTIONS.map((action): OperationDoc => ({
-    method: 'post',
-    path: `/api/quotes/{number}/${action}`,
-    operationId: `${action}Quote`,
-    summary: TRANSITIONS[action].summary,
-    policy: `quote.${action}`,
-    params: quoteParams,
-    body: transitionBody,
-    responses: {
-      200: { description: 'The quote in its new state', schema: 'Quote' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      404: QUOTE_NOT_FOUND,
-      409: {
-        description: `Not allowed from the quote’s state (from: ${TRANSITIONS[action].from.join(', ')}); names the state`,
-        schema: 'Error',
-      },
-    },
-  })),
-  {
-    method: 'get',
-    path: '/api/quotes/{number}/replay',
-    operationId: 'replayQuote',
-    summary: 'Price the stored request again with the stored rule set and compare',
-    policy: 'quote.replay',
-    params: quoteParams,
-    responses: {
-      200: { description: 'The replay', schema: 'Replay' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      404: QUOTE_NOT_FOUND,
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/quotes/{number}/proposal.pdf',
-    operationId: 'quoteProposalPdf',
-    summary:
-      'The customer’s proposal as a PDF (§9), without internal figures; marked DRAFT before issue',
-    policy: 'quote.proposal',
-    params: quoteParams,
-    query: printQuery,
-    responses: {
-      200: { description: 'The proposal (Content-Disposition: inline)', pdf: true },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      404: QUOTE_NOT_FOUND,
-      409: {
-        description:
-          'Not printed for a customer in the quote’s state (rejected or loss-making, declined, expired); names the state',
-        schema: 'Error',
-      },
-      503: { description: 'The PDF renderer is busy or failed; see Retry-After', schema: 'Error' },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/quotes/{number}/deal-sheet.pdf',
-    operationId: 'quoteDealSheetPdf',
-    summary:
-      'The internal deal sheet as a PDF: costs, margin, approval, rule-set hash, explanations',
-    policy: 'quote.deal-sheet',
-    params: quoteParams,
-    query: printQuery,
-    responses: {
-      200: { description: 'The deal sheet (Content-Disposition: inline)', pdf: true },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: { description: 'Account managers (for their own quotes)', schema: 'Error' },
-      404: QUOTE_NOT_FOUND,
-      503: { description: 'The PDF renderer is busy or failed; see Retry-After', schema: 'Error' },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/rulesets/{hash}',
-    operationId: 'getRuleSet',
-    summary: 'The exact rule set (rules, prices, costs, tariff) a quote was priced with',
-    policy: 'ruleset.read',
-    params: ruleSetParams,
-    responses: {
-      200: { description: 'The rule set', schema: 'RuleSet' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-      404: { description: 'Unknown hash', schema: 'Error' },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/audit',
-    operationId: 'listAudit',
-    summary: 'The append-only audit log, oldest first, each entry chained to the one before',
-    policy: 'audit.read',
-    query: auditQuery,
-    responses: {
-      200: { description: 'A page', schema: 'AuditPage' },
-      400: ERRORS[400],
-      401: ERRORS[401],
-      403: ERRORS[403],
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/audit/verify',
-    operationId: 'verifyAudit',
-    summary:
-      'Recompute the audit hash chain: reports rows changed, deleted or inserted behind the service',
-    policy: 'audit.read',
-    responses: {
-      200: { description: 'The verification', schema: 'AuditVerification' },
-      401: ERRORS[401],
-      403: ERRORS[403],
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/openapi.json',
-    operationId: 'openApi',
-    summary: 'This document',
-    responses: { 200: { description: 'OpenAPI 3.1' } },
-  },
-  {
-    method: 'get',
-    path: '/api/docs',
-    operationId: 'docs',
-    summary: 'A readable page of the operations',
-    responses: { 200: { description: 'HTML' } },
-  },
-];
+export function isQuoteRequestBody(body: z.ZodType | QuoteRequestBody): body is QuoteRequestBody {
+  return body === QUOTE_REQUEST_BODY;
+}
+
+/** A role-policy row guards a route, or it is public: served before authentication. */
+export type Policy = Operation | 'public';
+
+/** Everything the document says about one operation. */
+export interface OperationDescription {
+  method: 'get' | 'post';
+  /** An OpenAPI path template under API_PREFIX: `/quotes/{number}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  policy: Policy;
+  /** One property per `{name}` in the path. */
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  /** Request headers by name, each read with `req.get(name)`. */
+  headers?: z.ZodObject;
+  body?: z.ZodType | QuoteRequestBody;
+  responses: ResponseDocs;
+}
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
@@ -295,10 +103,14 @@ export interface OpenApiDocument {
   security: Record<string, string[]>[];
 }
 
-export function buildOpenApiDocument(ruleSet: RuleSet): OpenApiDocument {
+/** The document of `operations` (the route table), in their order, for the rule set in force. */
+export function buildOpenApiDocument(
+  operations: readonly OperationDescription[],
+  ruleSet: RuleSet,
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const operation of OPERATION_DOCS) {
-    (paths[operation.path] ??= {})[operation.method] = describeOperation(operation);
+  for (const operation of operations) {
+    (paths[API_PREFIX + operation.path] ??= {})[operation.method] = describeOperation(operation);
   }
   return {
     openapi: '3.1.0',
@@ -314,36 +126,31 @@ export function buildOpenApiDocument(ruleSet: RuleSet): OpenApiDocument {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { ...componentSchemas(), QuoteRequest: quoteRequestSchema(ruleSet) },
+      schemas: {
+        ...componentSchemas(),
+        [QUOTE_REQUEST_BODY.component]: quoteRequestSchema(ruleSet),
+      },
     },
     security: [{ bearer: [] }],
   };
 }
 
-function describeOperation(operation: OperationDoc): Record<string, unknown> {
-  const roles = operation.policy ? rolesAllowed(operation.policy) : [];
-  const scopes = operation.policy ? ACCESS[operation.policy] : {};
+function describeOperation(operation: OperationDescription): Record<string, unknown> {
+  const policy = operation.policy === 'public' ? undefined : operation.policy;
+  const roles = policy ? rolesAllowed(policy) : [];
+  const scopes = policy ? ACCESS[policy] : {};
   const parameters: Record<string, unknown>[] = [];
   if (operation.params) parameters.push(...parametersOf(operation.params, 'path'));
   if (operation.query) parameters.push(...parametersOf(operation.query, 'query'));
-  if (operation.idempotencyKey) {
-    parameters.push({
-      name: IDEMPOTENCY_KEY_HEADER,
-      in: 'header',
-      required: false,
-      description:
-        'A retry with the same key by the same user returns the first quote and stores nothing',
-      schema: { type: 'string', minLength: 1, maxLength: 200 },
-    });
-  }
+  if (operation.headers) parameters.push(...parametersOf(operation.headers, 'header'));
   const described: Record<string, unknown> = {
     operationId: operation.operationId,
     summary: operation.summary,
-    description: operation.policy
+    description: policy
       ? `Roles: ${roles.map((role) => (scopes[role] === 'own' ? `${role} (own quotes)` : role)).join(', ')}.`
       : 'Public.',
     'x-roles': roles,
-    ...(operation.policy ? {} : { security: [] }),
+    ...(policy ? {} : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: Object.fromEntries(
       Object.entries(operation.responses).map(([status, response]) => [
@@ -373,22 +180,29 @@ function describeOperation(operation: OperationDoc): Record<string, unknown> {
     ),
   };
   if (operation.body) {
-    described.requestBody = {
-      required: operation.body === 'quote-request',
-      content: {
-        'application/json': {
-          schema:
-            operation.body === 'quote-request'
-              ? { $ref: '#/components/schemas/QuoteRequest' }
-              : inputSchema(operation.body),
-        },
-      },
-    };
+    const body = operation.body;
+    described.requestBody = isQuoteRequestBody(body)
+      ? {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: `#/components/schemas/${QUOTE_REQUEST_BODY.component}` },
+            },
+          },
+        }
+      : {
+          // A body the schema accepts leaving out (a lifecycle action's comment) is optional.
+          required: !body.safeParse(undefined).success,
+          content: { 'application/json': { schema: inputSchema(body) } },
+        };
   }
   return described;
 }
 
-function parametersOf(schema: z.ZodType, location: 'path' | 'query'): Record<string, unknown>[] {
+function parametersOf(
+  schema: z.ZodType,
+  location: 'path' | 'query' | 'header',
+): Record<string, unknown>[] {
   const json = inputSchema(schema) as {
     properties?: Record<string, JsonSchema>;
     required?: string[];

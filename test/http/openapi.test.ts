@@ -9,6 +9,7 @@ afterAll(() => service.close());
 
 interface OpenApiOperation {
   operationId: string;
+  description: string;
   security?: unknown[];
   'x-roles': string[];
   parameters?: { name: string; in: string }[];
@@ -61,8 +62,14 @@ describe('GET /api/openapi.json', () => {
   it('lists the roles that may call each protected operation', () => {
     for (const methods of Object.values(document.paths)) {
       for (const operation of Object.values(methods)) {
-        if (operation.security?.length === 0) expect(operation['x-roles']).toEqual([]);
-        else expect(operation['x-roles'].length).toBeGreaterThan(0);
+        if (operation.security?.length === 0) {
+          expect(operation['x-roles']).toEqual([]);
+          expect(operation.description).toBe('Public.');
+        } else {
+          expect(operation['x-roles'].length).toBeGreaterThan(0);
+          expect(operation.description).toMatch(/^Roles: /);
+          for (const role of operation['x-roles']) expect(operation.description).toContain(role);
+        }
       }
     }
     expect(document.paths['/api/quotes/{number}/approve']!.post!['x-roles']).toEqual([

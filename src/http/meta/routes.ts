@@ -1,20 +1,41 @@
-/** Public routes: health, the OpenAPI document and its docs page. */
-import { Router } from 'express';
-import type { QuoteService } from '../../quotes/service';
-import type { OpenApiDocument } from '../openapi';
-import { renderDocsPage } from './docs-page';
+/** Public routes, served before authentication: health, the OpenAPI document and its docs page. */
+import { defineRoute, type Route } from '../route';
 
-export function metaRoutes(service: QuoteService, document: OpenApiDocument): Router {
-  const router = Router();
-  const page = renderDocsPage(document);
-  router.get('/health', async (_req, res) => {
-    res.json(await service.health());
-  });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(page);
-  });
-  return router;
-}
+export const metaRoutes: readonly Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Liveness, with a round trip to the store',
+    policy: 'public',
+    responses: {
+      200: { description: 'Up', schema: 'Health' },
+      503: { description: 'Store unavailable', schema: 'Error' },
+    },
+    async handler({ res, service }) {
+      res.json(await service.health());
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApi',
+    summary: 'This document',
+    policy: 'public',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+    handler({ res, documentation }) {
+      res.json(documentation.openApi);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: 'A readable page of the operations',
+    policy: 'public',
+    responses: { 200: { description: 'HTML' } },
+    handler({ res, documentation }) {
+      res.type('html').send(documentation.page);
+    },
+  }),
+];

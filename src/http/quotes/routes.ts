@@ -1,8 +1,9 @@
 /** /api/quotes: parse, call one service function, shape the response. */
-import { Router, type Response } from 'express';
-import { QUOTE_ACTIONS } from '../../quotes/lifecycle';
-import type { PrintedQuote, QuoteService } from '../../quotes/service';
-import { actorOf, jsonBody, parsePart } from '../parse';
+import type { Response } from 'express';
+import { QUOTE_ACTIONS, TRANSITIONS } from '../../quotes/lifecycle';
+import type { PrintedQuote } from '../../quotes/service';
+import { ERRORS, QUOTE_REQUEST_BODY, type ResponseDoc } from '../openapi';
+import { defineRoute, type Route } from '../route';
 import {
   IDEMPOTENCY_KEY_HEADER,
   createHeaders,
@@ -12,68 +13,196 @@ import {
   transitionBody,
 } from './validators';
 
-export function quoteRoutes(service: QuoteService): Router {
-  const router = Router();
+const QUOTE_NOT_FOUND = {
+  description: 'No such quote, or another account manager’s quote',
+  schema: 'Error',
+} as const satisfies ResponseDoc;
+const BODY_TOO_LARGE = {
+  description: 'Body over 64 kB',
+  schema: 'Error',
+} as const satisfies ResponseDoc;
+const RENDERER_UNAVAILABLE = {
+  description: 'The PDF renderer is busy or failed; see Retry-After',
+  schema: 'Error',
+} as const satisfies ResponseDoc;
 
-  router.post('/quotes/preview', async (req, res) => {
-    res.json(await service.preview(actorOf(res), jsonBody(req)));
-  });
-
-  router.post('/quotes', async (req, res) => {
-    const headers = parsePart(
-      createHeaders,
-      { [IDEMPOTENCY_KEY_HEADER]: req.get(IDEMPOTENCY_KEY_HEADER) },
-      'header',
-    );
-    const { quote, created } = await service.create(
-      actorOf(res),
-      jsonBody(req),
-      headers[IDEMPOTENCY_KEY_HEADER],
-    );
-    // A retry answers 200 with the first response's body; the header says it was a replay.
-    if (!created) res.set('Idempotent-Replayed', 'true');
-    res
-      .status(created ? 201 : 200)
-      .location(`/api/quotes/${quote.number}`)
-      .json(quote);
-  });
-
-  router.get('/quotes', async (req, res) => {
-    res.json(await service.list(actorOf(res), parsePart(listQuotesQuery, req.query, 'query')));
-  });
-
-  router.get('/quotes/:number', async (req, res) => {
-    const { number } = parsePart(quoteParams, req.params, 'params');
-    res.json(await service.get(actorOf(res), number));
-  });
-
-  router.get('/quotes/:number/replay', async (req, res) => {
-    const { number } = parsePart(quoteParams, req.params, 'params');
-    res.json(await service.replay(actorOf(res), number));
-  });
-
-  router.get('/quotes/:number/proposal.pdf', async (req, res) => {
-    const { number } = parsePart(quoteParams, req.params, 'params');
-    const { lang } = parsePart(printQuery, req.query, 'query');
-    sendPdf(res, await service.proposal(actorOf(res), number, lang));
-  });
-
-  router.get('/quotes/:number/deal-sheet.pdf', async (req, res) => {
-    const { number } = parsePart(quoteParams, req.params, 'params');
-    const { lang } = parsePart(printQuery, req.query, 'query');
-    sendPdf(res, await service.dealSheet(actorOf(res), number, lang));
-  });
-
-  for (const action of QUOTE_ACTIONS) {
-    router.post(`/quotes/:number/${action}`, async (req, res) => {
-      const { number } = parsePart(quoteParams, req.params, 'params');
-      const { comment } = parsePart(transitionBody, req.body, 'body');
-      res.json(await service.act(actorOf(res), number, action, comment));
-    });
-  }
-
-  return router;
-}
+export const quoteRoutes: readonly Route[] = [
+  defineRoute({
+    method: 'post',
+    path: '/quotes/preview',
+    operationId: 'previewQuote',
+    summary: 'Price a request without storing it',
+    policy: 'quote.preview',
+    body: QUOTE_REQUEST_BODY,
+    responses: {
+      200: { description: 'The priced quote', schema: 'Preview' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      413: BODY_TOO_LARGE,
+      422: { description: 'Not eligible (§2), with the reasons', schema: 'Error' },
+    },
+    async handler({ body, actor, res, service }) {
+      res.json(await service.preview(actor, body));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/quotes',
+    operationId: 'createQuote',
+    summary: 'Price and store a draft quote (numbered Q-YYYY-NNNNNN, valid 30 days)',
+    policy: 'quote.create',
+    headers: createHeaders,
+    body: QUOTE_REQUEST_BODY,
+    responses: {
+      201: { description: 'Stored', schema: 'Quote' },
+      200: {
+        description: 'A retry with the same Idempotency-Key: the first quote',
+        schema: 'Quote',
+      },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      409: { description: 'Idempotency-Key reused for a different request', schema: 'Error' },
+      413: BODY_TOO_LARGE,
+      422: { description: 'Not eligible (§2), with the reasons; nothing stored', schema: 'Error' },
+    },
+    async handler({ headers, body, actor, res, service }) {
+      const { quote, created } = await service.create(actor, body, headers[IDEMPOTENCY_KEY_HEADER]);
+      // A retry answers 200 with the first response's body; the header says it was a replay.
+      if (!created) res.set('Idempotent-Replayed', 'true');
+      res
+        .status(created ? 201 : 200)
+        .location(`/api/quotes/${quote.number}`)
+        .json(quote);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/quotes',
+    operationId: 'listQuotes',
+    summary: 'List quotes, newest first, filtered and paged (account managers: their own only)',
+    policy: 'quote.list',
+    query: listQuotesQuery,
+    responses: {
+      200: { description: 'A page', schema: 'QuotePage' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+    },
+    async handler({ query, actor, res, service }) {
+      res.json(await service.list(actor, query));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/quotes/{number}',
+    operationId: 'getQuote',
+    summary: 'One quote (an open quote past its validity is expired first)',
+    policy: 'quote.read',
+    params: quoteParams,
+    responses: {
+      200: { description: 'The quote', schema: 'Quote' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: QUOTE_NOT_FOUND,
+    },
+    async handler({ params, actor, res, service }) {
+      res.json(await service.get(actor, params.number));
+    },
+  }),
+  ...QUOTE_ACTIONS.map((action) =>
+    defineRoute({
+      method: 'post',
+      path: `/quotes/{number}/${action}`,
+      operationId: `${action}Quote`,
+      summary: TRANSITIONS[action].summary,
+      policy: `quote.${action}`,
+      params: quoteParams,
+      body: transitionBody,
+      responses: {
+        200: { description: 'The quote in its new state', schema: 'Quote' },
+        400: ERRORS[400],
+        401: ERRORS[401],
+        403: ERRORS[403],
+        404: QUOTE_NOT_FOUND,
+        409: {
+          description: `Not allowed from the quote’s state (from: ${TRANSITIONS[action].from.join(', ')}); names the state`,
+          schema: 'Error',
+        },
+      },
+      async handler({ params, body, actor, res, service }) {
+        res.json(await service.act(actor, params.number, action, body.comment));
+      },
+    }),
+  ),
+  defineRoute({
+    method: 'get',
+    path: '/quotes/{number}/replay',
+    operationId: 'replayQuote',
+    summary: 'Price the stored request again with the stored rule set and compare',
+    policy: 'quote.replay',
+    params: quoteParams,
+    responses: {
+      200: { description: 'The replay', schema: 'Replay' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: QUOTE_NOT_FOUND,
+    },
+    async handler({ params, actor, res, service }) {
+      res.json(await service.replay(actor, params.number));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/quotes/{number}/proposal.pdf',
+    operationId: 'quoteProposalPdf',
+    summary:
+      'The customer’s proposal as a PDF (§9), without internal figures; marked DRAFT before issue',
+    policy: 'quote.proposal',
+    params: quoteParams,
+    query: printQuery,
+    responses: {
+      200: { description: 'The proposal (Content-Disposition: inline)', pdf: true },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: QUOTE_NOT_FOUND,
+      409: {
+        description:
+          'Not printed for a customer in the quote’s state (rejected or loss-making, declined, expired); names the state',
+        schema: 'Error',
+      },
+      503: RENDERER_UNAVAILABLE,
+    },
+    async handler({ params, query, actor, res, service }) {
+      sendPdf(res, await service.proposal(actor, params.number, query.lang));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/quotes/{number}/deal-sheet.pdf',
+    operationId: 'quoteDealSheetPdf',
+    summary:
+      'The internal deal sheet as a PDF: costs, margin, approval, rule-set hash, explanations',
+    policy: 'quote.deal-sheet',
+    params: quoteParams,
+    query: printQuery,
+    responses: {
+      200: { description: 'The deal sheet (Content-Disposition: inline)', pdf: true },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: { description: 'Account managers (for their own quotes)', schema: 'Error' },
+      404: QUOTE_NOT_FOUND,
+      503: RENDERER_UNAVAILABLE,
+    },
+    async handler({ params, query, actor, res, service }) {
+      sendPdf(res, await service.dealSheet(actor, params.number, query.lang));
+    },
+  }),
+];
 
 /** Shown in the browser rather than downloaded; saved under the quote number and language. */
 function sendPdf(res: Response, printed: PrintedQuote): void {

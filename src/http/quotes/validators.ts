@@ -93,7 +93,10 @@ export const createHeaders = z.object({
     .regex(/^[\x21-\x7e]{1,200}$/, {
       message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
     })
-    .optional(),
+    .optional()
+    .describe(
+      'A retry with the same key by the same user returns the first quote and stores nothing',
+    ),
 });
 
 /** §9: a proposal or deal sheet is printed in Simplified Chinese unless English is asked for. */
