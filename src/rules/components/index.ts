@@ -7,6 +7,7 @@ import { approvalLevel } from './approval-level';
 import { assignTier } from './assign-tier';
 import type { Component } from './component';
 import { freeUsagePool } from './free-usage-pool';
+import { monthlyCredit } from './monthly-credit';
 import { overdraftMultiple } from './overdraft-multiple';
 import { overdraftTerms } from './overdraft-terms';
 import { percentOff } from './percent-off';
@@ -19,6 +20,7 @@ export const COMPONENTS = [
   assignTier,
   percentOff,
   freeUsagePool,
+  monthlyCredit,
   overdraftTerms,
   overdraftMultiple,
   pointsTerms,
