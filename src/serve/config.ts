@@ -1,16 +1,26 @@
 /**
  * The service's settings, read from the environment once and checked before anything starts, so
- * a typo is reported by name instead of surfacing later as a strange failure.
+ * a typo is reported by name instead of surfacing later as a strange failure. One zod schema
+ * holds every variable; a bad one is named with all the others in one error.
  */
 import { availableParallelism } from 'node:os';
-import { AppError, type FieldIssue } from '../errors';
-import { storeOptionsFromEnv, type StoreOptions } from '../store/open';
+import { pino } from 'pino';
+import { z } from 'zod';
+import {
+  environmentVariable,
+  parseEnvironment,
+  storeEnvironment,
+  storeOptionsOf,
+  type StoreOptions,
+} from '../store/open';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '0.0.0.0';
 
 /** More service processes than this is a typo, not a deployment. */
 const MAX_WORKERS = 256;
+
+const LOG_LEVELS = [...Object.keys(pino.levels.values), 'silent'];
 
 export interface ServiceConfig {
   port: number;
@@ -24,48 +34,39 @@ export interface ServiceConfig {
   store: StoreOptions;
 }
 
-/** Reads PORT, HOST, WORKERS, LOG_LEVEL and the store's variables; every bad one is named. */
-export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const issues: FieldIssue[] = [];
-  const port = wholeNumber(env.PORT, 'PORT', DEFAULT_PORT, 0, 65535, issues);
-  const workers = wholeNumber(
-    env.WORKERS,
-    'WORKERS',
-    availableParallelism(),
-    1,
-    MAX_WORKERS,
-    issues,
-  );
-  if (issues.length > 0) {
-    throw AppError.invalidInput(
-      issues,
-      issues.map((issue) => `${issue.path} ${issue.message}`).join('; '),
-    );
-  }
-  return {
-    port,
-    host: env.HOST || DEFAULT_HOST,
-    workers,
-    logLevel: env.LOG_LEVEL || 'info',
-    store: storeOptionsFromEnv(env),
-  };
+/** Digits only (no sign, point or exponent), within `min`–`max`. */
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .refine((text) => /^\d{1,6}$/.test(text) && Number(text) >= min && Number(text) <= max, {
+      error: (issue) => `must be a whole number ${min}–${max}, got ${JSON.stringify(issue.input)}`,
+    })
+    .transform(Number);
 }
 
-function wholeNumber(
-  text: string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  issues: FieldIssue[],
-): number {
-  if (text === undefined || text === '') return fallback;
-  const value = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    issues.push({
-      path: name,
-      message: `must be a whole number ${min}–${max}, got ${JSON.stringify(text)}`,
-    });
-  }
-  return value;
+/** PORT, HOST, WORKERS, LOG_LEVEL and the store's variables; unset or empty means the default. */
+const serviceEnvironment = z
+  .object({
+    PORT: environmentVariable(wholeNumber(0, 65535)).default(DEFAULT_PORT),
+    HOST: environmentVariable(z.string()).default(DEFAULT_HOST),
+    WORKERS: environmentVariable(wholeNumber(1, MAX_WORKERS)).default(availableParallelism),
+    LOG_LEVEL: environmentVariable(
+      z.string().refine((level) => LOG_LEVELS.includes(level), {
+        error: (issue) =>
+          `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(issue.input)}`,
+      }),
+    ).default('info'),
+    ...storeEnvironment.shape,
+  })
+  .transform((env): ServiceConfig => ({
+    port: env.PORT,
+    host: env.HOST,
+    workers: env.WORKERS,
+    logLevel: env.LOG_LEVEL,
+    store: storeOptionsOf(env),
+  }));
+
+/** Reads the service's settings; every bad variable is named in one invalid-input AppError. */
+export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  return parseEnvironment(serviceEnvironment, env);
 }

@@ -20,8 +20,25 @@ test('the environment picks the database: DATABASE_URL, else GROUPQUOTE_DB, else
   expect(
     storeOptionsFromEnv({ GROUPQUOTE_DB: '/srv/gq.sqlite', DATABASE_URL: 'postgres://db/gq' }),
   ).toEqual({ databaseUrl: 'postgres://db/gq' });
+  expect(storeOptionsFromEnv({ DATABASE_URL: '', GROUPQUOTE_DB: '' })).toEqual({
+    sqlitePath: 'data/groupquote.sqlite',
+  });
   expect(describeStoreLocation({ databaseUrl: 'postgres://gq:s3cret@db:5432/gq' })).toBe(
     'postgres://gq:***@db:5432/gq',
+  );
+});
+
+test('a DATABASE_URL in the environment that is not postgres:// is named, its value not shown', () => {
+  let error: unknown;
+  try {
+    storeOptionsFromEnv({ DATABASE_URL: 'mysql://gq:s3cret@db/gq' });
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).kind).toBe('invalid-input');
+  expect((error as AppError).message).toBe(
+    'DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use SQLite)',
   );
 });
 
