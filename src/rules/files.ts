@@ -85,17 +85,33 @@ export const DECIMAL_OPERATORS: ReadonlySet<string> = new Set(
   OPERATORS.filter((op) => op.startsWith('decimal')),
 );
 
+/** `greaterThan` and friends compare floats in json-rules-engine; point at the exact ones. */
+function unknownOperator(operator: unknown): string {
+  const hint =
+    typeof operator === 'string' && /than/i.test(operator)
+      ? ` (numbers are compared with decimal${operator[0]?.toUpperCase()}${operator.slice(1)})`
+      : '';
+  return `unknown operator ${JSON.stringify(operator)}${hint}; known: ${OPERATORS.join(', ')}`;
+}
+
 const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const leafConditionSchema = z.strictObject({
-  fact: z.string().min(1),
+  fact: z
+    .string({ error: 'a condition needs "fact" (a fact name), "operator" and "value"' })
+    .min(1),
   path: z
-    .string()
+    .string({ error: 'must be a dot path such as "$.creditRating"' })
     .min(1)
     .optional()
     .describe('a dot path into an object fact, e.g. "$.creditRating"'),
-  operator: z.enum(OPERATORS),
-  value: z.union([scalarValue, z.array(scalarValue)]),
+  operator: z.enum(OPERATORS, { error: (issue) => unknownOperator(issue.input) }),
+  value: z.union([scalarValue, z.array(scalarValue)], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'a condition needs a "value" to compare with'
+        : 'must be text, a number, true, false, null or an array of those',
+  }),
 });
 export type LeafCondition = z.infer<typeof leafConditionSchema>;
 
@@ -104,24 +120,36 @@ export type ConditionNode =
 export type TopLevelCondition =
   { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode };
 
+const groups = (node: z.ZodType<ConditionNode>) =>
+  [
+    z.strictObject({ all: z.array(node, { error: '"all" must be an array of conditions' }) }),
+    z.strictObject({ any: z.array(node, { error: '"any" must be an array of conditions' }) }),
+    z.strictObject({ not: node }),
+  ] as const;
+
 const conditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
-  z.union([
-    z.strictObject({ all: z.array(conditionNodeSchema) }),
-    z.strictObject({ any: z.array(conditionNodeSchema) }),
-    z.strictObject({ not: conditionNodeSchema }),
-    leafConditionSchema,
-  ]),
+  z.union([...groups(conditionNodeSchema), leafConditionSchema], {
+    error:
+      'a condition is {"all": [...]}, {"any": [...]}, {"not": {...}} or {"fact", "operator", "value"}, each alone in its object',
+  }),
 );
 
-const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union([
-  z.strictObject({ all: z.array(conditionNodeSchema) }),
-  z.strictObject({ any: z.array(conditionNodeSchema) }),
-  z.strictObject({ not: conditionNodeSchema }),
-]);
+const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union(groups(conditionNodeSchema), {
+  error:
+    'the top of "conditions" must be {"all": [...]}, {"any": [...]} or {"not": {...}}, alone in its object',
+});
 
 /** A rule's event: `{ type, params }` of one of the registered components. */
 function eventUnion([first, ...rest]: readonly [Component, ...Component[]]) {
-  return z.discriminatedUnion('type', [first.event, ...rest.map((component) => component.event)]);
+  return z.discriminatedUnion('type', [first.event, ...rest.map((component) => component.event)], {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown component ${JSON.stringify(eventType(issue.input))}; known: ${COMPONENTS.map((component) => component.code).join(', ')}`
+        : 'an event needs "type" (a component code) and "params"',
+  });
+}
+function eventType(event: unknown): unknown {
+  return event !== null && typeof event === 'object' ? (event as { type?: unknown }).type : event;
 }
 const eventSchema = eventUnion(COMPONENTS);
 /** An event as a rule file writes it; its params are parsed by its component when the set compiles. */
@@ -130,28 +158,52 @@ export interface RuleEvent {
   params: Record<string, unknown>;
 }
 
-export const ruleSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
-    message: 'must be lower-case kebab-case, e.g. long-distance-key',
-  }),
-  description: z.string().optional(),
-  priority: z.int().min(1).describe('higher runs first; rules of equal priority run together'),
-  conditions: topLevelConditionSchema,
-  event: eventSchema,
-});
+/** An object's own message when it is not an object at all; its unknown keys keep theirs. */
+function onlyIfNotAnObject(message: string) {
+  return (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
+}
+
+export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+export const ruleSchema = z.strictObject(
+  {
+    name: z
+      .string({ error: 'must be a lower-case kebab-case name, e.g. long-distance-key' })
+      .regex(RULE_NAME_PATTERN, {
+        message: 'must be lower-case kebab-case, e.g. long-distance-key',
+      }),
+    description: z.string({ error: 'must be text' }).optional(),
+    priority: z
+      .int({ error: 'must be a whole number ≥ 1 (higher runs first)' })
+      .min(1, { message: 'must be a whole number ≥ 1 (higher runs first)' })
+      .describe('higher runs first; rules of equal priority run together'),
+    conditions: topLevelConditionSchema,
+    event: eventSchema,
+  },
+  {
+    error: onlyIfNotAnObject('a rule must be an object with name, priority, conditions and event'),
+  },
+);
 export type RuleDefinition = Omit<z.infer<typeof ruleSchema>, 'event' | 'conditions'> & {
   conditions: TopLevelCondition;
   event: RuleEvent;
 };
 
-export const ruleFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  phase: z
-    .enum(['offer', 'approval'])
-    .describe('offer rules price the request; approval rules read the priced margin'),
-  description: z.string().optional(),
-  rules: z.array(ruleSchema),
-});
+export const ruleFileSchema = z.strictObject(
+  {
+    $schema: z.string().optional(),
+    phase: z
+      .enum(['offer', 'approval'], {
+        error:
+          'must be "offer" (rules that price a request) or "approval" (rules that read the margin)',
+      })
+      .describe('offer rules price the request; approval rules read the priced margin'),
+    description: z.string().optional(),
+    rules: z.array(ruleSchema, { error: 'must be an array of rules' }),
+  },
+  { error: onlyIfNotAnObject('a rule file must be a JSON object with "phase" and "rules"') },
+);
+export type RuleFile = z.infer<typeof ruleFileSchema>;
 
 export type TariffFile = z.infer<typeof tariffFileSchema>;
 export type PricesFile = z.infer<typeof pricesFileSchema>;

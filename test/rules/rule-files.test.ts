@@ -251,6 +251,49 @@ describe('a broken rule file gets its own clear message', () => {
     ]);
   });
 
+  it('structure is judged by the file schemas, each problem at its place', () => {
+    const problems = problemsAfter((files) => {
+      const rule = files['line-fee.rules.json'].rules[0];
+      rule.colour = 'red';
+      delete rule.conditions.all[0].value;
+      files['group-calls.rules.json'].rules[0].conditions = {
+        fact: 'lines',
+        operator: 'equal',
+        value: 1,
+      };
+      files['ringback.rules.json'].rules[0].event = {
+        type: 'approval-level',
+        params: { level: 'auto' },
+      };
+    });
+    expect(problems).toEqual([
+      {
+        file: 'group-calls.rules.json',
+        path: 'rules.0.conditions',
+        code: 'invalid-condition',
+        message: expect.stringMatching(/^the top of "conditions" must be/),
+      },
+      {
+        file: 'line-fee.rules.json',
+        path: 'rules.0.conditions.all.0.value',
+        code: 'invalid-condition',
+        message: 'a condition needs a "value" to compare with',
+      },
+      {
+        file: 'line-fee.rules.json',
+        path: 'rules.0.colour',
+        code: 'schema',
+        message: 'unknown key "colour"',
+      },
+      {
+        file: 'ringback.rules.json',
+        path: 'rules.0.event.type',
+        code: 'wrong-phase',
+        message: 'approval-level belongs in a rule file of phase "approval", this file is "offer"',
+      },
+    ]);
+  });
+
   it('throws one rule-set error carrying every problem when loading', () => {
     const dir = copyRulesDir();
     editFile(dir, 'line-fee.rules.json', (text) => text.replace('"decimalLessThan"', '"lessThan"'));

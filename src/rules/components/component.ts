@@ -155,13 +155,16 @@ export interface Component<C extends string = string> {
   readonly phase: Phase;
   /** One line for the README and the rule files' JSON Schema. */
   readonly summary: string;
-  readonly params: z.ZodType;
+  readonly params: ParamsSchema;
   /** `{ type, params }` of a rule file's event naming this component. */
-  readonly event: z.ZodObject;
+  readonly event: z.ZodObject<{ type: z.ZodLiteral<C>; params: ParamsSchema }, z.core.$strict>;
   prepare(params: unknown): Prepared;
 }
 
-export interface ComponentDefinition<C extends string, S extends Stage, P extends z.ZodType> {
+/** A component's params are a JSON object (or a choice of objects). */
+export type ParamsSchema = z.ZodType<Record<string, unknown>>;
+
+export interface ComponentDefinition<C extends string, S extends Stage, P extends ParamsSchema> {
   code: C;
   stage: S;
   summary: string;
@@ -176,7 +179,7 @@ export interface ComponentDefinition<C extends string, S extends Stage, P extend
   apply: (context: StageContexts[S], params: z.output<P>, because: AppliedRule) => void;
 }
 
-export function defineComponent<C extends string, S extends Stage, P extends z.ZodType>(
+export function defineComponent<C extends string, S extends Stage, P extends ParamsSchema>(
   definition: ComponentDefinition<C, S, P>,
 ): Component<C> {
   const { code, stage, params, apply } = definition;

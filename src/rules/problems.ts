@@ -1,0 +1,134 @@
+/**
+ * Problems with a rule set, as data: `{ file, path, code, message }`, so the command line, the
+ * API and an editor can all show them. Structure is zod's to judge (src/rules/files.ts, with its
+ * messages); this module turns zod's issues into problems located inside the file.
+ */
+import type { z } from 'zod';
+
+export type ProblemCode =
+  | 'invalid-json'
+  | 'missing-file'
+  | 'unknown-file'
+  | 'schema'
+  | 'invalid-condition'
+  | 'unknown-fact'
+  | 'unknown-path'
+  | 'unknown-operator'
+  | 'invalid-operator'
+  | 'invalid-value'
+  | 'unknown-component'
+  | 'invalid-params'
+  | 'wrong-phase'
+  | 'unknown-item'
+  | 'unknown-tier'
+  | 'duplicate'
+  | 'missing-cost'
+  | 'priority-order';
+
+/** One problem in one file, located by a dotted path inside it. */
+export interface Problem {
+  file: string;
+  path: string;
+  code: ProblemCode;
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+/** Generic wording for what the schemas leave to zod; their own messages take precedence. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  if (issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type') return `must be ${KINDS[issue.expected] ?? issue.expected}`;
+  return undefined;
+};
+
+const KINDS: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+};
+
+/** Parses one file's content with its schema: the data, or every problem zod found in it. */
+export function parseFileContent<S extends z.ZodType>(
+  file: string,
+  content: unknown,
+  schema: S,
+): { data: z.output<S>; problems: [] } | { data: undefined; problems: Problem[] } {
+  const result = schema.safeParse(content, { error: errorMap, reportInput: true });
+  if (result.success) return { data: result.data, problems: [] };
+  return {
+    data: undefined,
+    problems: located(result.error.issues, []).map(({ issue, path }) =>
+      problemAt(file, path, issue, content),
+    ),
+  };
+}
+
+/**
+ * Each issue with its full path. An unknown key is reported at the key itself, and a union that
+ * failed is reported through the branch the value was written for (the one it has no unknown
+ * key for): a `{ "fact", "operator": "gte", "value" }` condition is a leaf with a bad operator,
+ * not four failed alternatives. When no branch fits, the union's own message stands.
+ */
+function located(issues: readonly Issue[], base: Path): { issue: Issue; path: Path }[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 1) {
+      return issue.keys.map((key) => ({
+        issue: { ...issue, keys: [key], message: `unknown key ${JSON.stringify(key)}` },
+        path: [...path, key],
+      }));
+    }
+    if (issue.code === 'unrecognized_keys') return [{ issue, path: [...path, issue.keys[0]!] }];
+    if (issue.code === 'invalid_union' && issue.input !== undefined) {
+      const branch = issue.errors.find((errors) => errors.every(fits));
+      if (branch) return located(branch, path);
+    }
+    return [{ issue, path }];
+  });
+}
+
+/** A branch fits a value unless the value is not even its kind of object, or has keys it lacks. */
+function fits(issue: Issue): boolean {
+  if (issue.path.length > 0) return true;
+  if (issue.code === 'invalid_union') return issue.errors.some((errors) => errors.every(fits));
+  return issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_type';
+}
+
+/** Which kind of problem an issue is, from where it is in a rule file. */
+function problemAt(file: string, path: Path, issue: Issue, content: unknown): Problem {
+  const segments = path.map(String);
+  const dotted = segments.join('.');
+  const eventAt = segments.indexOf('event');
+  if (eventAt >= 0 && segments[eventAt + 1] === 'params') {
+    const component = valueAt(content, segments.slice(0, eventAt + 1).concat('type'));
+    return {
+      file,
+      path: dotted,
+      code: 'invalid-params',
+      message: `${String(component)}: ${issue.message}`,
+    };
+  }
+  if (eventAt >= 0 && segments[eventAt + 1] === 'type' && issue.code === 'invalid_union')
+    return { file, path: dotted, code: 'unknown-component', message: issue.message };
+  if (segments.includes('conditions')) {
+    const code = segments.at(-1) === 'operator' ? 'unknown-operator' : 'invalid-condition';
+    return { file, path: dotted, code, message: issue.message };
+  }
+  return { file, path: dotted, code: 'schema', message: issue.message };
+}
+
+function valueAt(content: unknown, path: readonly string[]): unknown {
+  let current = content;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
