@@ -3,6 +3,7 @@
  * the only place rounding and tax policy are decided (tariff book §7).
  */
 import { Decimal as BaseDecimal } from 'decimal.js';
+import { LRUCache } from 'lru-cache';
 import { DECIMAL_PATTERN } from '../domain';
 
 /** Decimal with half-up rounding (四舍五入) and enough precision that no intermediate is cut. */
@@ -29,7 +30,7 @@ export function parseDecimal(value: string | number | Decimal): Decimal {
   return new Decimal(value);
 }
 
-const constants = new Map<string, Decimal>();
+const constants = new LRUCache<string, Decimal>({ max: 10_000 });
 /**
  * Parses a constant of a validated rule set (a percentage, a multiple, a threshold) once and
  * shares it: those texts never change, and pricing reads them on every quote.
@@ -38,7 +39,7 @@ export function ruleConstant(text: string): Decimal {
   let value = constants.get(text);
   if (value === undefined) {
     value = parseDecimal(text);
-    if (constants.size < 10_000) constants.set(text, value);
+    constants.set(text, value);
   }
   return value;
 }

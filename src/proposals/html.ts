@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import { formatDate, formatPercentPoints, formatQuantity, formatRate, formatYuan } from './format';
 import type {
   ProposalDocument,
@@ -35,7 +36,8 @@ interface TemplateSet {
   locales: Record<ProposalLanguage, Locale>;
 }
 
-const templateSets = new Map<string, TemplateSet>();
+/** Compiled templates by directory: the service uses one, tests a few; a dropped one is compiled again. */
+const templateSets = new LRUCache<string, TemplateSet>({ max: 8 });
 
 /** The customer's proposal or the internal deal sheet as one self-contained HTML document. */
 export function renderProposalHtml(

@@ -7,6 +7,7 @@
  * exact decimals by our own operators; the built-in numeric operators are removed.
  */
 import { Engine, Fact, Operator, Rule, type Almanac, type RuleResult } from 'json-rules-engine';
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
@@ -38,18 +39,17 @@ const COMPARISONS: Readonly<Record<string, (comparison: number) => boolean>> = {
   decimalGreaterThanInclusive: (c) => c >= 0,
 };
 
-const FACT_CACHE_LIMIT = 10_000;
-const parsedFacts = new Map<string | number, Decimal>();
 /**
- * A fact value as a decimal. One fact such as `lines` is compared by many rules of every quote,
- * and Decimals are immutable, so parses are shared; the cache starts over when it is full, as
- * facts (unlike rule constants) come from requests.
+ * Fact values as decimals. One fact such as `lines` is compared by many rules of every quote, and
+ * Decimals are immutable, so parses are shared; bounded, as facts (unlike rule constants) come
+ * from requests.
  */
+const parsedFacts = new LRUCache<string | number, Decimal>({ max: 10_000 });
+
 function factDecimal(value: string | number): Decimal {
   let parsed = parsedFacts.get(value);
   if (parsed === undefined) {
     parsed = parseDecimal(value);
-    if (parsedFacts.size >= FACT_CACHE_LIMIT) parsedFacts.clear();
     parsedFacts.set(value, parsed);
   }
   return parsed;

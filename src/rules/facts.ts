@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../domain';
 /**
  * The facts a rule's conditions may read, with their types. Validation checks every condition
@@ -99,8 +100,8 @@ export function splitPath(path: string): string[] {
   return trimmed === '' ? [] : trimmed.split('.');
 }
 
-/** Paths come from validated rule files, so this stays as small as the rule set. */
-const splitPaths = new Map<string, string[]>();
+/** Paths come from validated rule files, so this stays about as small as the rule sets in use. */
+const splitPaths = new LRUCache<string, string[]>({ max: 1_000 });
 
 /**
  * The plain dot-path resolver handed to json-rules-engine in place of its JSONPath default:

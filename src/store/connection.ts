@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { isSqliteBusy } from './database-errors';
 import type { Database } from './schema';
@@ -193,20 +194,15 @@ const STATEMENT_CACHE_SIZE = 256;
  * reused, so the most recently used ones are kept by SQL text.
  */
 function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
+  const statements = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE_SIZE });
   return {
     close: () => database.close(),
     prepare(text) {
       let statement = statements.get(text);
-      if (statement) {
-        statements.delete(text);
-      } else {
+      if (!statement) {
         statement = database.prepare(text);
-        if (statements.size >= STATEMENT_CACHE_SIZE) {
-          statements.delete(statements.keys().next().value!);
-        }
+        statements.set(text, statement);
       }
-      statements.set(text, statement);
       return statement;
     },
   };
