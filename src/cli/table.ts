@@ -19,6 +19,20 @@ export function formatQuoteTable(quote: QuoteOutcome): string {
     item.tax,
     item.exclTax,
   ]);
+  // A credit off the monthly bill reads as a discount row per VAT class under the monthly items.
+  const creditRows = (quote.credits ?? []).flatMap((credit) =>
+    credit.byVatRate.map((part) => [
+      `${credit.component} @${part.vatRate}`,
+      'credit',
+      '',
+      '',
+      part.amount,
+      `-${part.amount}`,
+      `-${part.tax}`,
+      `-${part.exclTax}`,
+    ]),
+  );
+  rows.splice(quote.items.filter((item) => item.kind === 'recurring').length, 0, ...creditRows);
   const lines = [
     `tier ${quote.tier} · ${quote.lines} lines · ${quote.termMonths} months · rule set ${quote.ruleSetHash.slice(0, 12)}`,
     '',
@@ -51,6 +65,7 @@ function explanationLines(quote: Extract<QuoteOutcome, { eligible: true }>): str
   const entries: [string, { rule: string; conditions: { fact: string; saw: unknown }[] }[]][] = [
     ['tier', quote.explanations.tier],
     ...Object.entries(quote.explanations.items),
+    ['credits', quote.explanations.credits ?? []],
     ['overdraftLimit', quote.explanations.benefits.overdraftLimit],
     ['monthlyPoints', quote.explanations.benefits.monthlyPoints],
     ['approval', quote.internal.approvalRules],
