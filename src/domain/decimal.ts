@@ -19,6 +19,9 @@ export const decimalString = z.string().regex(DECIMAL_PATTERN, {
   message: 'must be a decimal string such as "12.5" (no comma, no exponent)',
 });
 
+/** An amount or figure the service answers with, as the API documents it. */
+export const exactDecimal = decimalString.describe('an exact decimal string, e.g. "4104.00"');
+
 /** A decimal string that is not negative: prices, costs, rates and percentages in rule files. */
 export const nonNegativeDecimalString = decimalString.refine((value) => !value.startsWith('-'), {
   message: 'must not be negative',

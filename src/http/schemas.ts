@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { QUOTE_STATES } from '../domain';
+import { auditEntrySchema } from '../store/types';
 
 export { pricedQuoteSchema, refusedQuoteSchema } from '../pricing/quote';
 export {
@@ -17,37 +18,17 @@ export {
   quoteViewSchema,
   replayViewSchema as replaySchema,
 } from '../quotes/view';
-
-const instant = z.iso.datetime().describe('ISO 8601 UTC date-time');
+export { auditEntrySchema, auditVerificationSchema } from '../store/types';
 
 export const ruleSetSchema = z.strictObject({
   hash: z.string(),
   files: z.record(z.string(), z.unknown()).describe('each file of the rule set by name, as stored'),
 });
 
-export const auditEntrySchema = z.strictObject({
-  seq: z.int(),
-  at: instant,
-  actorId: z.string().nullable(),
-  action: z.string(),
-  quoteNumber: z.string().nullable(),
-  ruleSetHash: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-
 export const auditPageSchema = z.strictObject({
   items: z.array(auditEntrySchema),
   limit: z.int(),
   offset: z.int(),
-});
-
-export const auditVerificationSchema = z.strictObject({
-  ok: z.boolean(),
-  checked: z.int(),
-  problems: z.array(z.strictObject({ seq: z.int(), message: z.string() })),
-  head: z.strictObject({ seq: z.int(), hash: z.string() }).optional(),
 });
 
 export const healthSchema = z.strictObject({

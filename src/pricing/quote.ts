@@ -8,24 +8,22 @@
  * field that leaks into a quote fails a test.
  */
 import { z } from 'zod';
-import { APPROVAL_LEVELS, decimalString, localizedText } from '../domain';
+import { APPROVAL_LEVELS, exactDecimal, localizedText } from '../domain';
 import { appliedRuleSchema } from '../rules/explanation';
-
-const decimal = decimalString.describe('an exact decimal string, e.g. "4104.00"');
 
 export const quoteItemSchema = z.strictObject({
   code: z.string(),
   kind: z.enum(['recurring', 'one-time']),
   names: localizedText,
   unitNames: localizedText,
-  quantity: decimal,
-  unitPrice: decimal,
-  vatRate: decimal,
-  list: decimal,
-  discount: decimal,
-  net: decimal,
-  tax: decimal,
-  exclTax: decimal,
+  quantity: exactDecimal,
+  unitPrice: exactDecimal,
+  vatRate: exactDecimal,
+  list: exactDecimal,
+  discount: exactDecimal,
+  net: exactDecimal,
+  tax: exactDecimal,
+  exclTax: exactDecimal,
 });
 export type QuoteItem = z.infer<typeof quoteItemSchema>;
 
@@ -36,42 +34,47 @@ export type QuoteItem = z.infer<typeof quoteItemSchema>;
 export const quoteCreditSchema = z.strictObject({
   rule: z.string(),
   component: z.string().describe('the component that gave it, e.g. monthly-credit'),
-  amount: decimal,
+  amount: exactDecimal,
   byVatRate: z.array(
-    z.strictObject({ vatRate: decimal, amount: decimal, tax: decimal, exclTax: decimal }),
+    z.strictObject({
+      vatRate: exactDecimal,
+      amount: exactDecimal,
+      tax: exactDecimal,
+      exclTax: exactDecimal,
+    }),
   ),
 });
 export type QuoteCredit = z.infer<typeof quoteCreditSchema>;
 
 export const quoteTotalsSchema = z.strictObject({
-  monthlyList: decimal,
-  monthlyDiscount: decimal,
-  monthlyNet: decimal,
-  oneTimeList: decimal,
-  oneTimeNet: decimal,
-  contractValue: decimal,
-  customerSavings: decimal,
+  monthlyList: exactDecimal,
+  monthlyDiscount: exactDecimal,
+  monthlyNet: exactDecimal,
+  oneTimeList: exactDecimal,
+  oneTimeNet: exactDecimal,
+  contractValue: exactDecimal,
+  customerSavings: exactDecimal,
 });
 export type QuoteTotals = z.infer<typeof quoteTotalsSchema>;
 
 export const quoteBenefitsSchema = z.strictObject({
-  overdraftLimit: decimal,
-  monthlyPoints: decimal,
+  overdraftLimit: exactDecimal,
+  monthlyPoints: exactDecimal,
 });
 export type QuoteBenefits = z.infer<typeof quoteBenefitsSchema>;
 
 /** Costs, margin and approval: for pricing and finance, never for the customer (§5, §9). */
 export const quoteInternalSchema = z
   .strictObject({
-    monthlyNetworkCost: decimal,
-    overdraftMonthlyCost: decimal,
-    pointsMonthlyCost: decimal,
-    monthlyCost: decimal,
-    oneTimeCost: decimal,
-    revenueExclTax: decimal,
-    totalCost: decimal,
-    margin: decimal,
-    marginPct: decimal,
+    monthlyNetworkCost: exactDecimal,
+    overdraftMonthlyCost: exactDecimal,
+    pointsMonthlyCost: exactDecimal,
+    monthlyCost: exactDecimal,
+    oneTimeCost: exactDecimal,
+    revenueExclTax: exactDecimal,
+    totalCost: exactDecimal,
+    margin: exactDecimal,
+    marginPct: exactDecimal,
     approval: z.enum(APPROVAL_LEVELS),
     approvalRules: z.array(appliedRuleSchema),
   })

@@ -11,7 +11,8 @@ import {
   APPROVAL_LEVELS,
   QUOTE_STATES,
   ROLES,
-  decimalString,
+  exactDecimal,
+  isoInstant,
   quoteNumber,
   type ApprovalLevel,
   type Role,
@@ -24,9 +25,6 @@ import {
 } from '../pricing/quote';
 import type { StoredQuote } from '../store/types';
 import { APPROVERS, SEES_INTERNAL_FIGURES } from './policy';
-
-const decimal = decimalString.describe('an exact decimal string, e.g. "4104.00"');
-const instant = z.iso.datetime().describe('ISO 8601 UTC date-time');
 
 /** The priced quote as an account manager sees it: no `internal`, and only tier and item explanations. */
 export const customerQuoteSchema = pricedQuoteSchema
@@ -54,14 +52,14 @@ export const quoteViewSchema = z.strictObject({
   enterpriseName: z.string(),
   accountManagerId: z.string(),
   ruleSetHash: z.string(),
-  createdAt: instant,
-  validUntil: instant,
-  updatedAt: instant,
+  createdAt: isoInstant,
+  validUntil: isoInstant,
+  updatedAt: isoInstant,
   decidedBy: z.string().optional(),
-  decidedAt: instant.optional(),
+  decidedAt: isoInstant.optional(),
   approval: approvalViewSchema,
-  contractValue: decimal,
-  marginPct: decimal.optional().describe('internal: pricing, finance and admin roles only'),
+  contractValue: exactDecimal,
+  marginPct: exactDecimal.optional().describe('internal: pricing, finance and admin roles only'),
   request: z.record(z.string(), z.unknown()).describe('the validated request exactly as priced'),
   quote: quoteAsSeen,
 });

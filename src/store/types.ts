@@ -11,7 +11,8 @@ import type { QuoteRequest } from '../rules/request';
 import type { PricedQuote } from '../pricing/quote';
 import type { RuleSetSnapshot } from '../rules/compile';
 import type { ApprovalLevel } from '../domain';
-import type { QuoteState, Role } from '../domain';
+import { z } from 'zod';
+import { isoInstant, type QuoteState, type Role } from '../domain';
 
 export interface User {
   id: string;
@@ -96,25 +97,27 @@ export interface Transition {
  * (e.g. `quote.approve`, detail `{ from, to, comment? }`), `ruleset.first-use`, `user.created`.
  * `hash` = sha256 of the canonical JSON of every other field (prevHash included).
  */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  action: string;
-  quoteNumber: string | null;
-  ruleSetHash: string | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+export const auditEntrySchema = z.strictObject({
+  seq: z.int(),
+  at: isoInstant,
+  actorId: z.string().nullable(),
+  action: z.string(),
+  quoteNumber: z.string().nullable(),
+  ruleSetHash: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  problems: { seq: number; message: string }[];
+export const auditVerificationSchema = z.strictObject({
+  ok: z.boolean(),
+  checked: z.int(),
+  problems: z.array(z.strictObject({ seq: z.int(), message: z.string() })),
   /** The chain head the service recorded: note its hash to detect a rewrite of the whole chain later. */
-  head?: { seq: number; hash: string };
-}
+  head: z.strictObject({ seq: z.int(), hash: z.string() }).optional(),
+});
+export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
