@@ -112,7 +112,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
     const content = parse(name, parseFileContent(name, files[name], ruleFileSchema));
     return content ? [{ name, content }] : [];
   });
-  if (!tariff || !prices || !costs) return { ok: false, problems };
+  if (!tariff || !prices || !costs) return { ok: false, problems: byFile(problems) };
 
   const tierCodes = tariff.tiers.map((tier) => tier.code);
   problems.push(...duplicates(tierCodes, { file: TARIFF_FILE, path: 'tiers', what: 'tier' }));
@@ -149,7 +149,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   for (const phase of ['offer', 'approval'] as const)
     problems.push(...checkDerivedFactOrder(rulesByPhase[phase]));
 
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems: byFile(problems) };
   return {
     ok: true,
     ruleSet: {
@@ -166,6 +166,11 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
       }),
     },
   };
+}
+
+/** Problems file by file, each file's in the order they were found (stable sort). */
+function byFile(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 function unknownFiles(files: Record<string, unknown>): Problem[] {
