@@ -3,19 +3,9 @@
  * exit 2, nothing on standard output and no stack trace; `--help` and `help` print the usage on
  * standard output, exit 0. None of these calls reaches a file, a rule set or a database.
  */
-import { runCli, type CliIo } from '../../src/cli/main';
+import { runQuote } from '../support/cli';
 
-async function quote(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    readStdin: () => '',
-  };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const quote = runQuote;
 
 describe('bad usage exits 2 with the usage on stderr', () => {
   it.each([

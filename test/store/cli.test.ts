@@ -2,22 +2,12 @@
  * `quote users add` and `quote audit verify`, run through the CLI's own dispatcher against the
  * database the environment names (GROUPQUOTE_DB for SQLite, DATABASE_URL for PostgreSQL).
  */
-import { runCli, type CliIo } from '../../src/cli/main';
+import { runQuote } from '../support/cli';
 import { openStore } from '../../src/store/open';
 import { hashToken } from '../../src/store/tokens';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from './support';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    readStdin: () => '',
-  };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runQuote;
 
 describeEachDialect('cli: users and audit', (dialect) => {
   let database: TestDatabase;
