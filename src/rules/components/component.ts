@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { ApprovalLevel } from '../../domain';
+import { AppError } from '../../errors';
 import type { Decimal } from '../../money/money';
 import type { AppliedRule } from '../explanation';
 import type { Phase } from '../facts';
@@ -35,7 +36,7 @@ export class Evaluation {}
 export class Slot<T> {
   readonly #values = new WeakMap<Evaluation, T>();
 
-  constructor(readonly description: string) {}
+  constructor(readonly filledBy: string) {}
 
   set(evaluation: Evaluation, value: T): void {
     this.#values.set(evaluation, value);
@@ -43,6 +44,14 @@ export class Slot<T> {
 
   get(evaluation: Evaluation): T | undefined {
     return this.#values.get(evaluation);
+  }
+
+  /** The value, which `reader` (`rule x sets an overdraft multiple`) cannot do without. */
+  require(evaluation: Evaluation, reader: string): T {
+    const value = this.#values.get(evaluation);
+    if (value === undefined)
+      throw new AppError('rule-set', `${reader} but no ${this.filledBy} rule applies`);
+    return value;
   }
 }
 

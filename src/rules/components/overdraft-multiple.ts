@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError } from '../../errors';
 import { floorToMultiple, percent, roundHalfUp, ruleConstant } from '../../money/money';
 import { defineComponent } from './component';
 import { OVERDRAFT_TERMS } from './overdraft-terms';
@@ -21,13 +20,10 @@ export const overdraftMultiple = defineComponent({
   }),
   decides: () => 'overdraft-multiple',
   apply: (quote, params, because) => {
-    const terms = OVERDRAFT_TERMS.get(quote.evaluation);
-    if (!terms) {
-      throw new AppError(
-        'rule-set',
-        `rule ${because.rule} sets an overdraft multiple but no overdraft-terms rule applies`,
-      );
-    }
+    const terms = OVERDRAFT_TERMS.require(
+      quote.evaluation,
+      `rule ${because.rule} sets an overdraft multiple`,
+    );
     const uncapped = floorToMultiple(
       quote.monthlyNet.mul(ruleConstant(params.multiple)),
       terms.roundDownTo,

@@ -13,7 +13,7 @@ export interface OverdraftTerms {
 }
 
 /** The terms an overdraft-multiple rule prices its limit with. */
-export const OVERDRAFT_TERMS = new Slot<OverdraftTerms>('overdraft terms');
+export const OVERDRAFT_TERMS = new Slot<OverdraftTerms>('overdraft-terms');
 
 /** §6 C5: how the overdraft grace limit is rounded and capped, and the loss given default. */
 export const overdraftTerms = defineComponent({

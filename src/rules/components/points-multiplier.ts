@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError } from '../../errors';
 import { percent, roundHalfUp, ruleConstant } from '../../money/money';
 import { defineComponent } from './component';
 import { nonNegativeDecimal } from './params';
@@ -15,13 +14,10 @@ export const pointsMultiplier = defineComponent({
   }),
   decides: () => 'points-multiplier',
   apply: (quote, params, because) => {
-    const terms = POINTS_TERMS.get(quote.evaluation);
-    if (!terms) {
-      throw new AppError(
-        'rule-set',
-        `rule ${because.rule} sets a points multiplier but no points-terms rule applies`,
-      );
-    }
+    const terms = POINTS_TERMS.require(
+      quote.evaluation,
+      `rule ${because.rule} sets a points multiplier`,
+    );
     const points = quote.monthlyNet.mul(ruleConstant(params.multiplier)).floor();
     const monthlyCost = roundHalfUp(
       points.mul(terms.pointValue).mul(percent(terms.redemptionPercent)),

@@ -12,7 +12,7 @@ export interface PointsTerms {
 }
 
 /** The terms a points-multiplier rule costs its points with. */
-export const POINTS_TERMS = new Slot<PointsTerms>('points terms');
+export const POINTS_TERMS = new Slot<PointsTerms>('points-terms');
 
 /** §6 C6: what a loyalty point is worth and how many are expected to be redeemed. */
 export const pointsTerms = defineComponent({
