@@ -87,7 +87,8 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
     const quantity = itemQuantity(definition, request, lines);
     if (quantity !== undefined) ledgers.push(new ItemLedger(definition, quantity));
   }
-  for (const effect of offer.item) effect({ evaluation, lines, items: ledgers });
+  const itemStage = { evaluation, lines, items: ledgers };
+  for (const effect of offer.item) effect(itemStage);
   const priced = ledgers.map((ledger) => ledger.price());
   const recurring = priced.filter((entry) => entry.definition.kind === 'recurring');
   const oneTime = priced.filter((entry) => entry.definition.kind === 'one-time');
