@@ -4,9 +4,11 @@
  * an invalid request exits 2 naming every bad field; a broken rule set exits 1.
  */
 import { Option, type Command } from 'commander';
+import { calendarDate } from '../calendar';
 import { priceQuote } from '../pricing/price';
 import { loadRuleSet } from '../rules/load';
 import { readJsonInput } from './input';
+import { calendarDateOption } from './options';
 import { formatQuoteTable } from './table';
 import { EXIT_OK, type CliRun } from './usage';
 
@@ -15,6 +17,7 @@ const FORMATS = ['json', 'table'] as const;
 interface PriceOptions {
   format: (typeof FORMATS)[number];
   rules?: string;
+  date?: string;
 }
 
 export function addPriceCommand(program: Command, run: CliRun): void {
@@ -28,10 +31,17 @@ export function addPriceCommand(program: Command, run: CliRun): void {
         .default('json'),
     )
     .option('--rules <dir>', 'the rule directory (default: RULES_DIR, else rules/)')
+    .option(
+      '--date <YYYY-MM-DD>',
+      'the quote date, which decides dated rules (default: today in China)',
+      calendarDateOption,
+    )
     .action(
       run.action(async (source: string, options: PriceOptions) => {
         const request = readJsonInput(source, run.io.readStdin);
-        const quote = await priceQuote(loadRuleSet(options.rules), request);
+        const quote = await priceQuote(loadRuleSet(options.rules), request, {
+          quoteDate: options.date ?? calendarDate(new Date()),
+        });
         run.io.out(
           options.format === 'table' ? formatQuoteTable(quote) : JSON.stringify(quote, null, 2),
         );

@@ -16,15 +16,13 @@ import {
   ProposalRenderer,
   addDays,
   calendarDate,
-  tierNamesOf,
+  ruleSetLabels,
   type ProposalInput,
   type ProposalLanguage,
 } from '../proposals';
 import { readJsonInput } from './input';
+import { calendarDateOption, quoteNumberOption } from './options';
 import { EXIT_FAILED, EXIT_OK, type CliRun, type ExitCode } from './usage';
-
-const QUOTE_NUMBER = /^Q-\d{4}-\d{6}$/;
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 interface RenderOptions {
   out: string;
@@ -51,7 +49,7 @@ export function addRenderCommand(program: Command, run: CliRun): void {
         .default(DEFAULT_PROPOSAL_LANGUAGE),
     )
     .option('--deal-sheet', 'the internal deal sheet instead of the customer proposal')
-    .option('--number <Q-YYYY-NNNNNN>', 'the quote number (default: a draft)', quoteNumber)
+    .option('--number <Q-YYYY-NNNNNN>', 'the quote number (default: a draft)', quoteNumberOption)
     .option('--manager <name>', 'the account manager (default: QUOTE_ACCOUNT_MANAGER)', nonEmpty)
     .option('--date <YYYY-MM-DD>', 'the issue date (default: today in China)', calendarDateOption)
     .option('--rules <dir>', 'the rule directory (default: RULES_DIR, else rules/)')
@@ -64,7 +62,8 @@ async function render(run: CliRun, source: string, options: RenderOptions): Prom
   const io = run.io;
   const ruleSet = loadRuleSet(options.rules);
   const request = parseQuoteRequest(ruleSet.requestSchema, readJsonInput(source, io.readStdin));
-  const quote = await priceRequest(ruleSet, request);
+  const issuedAt = options.date ?? calendarDate(new Date());
+  const quote = await priceRequest(ruleSet, request, { quoteDate: issuedAt });
   if (!quote.eligible) {
     io.err(
       ['Not eligible for a group plan:', ...quote.reasons.map((reason) => `  - ${reason}`)].join(
@@ -82,7 +81,6 @@ async function render(run: CliRun, source: string, options: RenderOptions): Prom
     return EXIT_FAILED;
   }
 
-  const issuedAt = options.date ?? calendarDate(new Date());
   const input: ProposalInput = {
     quote,
     request,
@@ -92,8 +90,7 @@ async function render(run: CliRun, source: string, options: RenderOptions): Prom
     // §9: a quote is valid for the tariff's validity period from its issue date.
     validUntil: addDays(issuedAt, ruleSet.tariff.validityDays),
     accountManager: { name: options.manager ?? process.env.QUOTE_ACCOUNT_MANAGER ?? '—' },
-    tierNames: tierNamesOf(ruleSet.tariff),
-    tariff: { name: ruleSet.tariff.name, version: ruleSet.tariff.version },
+    ...ruleSetLabels(ruleSet.tariff),
   };
 
   const renderer = new ProposalRenderer({ pages: 1 });
@@ -108,23 +105,6 @@ async function render(run: CliRun, source: string, options: RenderOptions): Prom
     `wrote ${options.out}: ${document === 'deal-sheet' ? 'deal sheet' : 'proposal'} ${input.number}, ${options.lang}, ${pdf.length} bytes`,
   );
   return EXIT_OK;
-}
-
-function quoteNumber(value: string): string {
-  if (!QUOTE_NUMBER.test(value)) {
-    throw new InvalidArgumentError('It must look like Q-2026-000001 (Q-YYYY-NNNNNN).');
-  }
-  return value;
-}
-
-function calendarDateOption(value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  const valid =
-    CALENDAR_DATE.test(value) &&
-    !Number.isNaN(date.getTime()) &&
-    date.toISOString().slice(0, 10) === value;
-  if (!valid) throw new InvalidArgumentError('It must be a date such as 2026-11-27.');
-  return value;
 }
 
 function nonEmpty(value: string): string {

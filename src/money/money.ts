@@ -16,6 +16,7 @@ export const Decimal = BaseDecimal.clone({
 export type Decimal = InstanceType<typeof Decimal>;
 
 export const ZERO = new Decimal(0);
+export const ONE = new Decimal(1);
 export const HUNDRED = new Decimal(100);
 
 /** Parses a decimal string (or a safe integer, for counts like `lines`). Throws on anything else. */

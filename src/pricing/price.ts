@@ -9,6 +9,7 @@
 import { AppError } from '../errors';
 import {
   HUNDRED,
+  ONE,
   ZERO,
   formatMoney,
   formatQuantity,
@@ -37,31 +38,60 @@ import { parseQuoteRequest, type QuoteRequest } from '../rules/request';
 import type { ApprovalLevel } from '../domain';
 import type { PricedQuote, QuoteCredit, QuoteItem, QuoteOutcome } from './quote';
 
+/**
+ * What a quote is priced against besides its request. The core reads no clock: the caller says
+ * which calendar date (China, YYYY-MM-DD) the quote is priced on; it is recorded in the quote and
+ * decides which dated rules (promotions) apply. A rule set without dated rules needs none.
+ */
+export interface PricingContext {
+  quoteDate?: string;
+}
+
 /** Validates an untrusted request (throwing an invalid-input AppError) and prices it. */
-export async function priceQuote(ruleSet: RuleSet, input: unknown): Promise<QuoteOutcome> {
-  return priceRequest(ruleSet, parseQuoteRequest(ruleSet.requestSchema, input));
+export async function priceQuote(
+  ruleSet: RuleSet,
+  input: unknown,
+  context: PricingContext = {},
+): Promise<QuoteOutcome> {
+  return priceRequest(ruleSet, parseQuoteRequest(ruleSet.requestSchema, input), context);
 }
 
 /**
- * The facts the offer rules see: the validated request as it came. Decimals stay the strings the
+ * The facts the offer rules see: the validated request as it came (its declared options as facts
+ * of their own name), handsets by model, and the quote date. Decimals stay the strings the
  * request gave; the decimal operators compare them exactly, whatever their trailing zeros.
  */
-export function requestFacts(request: QuoteRequest): Record<string, unknown> {
-  return {
+export function requestFacts(
+  ruleSet: RuleSet,
+  request: QuoteRequest,
+  context: PricingContext = {},
+): Record<string, unknown> {
+  const handsets: Record<string, number> = {};
+  for (const model of ruleSet.handsetModels) handsets[model] = 0;
+  for (const handset of request.handsets) handsets[handset.model] = handset.quantity;
+  const facts: Record<string, unknown> = {
     enterprise: request.enterprise,
     termMonths: request.termMonths,
     lines: request.lines,
     usagePerLine: request.usagePerLine,
-    ringbackTone: request.ringbackTone,
-    handsetCount: request.handsets.reduce((total, handset) => total + handset.quantity, 0),
-    tier: null,
   };
+  for (const option of ruleSet.tariff.options) facts[option.name] = request[option.name];
+  facts.handsetCount = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
+  facts.handsets = handsets;
+  facts.quoteDate = context.quoteDate ?? null;
+  facts.tier = null;
+  return facts;
 }
 
-export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Promise<QuoteOutcome> {
+export async function priceRequest(
+  ruleSet: RuleSet,
+  request: QuoteRequest,
+  context: PricingContext = {},
+): Promise<QuoteOutcome> {
   const evaluation = new Evaluation();
-  const facts = requestFacts(request);
-  const offer = queued(await runPhase(ruleSet, 'offer', facts));
+  const { quoteDate } = context;
+  const facts = requestFacts(ruleSet, request, context);
+  const offer = queued(await runPhase(ruleSet, 'offer', facts, quoteDate));
 
   const decided = new Decisions(evaluation);
   for (const effect of offer.decide) effect(decided);
@@ -69,6 +99,7 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
     return {
       eligible: false,
       ruleSetHash: ruleSet.hash,
+      ...(quoteDate !== undefined ? { quoteDate } : {}),
       reasons: decided.refusals.map((refusal) => refusal.reason),
       refusals: decided.refusals.map((refusal) => refusal.because),
     };
@@ -146,16 +177,21 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   };
 
   const approvalPhase = queued(
-    await runPhase(ruleSet, 'approval', {
-      ...facts,
-      tier: tier.code,
-      monthlyNet: totals.monthlyNet,
-      contractValue: totals.contractValue,
-      revenueExclTax: figures.revenueExclTax,
-      totalCost: figures.totalCost,
-      margin: figures.margin,
-      marginPct: figures.marginPct,
-    }),
+    await runPhase(
+      ruleSet,
+      'approval',
+      {
+        ...facts,
+        tier: tier.code,
+        monthlyNet: totals.monthlyNet,
+        contractValue: totals.contractValue,
+        revenueExclTax: figures.revenueExclTax,
+        totalCost: figures.totalCost,
+        margin: figures.margin,
+        marginPct: figures.marginPct,
+      },
+      quoteDate,
+    ),
   );
   const approval = new Approval(evaluation);
   for (const effect of approvalPhase.approve) effect(approval);
@@ -169,6 +205,7 @@ export async function priceRequest(ruleSet: RuleSet, request: QuoteRequest): Pro
   const quote: PricedQuote = {
     eligible: true,
     ruleSetHash: ruleSet.hash,
+    ...(quoteDate !== undefined ? { quoteDate } : {}),
     tier: tier.code,
     termMonths: request.termMonths,
     lines: request.lines,
@@ -216,7 +253,10 @@ class Decisions implements DecideContext {
   }
 }
 
-/** §7: LINE_FEE and CRBT = lines; usage = lines × usage per line; handsets = the requested quantity. */
+/**
+ * §7: LINE_FEE and CRBT = lines; usage = lines × usage per line; handsets = the requested
+ * quantity. An item that depends on an option the request does not take is not on the quote.
+ */
 function itemQuantity(
   definition: PricedItemDefinition,
   request: QuoteRequest,
@@ -225,8 +265,14 @@ function itemQuantity(
   const basis = definition.quantity;
   switch (basis.basis) {
     case 'lines':
-      if (basis.onlyIf === 'ringbackTone' && !request.ringbackTone) return undefined;
+      if (basis.onlyIf !== undefined && request[basis.onlyIf] !== true) return undefined;
       return lines;
+    case 'single':
+      return request[basis.onlyIf] === true ? ONE : undefined;
+    case 'option': {
+      const count = request[basis.option];
+      return typeof count === 'number' && count > 0 ? parseDecimal(count) : undefined;
+    }
     case 'usagePerLine':
       return lines.mul(parseDecimal(request.usagePerLine[basis.field]));
     case 'handsets': {

@@ -93,9 +93,15 @@ export const quoteExplanationsSchema = z.strictObject({
 export type QuoteExplanations = z.infer<typeof quoteExplanationsSchema>;
 
 /** The priced quote, whole: as the core returns it and as pricing, finance and admin roles see it. */
+const quoteDate = z.iso
+  .date()
+  .optional()
+  .describe('the calendar date (China) the quote was priced on; it decides dated rules on replay');
+
 export const pricedQuoteSchema = z.strictObject({
   eligible: z.literal(true),
   ruleSetHash: z.string(),
+  quoteDate,
   tier: z.string(),
   termMonths: z.int(),
   lines: z.int(),
@@ -113,6 +119,7 @@ export type PricedQuote = z.infer<typeof pricedQuoteSchema>;
 export const refusedQuoteSchema = z.strictObject({
   eligible: z.literal(false),
   ruleSetHash: z.string(),
+  quoteDate,
   reasons: z.array(z.string()),
   refusals: z.array(appliedRuleSchema),
 });

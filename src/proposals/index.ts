@@ -4,6 +4,7 @@ export {
   PROPOSAL_DOCUMENTS,
   PROPOSAL_LANGUAGES,
   proposalInputFromStoredQuote,
+  ruleSetLabels,
   tierNamesOf,
   type ProposalDocument,
   type ProposalInput,

@@ -5,6 +5,7 @@
  */
 import type { PricedQuote } from '../pricing/quote';
 import type { QuoteRequest } from '../rules/request';
+import type { Declarations } from '../rules/declarations';
 import type { TariffFile } from '../rules/files';
 import type { StoredQuote } from '../store/types';
 import { toCalendarDate } from '../calendar';
@@ -39,6 +40,8 @@ export interface ProposalInput {
   accountManager: { name: string };
   /** Tier names from the rule set the quote was priced with; the locale's names otherwise. */
   tierNames?: TierNames;
+  /** The customer facts and options the rule set declares, for their labels and values' words. */
+  declarations?: Declarations;
   /** The tariff book the rule set encodes, for the deal sheet. */
   tariff?: { name: string; version: string };
   /** Marks every page as a draft: not an offer until issued under a quote number. */
@@ -52,7 +55,18 @@ export function tierNamesOf(tariff: Pick<TariffFile, 'tiers'>): TierNames {
 
 /** The parts of a loaded rule set (src/rules RuleSet) that a proposal shows. */
 export interface ProposalRuleSetFacts {
-  tariff: Pick<TariffFile, 'tiers' | 'name' | 'version'>;
+  tariff: Pick<TariffFile, 'tiers' | 'name' | 'version' | 'customerFacts' | 'options'>;
+}
+
+/** What a proposal shows of a rule set: tier names, declared facts and options, the tariff's name. */
+export function ruleSetLabels(
+  tariff: ProposalRuleSetFacts['tariff'],
+): Pick<ProposalInput, 'tierNames' | 'declarations' | 'tariff'> {
+  return {
+    tierNames: tierNamesOf(tariff),
+    declarations: { customerFacts: tariff.customerFacts, options: tariff.options },
+    tariff: { name: tariff.name, version: tariff.version },
+  };
 }
 
 /**
@@ -72,8 +86,6 @@ export function proposalInputFromStoredQuote(
     issuedAt: toCalendarDate(stored.createdAt, context.timeZone),
     validUntil: toCalendarDate(stored.validUntil, context.timeZone),
     accountManager: context.accountManager,
-    ...(tariff
-      ? { tierNames: tierNamesOf(tariff), tariff: { name: tariff.name, version: tariff.version } }
-      : {}),
+    ...(tariff ? ruleSetLabels(tariff) : {}),
   };
 }

@@ -8,6 +8,7 @@ import { formatMoney, parseDecimal, sum } from '../money/money';
 import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
 import { daysBetween } from '../calendar';
+import { enumValueNames } from '../rules/declarations';
 import type { ProposalDocument, ProposalInput } from './input';
 import type { Locale } from './locale';
 
@@ -63,7 +64,8 @@ export interface CustomerView {
   tierName: string;
   termMonths: string;
   lines: string;
-  ringbackTone: boolean;
+  /** The options the request takes, as the tariff names them: the ringback tone, PBX seats… */
+  options: { label: string; value: string }[];
   handsetCount: string;
   recurring: ItemGroup;
   oneTime: ItemGroup | null;
@@ -118,12 +120,8 @@ export function customerView(
     enterprise: {
       id: request.enterprise.id,
       name: request.enterprise.name,
-      industry:
-        locale.optionalText(`industries.${request.enterprise.industry}`) ??
-        request.enterprise.industry,
-      purchasing:
-        locale.optionalText(`purchasing.${request.enterprise.purchasing}`) ??
-        request.enterprise.purchasing,
+      industry: factWords(input, locale, 'industry', 'industries'),
+      purchasing: factWords(input, locale, 'purchasing', 'purchasing'),
     },
     accountManager: { name: input.accountManager.name },
     tierName:
@@ -132,7 +130,16 @@ export function customerView(
       quote.tier,
     termMonths: String(quote.termMonths),
     lines: String(quote.lines),
-    ringbackTone: request.ringbackTone,
+    options: (input.declarations?.options ?? []).map((option) => {
+      const value = request[option.name];
+      return {
+        label: option.names[lang],
+        value:
+          option.type === 'boolean'
+            ? locale.text(value === true ? 'common.yes' : 'common.no')
+            : String(typeof value === 'number' ? value : 0),
+      };
+    }),
     handsetCount: String(handsetCount),
     recurring: itemGroup(recurring, lang, creditRows(quote.credits ?? [], locale)),
     oneTime: oneTime.length > 0 ? itemGroup(oneTime, lang, []) : null,
@@ -166,7 +173,7 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
   }));
   return {
     ...customerView(input, locale, 'deal-sheet'),
-    creditRating: input.request.enterprise.creditRating,
+    creditRating: String(input.request.enterprise.creditRating ?? ''),
     ruleSetHash: quote.ruleSetHash,
     tariff: input.tariff ?? null,
     economics,
@@ -208,6 +215,22 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
       },
     ],
   };
+}
+
+/** A declared enterprise fact in words: the tariff's name for its value, the locale's, or as given. */
+function factWords(
+  input: ProposalInput,
+  locale: Locale,
+  fact: string,
+  localeGroup: string,
+): string {
+  const value = input.request.enterprise[fact];
+  if (value === undefined) return '';
+  const code = String(value);
+  const declared = input.declarations
+    ? enumValueNames(input.declarations, fact, code)?.[locale.lang]
+    : undefined;
+  return declared ?? locale.optionalText(`${localeGroup}.${code}`) ?? code;
 }
 
 function creditRows(credits: readonly QuoteCredit[], locale: Locale): CreditRow[] {

@@ -74,7 +74,13 @@ export async function replayQuote(cache: RuleSetCache, stored: StoredQuote): Pro
   const ruleSet = await cache.get(stored.ruleSetHash);
   // priceQuote validates the stored request again: a row edited behind the service's back fails
   // loudly here rather than pricing nonsense.
-  const outcome = await priceQuote(ruleSet, stored.request);
+  // On the date it was priced: dated rules (promotions) apply as they did then.
+  const quoteDate = stored.quote.quoteDate;
+  const outcome = await priceQuote(
+    ruleSet,
+    stored.request,
+    quoteDate !== undefined ? { quoteDate } : {},
+  );
   const differences: string[] = [];
   collectDifferences(asJson(stored.quote), asJson(outcome), '', differences);
   return { outcome, equal: differences.length === 0, differences };

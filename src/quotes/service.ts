@@ -50,6 +50,7 @@ import {
   type QuoteView,
   type ReplayView,
 } from './view';
+import { calendarDate } from '../calendar';
 import { canonicalJson } from '../hashing';
 
 export type Clock = () => Date;
@@ -325,7 +326,10 @@ export class QuoteService {
   private async price(input: unknown) {
     await this.pricingTurns?.next();
     const request = parseQuoteRequest(this.ruleSet.requestSchema, input);
-    const outcome = await priceRequest(this.ruleSet, request);
+    // Priced on today's date in China, which the quote records and a replay uses again.
+    const outcome = await priceRequest(this.ruleSet, request, {
+      quoteDate: calendarDate(this.clock()),
+    });
     if (!outcome.eligible) {
       // §2: a refused request is an answer with reasons, and nothing is stored.
       throw new AppError('ineligible', `not eligible: ${outcome.reasons.join('; ')}`, {

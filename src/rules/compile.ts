@@ -6,12 +6,13 @@
  */
 import { canonicalJson, sha256Hex } from '../hashing';
 import { checkConditions } from './checks/conditions';
+import { checkDeclarations } from './checks/declarations';
 import { checkEvent } from './checks/events';
 import { checkPriceList, type PricedItemDefinition } from './checks/price-list';
 import { checkDerivedFactOrder } from './checks/priority-order';
 import { duplicates } from './checks/unique';
 import type { Component, PreparedEvent, TariffCatalogue } from './components';
-import { factCatalogue, type Phase } from './facts';
+import { factCatalogue, type FactVocabulary, type Phase } from './facts';
 import {
   costsFileSchema,
   pricesFileSchema,
@@ -37,6 +38,9 @@ export interface CompiledRule {
   name: string;
   description?: string;
   priority: number;
+  /** The quote dates (China, inclusive) the rule applies on; always, when neither is given. */
+  validFrom?: string;
+  validTo?: string;
   conditions: TopLevelCondition;
   event: RuleEvent;
   /** The component the event names, and the event with its params parsed by it. */
@@ -52,6 +56,8 @@ export interface RuleSet {
   snapshot: RuleSetSnapshot;
   tariff: TariffFile;
   items: readonly PricedItemDefinition[];
+  /** Price-list items sold as handsets, which requests name by model. */
+  handsetModels: readonly string[];
   rulesByPhase: Readonly<Record<Phase, readonly CompiledRule[]>>;
   requestSchema: QuoteRequestSchema;
 }
@@ -118,6 +124,16 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   problems.push(...duplicates(tierCodes, { file: TARIFF_FILE, path: 'tiers', what: 'tier' }));
   const priceList = checkPriceList(prices, costs, { prices: PRICES_FILE, costs: COSTS_FILE });
   problems.push(...priceList.problems);
+  problems.push(...checkDeclarations(tariff, prices, { tariff: TARIFF_FILE, prices: PRICES_FILE }));
+  const handsetModels = prices.items
+    .filter((item) => item.quantity.basis === 'handsets')
+    .map((item) => item.code);
+  const facts: FactVocabulary = {
+    tiers: tierCodes,
+    handsetModels,
+    customerFacts: tariff.customerFacts,
+    options: tariff.options,
+  };
 
   const catalogue: TariffCatalogue = {
     tiers: tierCodes,
@@ -131,7 +147,7 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
   };
   const compiled: CompiledRule[] = [];
   for (const { name, content } of ruleFiles)
-    compiled.push(...compileRules(name, content, catalogue, problems, compiled.length));
+    compiled.push(...compileRules(name, content, catalogue, facts, problems, compiled.length));
 
   problems.push(
     ...duplicates(
@@ -157,12 +173,13 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
       snapshot,
       tariff,
       items: priceList.items,
+      handsetModels,
       rulesByPhase,
       requestSchema: buildRequestSchema({
         contractTerms: tariff.contractTerms,
-        handsetModels: prices.items
-          .filter((item) => item.quantity.basis === 'handsets')
-          .map((item) => item.code),
+        handsetModels,
+        customerFacts: tariff.customerFacts,
+        options: tariff.options,
       }),
     },
   };
@@ -192,21 +209,39 @@ function compileRules(
   file: string,
   content: RuleFile,
   catalogue: TariffCatalogue,
+  vocabulary: FactVocabulary,
   problems: Problem[],
   orderStart: number,
 ): CompiledRule[] {
-  const facts = factCatalogue(content.phase, catalogue.tiers);
+  const facts = factCatalogue(content.phase, vocabulary);
   const compiled: CompiledRule[] = [];
   content.rules.forEach((rule, index) => {
     const path = `rules.${index}`;
     const conditionProblems = checkConditions(file, rule.conditions, `${path}.conditions`, facts);
     const event = checkEvent(file, rule.event, `${path}.event`, content.phase, catalogue);
-    problems.push(...conditionProblems, ...('problems' in event ? event.problems : []));
-    if (conditionProblems.length > 0 || 'problems' in event) return;
+    const validityProblems =
+      rule.validFrom !== undefined && rule.validTo !== undefined && rule.validFrom > rule.validTo
+        ? [
+            {
+              file,
+              path: `${path}.validTo`,
+              code: 'invalid-value' as const,
+              message: `ends (${rule.validTo}) before it starts (${rule.validFrom})`,
+            },
+          ]
+        : [];
+    problems.push(
+      ...conditionProblems,
+      ...validityProblems,
+      ...('problems' in event ? event.problems : []),
+    );
+    if (conditionProblems.length > 0 || validityProblems.length > 0 || 'problems' in event) return;
     compiled.push({
       name: rule.name,
       ...(rule.description !== undefined ? { description: rule.description } : {}),
       priority: rule.priority,
+      ...(rule.validFrom !== undefined ? { validFrom: rule.validFrom } : {}),
+      ...(rule.validTo !== undefined ? { validTo: rule.validTo } : {}),
       conditions: rule.conditions,
       event: rule.event,
       component: event.component,

@@ -78,6 +78,8 @@ const DECIMAL_OPERATORS = Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS).map(
 interface PreparedPhase {
   engineRules: readonly Rule[];
   byName: ReadonlyMap<string, CompiledRule>;
+  /** Whether any rule applies only between dates (a promotion). */
+  dated: boolean;
 }
 
 const preparedPhases = new WeakMap<readonly CompiledRule[], PreparedPhase>();
@@ -112,17 +114,44 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
         });
       }),
       byName: new Map(rules.map((rule) => [rule.name, rule])),
+      dated: rules.some((rule) => rule.validFrom !== undefined || rule.validTo !== undefined),
     };
     preparedPhases.set(rules, phase);
   }
   return phase;
 }
 
-export function buildEngine(rules: readonly CompiledRule[]): Engine {
+/** Whether a rule applies on a quote date (YYYY-MM-DD, compared as text: the format sorts). */
+function inForce(rule: CompiledRule, quoteDate: string): boolean {
+  return (
+    (rule.validFrom === undefined || rule.validFrom <= quoteDate) &&
+    (rule.validTo === undefined || quoteDate <= rule.validTo)
+  );
+}
+
+/**
+ * An Engine with the phase's rules that apply on the quote date. A rule set with dated rules
+ * cannot be evaluated without a date: which promotions apply would be a guess.
+ */
+export function buildEngine(rules: readonly CompiledRule[], quoteDate?: string): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
   for (const operator of DECIMAL_OPERATORS) engine.addOperator(operator);
-  for (const rule of prepared(rules).engineRules) engine.addRule(rule);
+  const phase = prepared(rules);
+  if (phase.dated && quoteDate === undefined) {
+    throw AppError.invalidInput(
+      [
+        {
+          path: 'quoteDate',
+          message: 'is required: this tariff has rules that apply only between dates',
+        },
+      ],
+      'price with a quote date: this tariff has rules that apply only between dates',
+    );
+  }
+  phase.engineRules.forEach((rule, index) => {
+    if (quoteDate === undefined || inForce(rules[index]!, quoteDate)) engine.addRule(rule);
+  });
   return engine;
 }
 
@@ -134,6 +163,7 @@ export async function runPhase(
   ruleSet: RuleSet,
   phase: Phase,
   facts: Record<string, unknown>,
+  quoteDate?: string,
 ): Promise<Firing[]> {
   const rules = ruleSet.rulesByPhase[phase];
   const { byName } = prepared(rules);
@@ -141,7 +171,7 @@ export async function runPhase(
   const constants: Record<string, Fact> = {};
   for (const [id, value] of Object.entries(facts))
     constants[id] = new Fact(id, value, { cache: false });
-  const { results } = await buildEngine(rules).run(constants);
+  const { results } = await buildEngine(rules, quoteDate).run(constants);
   const fired = results.flatMap((result: RuleResult) => {
     const rule = byName.get(result.name as string);
     return rule ? [{ rule, result }] : [];

@@ -1,16 +1,19 @@
-import { LRUCache } from 'lru-cache';
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../domain';
 /**
  * The facts a rule's conditions may read, with their types. Validation checks every condition
  * against this catalogue, so a typo in a fact name or a value of the wrong type is caught when the
- * rule set loads, not silently never matched at quote time.
+ * rule set loads, not silently never matched at quote time. The customer facts and options come
+ * from the tariff's declarations, so a new one needs no code change.
  */
+import { LRUCache } from 'lru-cache';
+import { USAGE_FIELDS } from '../domain';
+import type { CustomerFact, Declarations, RequestOption } from './declarations';
 
 export type FactType =
   | { type: 'decimal' }
   | { type: 'integer' }
   | { type: 'boolean' }
   | { type: 'string' }
+  | { type: 'date' }
   | { type: 'enum'; values: readonly string[]; nullable?: boolean }
   | { type: 'object'; fields: Readonly<Record<string, FactType>> };
 
@@ -24,51 +27,73 @@ export type Phase = 'offer' | 'approval';
 const decimal: FactType = { type: 'decimal' };
 const integer: FactType = { type: 'integer' };
 
-const enterprise: FactType = {
-  type: 'object',
-  fields: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    industry: { type: 'enum', values: INDUSTRIES },
-    creditRating: { type: 'enum', values: CREDIT_RATINGS },
-    purchasing: { type: 'enum', values: PURCHASING_MODES },
-    annualSpend: decimal,
-  },
-};
+function declaredType(declared: CustomerFact | RequestOption): FactType {
+  switch (declared.type) {
+    case 'enum':
+      return { type: 'enum', values: declared.values.map((value) => value.code) };
+    case 'count':
+      return integer;
+    default:
+      return { type: declared.type };
+  }
+}
 
-const usagePerLine: FactType = {
-  type: 'object',
-  fields: {
-    localMinutes: decimal,
-    groupMinutes: decimal,
-    longDistanceMinutes: decimal,
-    sms: decimal,
-    dataGB: decimal,
-  },
-};
+/** What the fact catalogue is built from: the tariff's declarations, tiers and handset models. */
+export interface FactVocabulary extends Declarations {
+  tiers: readonly string[];
+  handsetModels: readonly string[];
+}
 
-/** The facts of each phase. `tiers` comes from the tariff file, so a new tier needs no code change. */
+/** The facts of each phase. */
 export function factCatalogue(
   phase: Phase,
-  tiers: readonly string[],
+  vocabulary: FactVocabulary,
 ): Record<string, FactDefinition> {
   const tier: FactDefinition = {
-    type: { type: 'enum', values: tiers, nullable: true },
+    type: { type: 'enum', values: vocabulary.tiers, nullable: true },
     description: 'customer tier (§3); null until an assign-tier rule of higher priority has set it',
+  };
+  const enterprise: FactType = {
+    type: 'object',
+    fields: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      ...Object.fromEntries(
+        vocabulary.customerFacts.map((fact) => [fact.name, declaredType(fact)]),
+      ),
+    },
+  };
+  const usagePerLine: FactType = {
+    type: 'object',
+    fields: Object.fromEntries(USAGE_FIELDS.map((field) => [field, decimal])),
+  };
+  const handsets: FactType = {
+    type: 'object',
+    fields: Object.fromEntries(vocabulary.handsetModels.map((model) => [model, integer])),
   };
   const request: Record<string, FactDefinition> = {
     enterprise: {
       type: enterprise,
-      description: 'the enterprise: id, name, industry, creditRating, purchasing, annualSpend',
+      description: `the enterprise: ${Object.keys(enterprise.fields).join(', ')}`,
     },
     termMonths: { type: integer, description: 'contract term in months' },
     lines: { type: integer, description: 'number of subscriber lines' },
     usagePerLine: { type: usagePerLine, description: 'expected monthly usage per line' },
-    ringbackTone: {
-      type: { type: 'boolean' },
-      description: 'whether every line takes the ringback tone',
-    },
+    ...Object.fromEntries(
+      vocabulary.options.map((option) => [
+        option.name,
+        { type: declaredType(option), description: option.description ?? option.names.en },
+      ]),
+    ),
     handsetCount: { type: integer, description: 'total number of handsets requested' },
+    handsets: {
+      type: handsets,
+      description: 'handsets requested by model (path "$.<model>"), 0 for a model not requested',
+    },
+    quoteDate: {
+      type: { type: 'date' },
+      description: 'the calendar date (China) the quote is priced on, YYYY-MM-DD',
+    },
     tier,
   };
   if (phase === 'offer') return request;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { COMPONENTS, type Component } from './components';
+import { customerFactSchema, requestOptionSchema } from './declarations';
 import { localizedText, nonNegativeDecimalString, tierCode, USAGE_FIELDS } from '../domain';
 
 const nonNegativeMoney = nonNegativeDecimalString;
@@ -25,10 +26,35 @@ export const tariffFileSchema = z.strictObject({
     .array(z.strictObject({ code: tierCode, names: localizedText }))
     .min(1)
     .describe('customer tiers (§3), in order from highest to lowest'),
+  customerFacts: z
+    .array(customerFactSchema)
+    .default([])
+    .describe(
+      'the facts a request carries about the customer, under "enterprise" (besides id and name); rules read them with "fact": "enterprise", "path": "$.<name>"',
+    ),
+  options: z
+    .array(requestOptionSchema)
+    .default([])
+    .describe(
+      'options a request may take (yes/no or a count), which price-list items read their quantity from; rules read them as facts of their own name',
+    ),
 });
 
+const optionName = z.string().min(1).describe('a yes/no option declared in tariff.json');
+
 const quantityBasis = z.union([
-  z.strictObject({ basis: z.literal('lines'), onlyIf: z.literal('ringbackTone').optional() }),
+  z
+    .strictObject({ basis: z.literal('lines'), onlyIf: optionName.optional() })
+    .describe('one per line; with onlyIf, only when the request takes that yes/no option'),
+  z
+    .strictObject({ basis: z.literal('single'), onlyIf: optionName })
+    .describe('one, when the request takes that yes/no option'),
+  z
+    .strictObject({
+      basis: z.literal('option'),
+      option: z.string().min(1).describe('a count option declared in tariff.json'),
+    })
+    .describe('as many as the request’s count option says (none when 0)'),
   z.strictObject({
     basis: z.literal('usagePerLine'),
     field: z.enum(USAGE_FIELDS),
@@ -163,6 +189,8 @@ function onlyIfNotAnObject(message: string) {
   return (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
 }
 
+const calendarDate = z.iso.date({ error: 'must be a date such as 2026-12-31' });
+
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 export const ruleSchema = z.strictObject(
@@ -177,6 +205,10 @@ export const ruleSchema = z.strictObject(
       .int({ error: 'must be a whole number ≥ 1 (higher runs first)' })
       .min(1, { message: 'must be a whole number ≥ 1 (higher runs first)' })
       .describe('higher runs first; rules of equal priority run together'),
+    validFrom: calendarDate
+      .optional()
+      .describe('the first quote date (China) the rule applies on, e.g. a promotion’s start'),
+    validTo: calendarDate.optional().describe('the last quote date (China) the rule applies on'),
     conditions: topLevelConditionSchema,
     event: eventSchema,
   },

@@ -1,10 +1,12 @@
 /**
  * The quote request (tariff book §1) as a zod schema. Built per rule set, because the contract
- * terms and handset models a request may name are tariff data, not code.
+ * terms, the handset models, the customer facts and the options a request may name are tariff
+ * data (tariff.json, prices.json), not code.
  */
 import { z } from 'zod';
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES, requestDecimalString } from '../domain';
+import { requestDecimalString, USAGE_FIELDS, type UsageField } from '../domain';
 import { AppError, toFieldIssues } from '../errors';
+import type { CustomerFact, Declarations, RequestOption } from './declarations';
 
 /** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
 const objectError = {
@@ -24,25 +26,93 @@ const count = (minimum: number, maximum: number) =>
     .min(minimum, { message: `must be at least ${minimum}` })
     .max(maximum, { message: `must be at most ${maximum}` });
 
-export interface RequestVocabulary {
+export interface RequestVocabulary extends Declarations {
   contractTerms: readonly number[];
   handsetModels: readonly string[];
 }
 
-export function buildRequestSchema(vocabulary: RequestVocabulary) {
+/** A value of a declared fact or option, as a request gives it. */
+export type DeclaredValue = string | number | boolean;
+
+/**
+ * A validated request. Its enterprise facts and its options are the ones the rule set declares
+ * (tariff.json), so beyond the fixed fields TypeScript knows them only by name.
+ */
+export interface QuoteRequest {
+  enterprise: { id: string; name: string; [fact: string]: DeclaredValue };
+  termMonths: number;
+  lines: number;
+  usagePerLine: Record<UsageField, string>;
+  handsets: { model: string; quantity: number }[];
+  [option: string]: unknown;
+}
+
+export type QuoteRequestSchema = z.ZodType<QuoteRequest>;
+
+const DEFAULT_INTEGER_MAX = 1_000_000_000;
+const DEFAULT_COUNT_MAX = 1_000_000;
+
+/** A field that is required, optional, or filled with a default when a request leaves it out. */
+function presence<T extends z.ZodType>(
+  field: T,
+  declared: {
+    required?: boolean | undefined;
+    description?: string | undefined;
+    names: { en: string };
+  },
+  fallback: z.core.util.NoUndefined<z.output<T>> | undefined,
+): z.ZodType {
+  const described = field.describe(declared.description ?? declared.names.en);
+  if (fallback !== undefined && !declared.required) return described.default(fallback);
+  return declared.required === false ? described.optional() : described;
+}
+
+/** A declared customer fact as a request field. */
+function factField(fact: CustomerFact): z.ZodType {
+  switch (fact.type) {
+    case 'enum': {
+      const known = `must be one of ${fact.values.map((value) => value.code).join(', ')}`;
+      const codes = new Set(fact.values.map((value) => value.code));
+      const field = z
+        .string({ error: known })
+        .refine((code) => codes.has(code), { message: known });
+      return presence(field, fact, fact.default);
+    }
+    case 'decimal':
+      return presence(requestDecimalString, fact, fact.default);
+    case 'integer':
+      return presence(count(0, fact.max ?? DEFAULT_INTEGER_MAX), fact, fact.default);
+    case 'boolean':
+      return presence(z.boolean({ error: 'must be true or false' }), fact, fact.default);
+    case 'date':
+      return presence(
+        z.iso.date({ error: 'must be a date such as 2026-12-31' }),
+        fact,
+        fact.default,
+      );
+  }
+}
+
+/** A declared option as a request field: false or 0 when left out, unless it is required. */
+function optionField(option: RequestOption): z.ZodType {
+  return option.type === 'boolean'
+    ? presence(z.boolean({ error: 'must be true or false' }), option, false)
+    : presence(count(0, option.max ?? DEFAULT_COUNT_MAX), option, 0);
+}
+
+export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestSchema {
   const terms = vocabulary.contractTerms;
   const models = vocabulary.handsetModels;
-  return z
+  const schema = z
     .strictObject(
       {
         enterprise: z.strictObject(
           {
             id: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
             name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
-            industry: z.enum(INDUSTRIES),
-            creditRating: z.enum(CREDIT_RATINGS),
-            purchasing: z.enum(PURCHASING_MODES),
-            annualSpend: requestDecimalString,
+            ...Object.fromEntries(
+              vocabulary.customerFacts.map((fact) => [fact.name, factField(fact)]),
+            ),
           },
           objectError,
         ),
@@ -53,16 +123,12 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
           }),
         lines: count(1, 1_000_000),
         usagePerLine: z.strictObject(
-          {
-            localMinutes: requestDecimalString,
-            groupMinutes: requestDecimalString,
-            longDistanceMinutes: requestDecimalString,
-            sms: requestDecimalString,
-            dataGB: requestDecimalString,
-          },
+          Object.fromEntries(USAGE_FIELDS.map((field) => [field, requestDecimalString])),
           objectError,
         ),
-        ringbackTone: z.boolean({ error: 'must be true or false' }),
+        ...Object.fromEntries(
+          vocabulary.options.map((option) => [option.name, optionField(option)]),
+        ),
         handsets: z
           .array(
             z.strictObject({
@@ -85,8 +151,10 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
       },
     )
     .superRefine((request, context) => {
+      const handsets = request.handsets as { model: string; quantity: number }[];
+      const lines = request.lines as number;
       const seen = new Set<string>();
-      request.handsets.forEach((handset, index) => {
+      handsets.forEach((handset, index) => {
         if (seen.has(handset.model)) {
           context.addIssue({
             code: 'custom',
@@ -97,22 +165,22 @@ export function buildRequestSchema(vocabulary: RequestVocabulary) {
         seen.add(handset.model);
       });
       // zod runs this even when fields above failed; a total against an invalid count says nothing.
-      const counts = [request.lines, ...request.handsets.map((handset) => handset.quantity)];
+      const counts = [lines, ...handsets.map((handset) => handset.quantity)];
       if (!counts.every((value) => Number.isSafeInteger(value) && value >= 1)) return;
-      const handsetTotal = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
+      const handsetTotal = handsets.reduce((total, handset) => total + handset.quantity, 0);
       // §2: one handset per line at most. A structural limit of the offer, not a tunable threshold.
-      if (handsetTotal > request.lines) {
+      if (handsetTotal > lines) {
         context.addIssue({
           code: 'custom',
           path: ['handsets'],
-          message: `asks for ${handsetTotal} handsets for ${request.lines} lines; at most one handset per line`,
+          message: `asks for ${handsetTotal} handsets for ${lines} lines; at most one handset per line`,
         });
       }
     });
+  // The declared fields are built from data, which TypeScript cannot follow: this is where the
+  // generated schema is given the request's type.
+  return schema as unknown as QuoteRequestSchema;
 }
-
-export type QuoteRequestSchema = ReturnType<typeof buildRequestSchema>;
-export type QuoteRequest = z.output<QuoteRequestSchema>;
 
 /** Validates an untrusted request; throws an invalid-input AppError naming every bad field. */
 export function parseQuoteRequest(schema: QuoteRequestSchema, input: unknown): QuoteRequest {

@@ -44,13 +44,13 @@ const median = (values: number[]) => {
 async function main(): Promise<void> {
   const ruleSet = loadRuleSet();
   const requests = fc.sample(eligibleRequest, { numRuns: REQUESTS, seed: 20261127 });
-  const offerFacts = requests.map((request) => requestFacts(ruleSet.requestSchema.parse(request)));
+  const offerFacts = requests.map((request) => requestFacts(ruleSet, ruleSet.requestSchema.parse(request)));
   const approvalFacts = [];
   for (const request of requests) {
     const quote = await priceQuote(ruleSet, request);
     if (!quote.eligible) throw new Error('bench requests must be eligible');
     approvalFacts.push({
-      ...requestFacts(ruleSet.requestSchema.parse(request)),
+      ...requestFacts(ruleSet, ruleSet.requestSchema.parse(request)),
       tier: quote.tier,
       marginPct: quote.internal.marginPct,
       margin: quote.internal.margin,

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { startServer } from '../../src/serve/server';
 import { pricedQuoteSchema, replaySchema, ruleSetSchema } from '../../src/http/schemas';
-import { ruleSetHash } from '../../src/rules/compile';
+import { compileRuleSet, ruleSetHash } from '../../src/rules/compile';
+import { sampleSnapshot } from '../support/rule-set-copy';
 import { eligibleRequest } from '../support/arbitraries';
 import {
   DIALECTS,
@@ -16,6 +17,7 @@ import {
   createQuote,
   editedRuleSet,
   startTestService,
+  TestClock,
   type TestService,
 } from './support';
 
@@ -129,6 +131,84 @@ describe.each(DIALECTS)('replay (%s)', (dialect) => {
     );
     expect(asManager.equal).toBe(false);
     expect(asManager.differences).toEqual(['totals.monthlyNet']);
+  });
+});
+
+describe('replay of a dated promotion', () => {
+  it('prices again on the date the quote was priced, after the promotion has ended', async () => {
+    const clock = new TestClock(new Date('2027-03-15T02:00:00.000Z'));
+    const service = await startTestService({ clock });
+    const snapshot = sampleSnapshot();
+    snapshot.files['promotion.rules.json'] = {
+      phase: 'offer',
+      rules: [
+        {
+          name: 'march-data-promotion',
+          priority: 5,
+          validFrom: '2027-03-01',
+          validTo: '2027-03-31',
+          conditions: { all: [] },
+          event: { type: 'percent-off', params: { item: 'DATA_GB', percent: '20' } },
+        },
+      ],
+    };
+    const compiled = compileRuleSet(snapshot);
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    const promotion = compiled.ruleSet;
+    await service.store.saveRuleSet(
+      promotion.hash,
+      promotion.snapshot,
+      'system',
+      clock.now.toISOString(),
+    );
+    const server = await startServer({
+      store: service.store,
+      ruleSet: promotion,
+      clock: clock.read,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const created = await service.call('POST', '/api/quotes', {
+        as: 'am1',
+        body: REQUESTS.ENT0001(),
+        at: server.url,
+      });
+      expect(created.status).toBe(201);
+      const quote = pricedQuoteSchema.parse(
+        (await service.call('GET', `/api/quotes/${created.body.number}`, { as: 'auditor' })).body
+          .quote,
+      );
+      // 10:00 in Beijing on 15 March: the China date, not UTC's.
+      expect(quote.quoteDate).toBe('2027-03-15');
+      expect(quote.explanations.items.DATA_GB?.map((rule) => rule.rule)).toEqual([
+        'march-data-promotion',
+      ]);
+
+      clock.advanceDays(60);
+      const replay = replaySchema.parse(
+        (
+          await service.call('GET', `/api/quotes/${created.body.number}/replay`, {
+            as: 'auditor',
+            at: server.url,
+          })
+        ).body,
+      );
+      expect({ equal: replay.equal, differences: replay.differences }).toEqual({
+        equal: true,
+        differences: [],
+      });
+      // A new quote on today's date no longer gets the promotion.
+      const later = await service.call('POST', '/api/quotes/preview', {
+        as: 'am1',
+        body: REQUESTS.ENT0001(),
+        at: server.url,
+      });
+      expect(later.body.quote.quoteDate).toBe('2027-05-14');
+      expect(later.body.quote.explanations.items.DATA_GB).toEqual([]);
+    } finally {
+      await server.close();
+      await service.close();
+    }
   });
 });
 

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { priceRequest } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { parseQuoteRequest } from '../../src/rules/request';
-import { loadRuleSet } from '../../src/rules/load';
-import { tierNamesOf, type ProposalInput } from '../../src/proposals';
+import { fixtureRuleSet } from '../support/rule-set-copy';
+import { ruleSetLabels, type ProposalInput } from '../../src/proposals';
 import { EXAMPLE_IDS, workedExample } from '../support/tariff-book';
 
 export { EXAMPLE_IDS };
 export type ExampleId = (typeof EXAMPLE_IDS)[number];
 
-const ruleSet = loadRuleSet();
+const ruleSet = fixtureRuleSet();
 
 /** A worked example priced by the core, as the service would hand it to the renderer. */
 export async function exampleInput(
@@ -32,8 +32,7 @@ export async function exampleInput(
     issuedAt: '2026-11-27',
     validUntil: '2026-12-27',
     accountManager: { name: '王晓明' },
-    tierNames: tierNamesOf(ruleSet.tariff),
-    tariff: { name: ruleSet.tariff.name, version: ruleSet.tariff.version },
+    ...ruleSetLabels(ruleSet.tariff),
   };
 }
 

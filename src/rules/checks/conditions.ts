@@ -128,6 +128,10 @@ function valueProblem(type: FactType, value: unknown): string | undefined {
       return typeof value === 'boolean' ? undefined : 'is true or false';
     case 'string':
       return typeof value === 'string' ? undefined : 'is text';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? undefined
+        : 'is a date such as "2026-12-31"';
     case 'enum': {
       if (value === null && type.nullable) return undefined;
       return typeof value === 'string' && type.values.includes(value)
