@@ -71,12 +71,9 @@ function presence<T extends z.ZodType>(
 function factField(fact: CustomerFact): z.ZodType {
   switch (fact.type) {
     case 'enum': {
-      const known = `must be one of ${fact.values.map((value) => value.code).join(', ')}`;
-      const codes = new Set(fact.values.map((value) => value.code));
-      const field = z
-        .string({ error: known })
-        .refine((code) => codes.has(code), { message: known });
-      return presence(field, fact, fact.default);
+      const codes = fact.values.map((value) => value.code);
+      const known = `must be one of ${codes.join(', ')}`;
+      return presence(z.enum(codes, { error: known }), fact, fact.default);
     }
     case 'decimal':
       return presence(requestDecimalString, fact, fact.default);
