@@ -2,8 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../errors';
 
+/** A request's JSON as written, and as parsed. */
+export interface JsonInput {
+  text: string;
+  value: unknown;
+}
+
 /** Throws an invalid-input AppError naming the file or the JSON problem, never a raw error. */
 export function readJsonInput(source: string, readStdin: () => string): unknown {
+  return readJsonSource(source, readStdin).value;
+}
+
+/** The same, with the text as written (a request's numbers are checked against it). */
+export function readJsonSource(source: string, readStdin: () => string): JsonInput {
   let text: string;
   try {
     text = source === '-' ? readStdin() : readFileSync(source, 'utf8');
@@ -15,7 +26,7 @@ export function readJsonInput(source: string, readStdin: () => string): unknown 
     );
   }
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw AppError.invalidInput([
       { path: '(request)', message: `not valid JSON: ${(error as Error).message}` },

@@ -5,9 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { calendarDate } from '../calendar';
-import { priceQuote } from '../pricing/price';
+import { priceRequest } from '../pricing/price';
+import { parseQuoteRequest } from '../rules/request';
 import { loadRuleSet } from '../rules/load';
-import { readJsonInput } from './input';
+import { readJsonSource } from './input';
 import { calendarDateOption } from './options';
 import { formatQuoteTable } from './table';
 import { EXIT_OK, type CliRun } from './usage';
@@ -38,8 +39,10 @@ export function addPriceCommand(program: Command, run: CliRun): void {
     )
     .action(
       run.action(async (source: string, options: PriceOptions) => {
-        const request = readJsonInput(source, run.io.readStdin);
-        const quote = await priceQuote(loadRuleSet(options.rules), request, {
+        const input = readJsonSource(source, run.io.readStdin);
+        const ruleSet = loadRuleSet(options.rules);
+        const request = parseQuoteRequest(ruleSet.requestSchema, input.value, input.text);
+        const quote = await priceRequest(ruleSet, request, {
           quoteDate: options.date ?? calendarDate(new Date()),
         });
         run.io.out(

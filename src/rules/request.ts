@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { requestDecimalString, USAGE_FIELDS, type UsageField } from '../domain';
-import { AppError, toFieldIssues } from '../errors';
+import { visit } from 'jsonc-parser';
+import { AppError, issuePath, toFieldIssues, type FieldIssue } from '../errors';
 import type { CustomerFact, Declarations, RequestOption } from './declarations';
 
 /** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
@@ -179,11 +180,48 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
   return schema as unknown as QuoteRequestSchema;
 }
 
-/** Validates an untrusted request; throws an invalid-input AppError naming every bad field. */
-export function parseQuoteRequest(schema: QuoteRequestSchema, input: unknown): QuoteRequest {
+/** A JSON number as a request may write one: digits, an optional minus, nothing else. */
+const INTEGER_LITERAL = /^-?(0|[1-9]\d*)$/;
+
+/**
+ * Numbers a request's JSON text writes with a fraction or an exponent. JSON.parse reads
+ * `120.00000000000000001` and `1.2e2` as 120, so a count would be taken from text that does not
+ * say it; only the text can tell. (Amounts and usage are decimal strings, so no number in a
+ * request has a reason to carry a fraction.)
+ */
+export function inexactNumberIssues(text: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  visit(text, {
+    onLiteralValue(value, offset, length, _line, _character, pathSupplier) {
+      if (typeof value !== 'number') return;
+      const literal = text.slice(offset, offset + length);
+      if (INTEGER_LITERAL.test(literal)) return;
+      issues.push({
+        path: issuePath(pathSupplier()),
+        message: `must be a whole number written as digits, such as 120 (got ${literal}); amounts and usage are decimal strings such as "12.5"`,
+      });
+    },
+  });
+  return issues;
+}
+
+/**
+ * Validates an untrusted request; throws an invalid-input AppError naming every bad field. With
+ * the request's JSON text, a number written with a fraction or an exponent is refused too,
+ * where the schema has not already refused the field.
+ */
+export function parseQuoteRequest(
+  schema: QuoteRequestSchema,
+  input: unknown,
+  sourceText?: string,
+): QuoteRequest {
   const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = toFieldIssues(result.error);
+  const issues = result.success ? [] : toFieldIssues(result.error);
+  if (sourceText !== undefined) {
+    const flagged = new Set(issues.map((issue) => issue.path));
+    issues.push(...inexactNumberIssues(sourceText).filter((issue) => !flagged.has(issue.path)));
+  }
+  if (issues.length > 0 || !result.success) {
     throw AppError.invalidInput(
       issues,
       `invalid quote request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
