@@ -13,7 +13,12 @@ export type AppErrorKind =
   | 'ineligible'
   | 'payload-too-large'
   | 'unavailable'
-  | 'rule-set';
+  | 'rule-set'
+  /**
+   * The rule set contradicts itself for this request (two rules decide one thing): the tariff's
+   * defect, not the server's, named by `rules`; `quote rules validate` finds it beforehand.
+   */
+  | 'rule-conflict';
 
 /** One problem with one field: `path` locates it (`usagePerLine.dataGB`, `handsets.0.model`). */
 export interface FieldIssue {

@@ -15,6 +15,9 @@ export const STATUS_BY_KIND: Readonly<Record<AppErrorKind, number>> = {
   ineligible: 422,
   // A rule set that does not load or price is a defect on the server side, never the client's.
   'rule-set': 500,
+  // The request met a contradiction in the tariff: it cannot be priced as it stands, and the
+  // answer names the rules, for whoever owns the tariff. Not a server fault to retry.
+  'rule-conflict': 422,
   unavailable: 503,
 };
 
@@ -29,6 +32,7 @@ const PUBLIC_DETAILS = [
   'approvalLevel',
   'quoteNumber',
   'problems',
+  'rules',
 ] as const;
 
 /** Errors raised by express's body parser carry a `type`; see body-parser's README. */

@@ -226,7 +226,7 @@ function assertExclusive(firings: readonly Firing[]): void {
     const earlier = claimed.get(key);
     if (earlier) {
       throw new AppError(
-        'rule-set',
+        'rule-conflict',
         `rules ${earlier} and ${applied.rule} both decide ${key} for this request; make their conditions exclusive`,
         { rules: [earlier, applied.rule] },
       );

@@ -123,11 +123,13 @@ export async function startTestService(
     clock?: TestClock;
     /** A renderer shared by a test file (which closes it); otherwise the server's own, closed with it. */
     renderer?: ProposalRenderer;
+    /** The rule set to serve, when not the frozen fixture (a planted defect). */
+    ruleSet?: RuleSet;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
   const clock = options.clock ?? new TestClock();
-  const ruleSet = currentRuleSet();
+  const ruleSet = options.ruleSet ?? currentRuleSet();
   const database = dialect === 'postgres' ? await freshPostgresSchema() : freshSqliteFile();
   const store = await openStore(database.storeOptions);
   const users = {} as Record<UserKey, TestUser>;
