@@ -9,13 +9,26 @@ import {
   type RuleSet,
   type RuleSetSnapshot,
 } from './compile';
+import { RuleSetPositions, type RuleSetSources } from './positions';
 
 /** The sample rule set that encodes the tariff book, shipped in the repository's `rules/`. */
 export const DEFAULT_RULES_DIR = resolve(__dirname, '../../rules');
 
-export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; problems: Problem[] } {
+/**
+ * A rule directory as read: the snapshot (each file's parsed JSON, the rule set's identity), the
+ * text of each file beside it (for line and column: src/rules/positions.ts; never hashed, so
+ * reformatting a file does not change the rule set), and what could not be read.
+ */
+export interface ReadRuleSet {
+  snapshot: RuleSetSnapshot;
+  sources: RuleSetSources;
+  problems: Problem[];
+}
+
+export function readRuleSetDir(dir: string): ReadRuleSet {
   const problems: Problem[] = [];
   const files: Record<string, unknown> = {};
+  const sources: Record<string, string> = {};
   let names: string[];
   try {
     names = readdirSync(dir).filter(
@@ -24,6 +37,7 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
   } catch (error) {
     return {
       snapshot: { files },
+      sources,
       problems: [
         {
           file: dir,
@@ -36,6 +50,7 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
   }
   for (const name of names.sort()) {
     const text = readFileSync(join(dir, name), 'utf8');
+    sources[name] = text;
     try {
       files[name] = withoutSchemaReference(JSON.parse(text));
     } catch (error) {
@@ -43,7 +58,7 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
         file: name,
         path: '',
         code: 'invalid-json',
-        message: `not valid JSON: ${(error as Error).message}`,
+        message: `not valid JSON: ${syntaxError(name, text) ?? (error as Error).message.split('\n')[0]}`,
       });
     }
   }
@@ -54,7 +69,15 @@ export function readRuleSetDir(dir: string): { snapshot: RuleSetSnapshot; proble
   ) {
     problems.push({ file: dir, path: '', code: 'missing-file', message: 'no rule-set files here' });
   }
-  return { snapshot: { files }, problems };
+  return { snapshot: { files }, sources, problems };
+}
+
+/** `value expected at line 5, column 13`, rather than JSON.parse's character offset. */
+function syntaxError(name: string, text: string): string | undefined {
+  const found = new RuleSetPositions({ [name]: text }).syntaxError(name);
+  if (!found) return undefined;
+  const words = found.error.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${words} at line ${found.line}, column ${found.column}`;
 }
 
 /**

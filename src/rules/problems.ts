@@ -4,6 +4,7 @@
  * messages); this module turns zod's issues into problems located inside the file.
  */
 import type { z } from 'zod';
+import { DECIMAL_PATTERN } from '../domain';
 
 export type ProblemCode =
   | 'invalid-json'
@@ -38,12 +39,44 @@ type Path = readonly PropertyKey[];
 
 /** Generic wording for what the schemas leave to zod; their own messages take precedence. */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (
+    issue.code === 'invalid_type' &&
+    typeof issue.input === 'number' &&
+    expectsDecimalString(issue.inst)
+  )
+    return DECIMAL_WRITTEN_AS_NUMBER;
   if (issue.code === 'unrecognized_keys')
     return `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
   if (issue.input === undefined) return 'is required';
   if (issue.code === 'invalid_type') return `must be ${KINDS[issue.expected] ?? issue.expected}`;
   return undefined;
 };
+
+/**
+ * A JSON number where the schema wants a decimal string (`"percent": 35`): the usual slip, since
+ * a number looks right. problemAt turns it into the fix, naming the field.
+ */
+const DECIMAL_WRITTEN_AS_NUMBER = 'must be a decimal string in quotes, not a JSON number';
+
+/** Decimal strings are strings checked against one pattern (src/domain/decimal.ts). */
+function expectsDecimalString(schema: unknown): boolean {
+  const checks = (schema as { _zod?: { def?: { checks?: unknown[] } } } | undefined)?._zod?.def
+    ?.checks;
+  return (checks ?? []).some((check) => {
+    const pattern = (check as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern;
+    return pattern instanceof RegExp && pattern.source === DECIMAL_PATTERN.source;
+  });
+}
+
+/** `write "percent": "35", not "percent": 35` for the field at the end of `path`. */
+function decimalFix(issue: Issue, path: readonly string[]): string | undefined {
+  if (issue.message !== DECIMAL_WRITTEN_AS_NUMBER || typeof issue.input !== 'number')
+    return undefined;
+  const text = String(issue.input);
+  const key = path.at(-1);
+  const field = key !== undefined && !/^\d+$/.test(key) ? `${JSON.stringify(key)}: ` : '';
+  return `a decimal is a string in quotes: write ${field}"${text}", not ${field}${text}`;
+}
 
 const KINDS: Readonly<Record<string, string>> = {
   string: 'text',
@@ -105,6 +138,8 @@ function fits(issue: Issue): boolean {
 function problemAt(file: string, path: Path, issue: Issue, content: unknown): Problem {
   const segments = path.map(String);
   const dotted = segments.join('.');
+  const fix = decimalFix(issue, segments);
+  if (fix) issue = { ...issue, message: fix };
   const eventAt = segments.indexOf('event');
   if (eventAt >= 0 && segments[eventAt + 1] === 'params') {
     const component = valueAt(content, segments.slice(0, eventAt + 1).concat('type'));

@@ -10,7 +10,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/serve/server';
 import type { ProposalRenderer } from '../../src/proposals/renderer';
-import { DEFAULT_RULES_DIR, loadRuleSet } from '../../src/rules/load';
+import { loadRuleSet } from '../../src/rules/load';
+import { FIXTURE_RULES_DIR, fixtureRuleSet } from '../support/rule-set-copy';
 import type { RuleSet } from '../../src/rules/compile';
 import type { Role } from '../../src/domain';
 import { generateToken, hashToken, openStore, type Store } from '../../src/store';
@@ -35,7 +36,7 @@ export function announceSkippedPostgres(suite: string): void {
 
 let ruleSetOnce: RuleSet | undefined;
 export function currentRuleSet(): RuleSet {
-  ruleSetOnce ??= loadRuleSet();
+  ruleSetOnce ??= fixtureRuleSet();
   return ruleSetOnce;
 }
 
@@ -47,7 +48,7 @@ export function currentRuleSet(): RuleSet {
 export function editedRuleSet(file: string, text: string, replacement: string): RuleSet {
   const dir = mkdtempSync(join(tmpdir(), 'groupquote-rules-'));
   try {
-    cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+    cpSync(FIXTURE_RULES_DIR, dir, { recursive: true });
     const path = join(dir, file);
     const original = readFileSync(path, 'utf8');
     if (!original.includes(text)) throw new Error(`${file} does not contain ${text}`);
