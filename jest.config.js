@@ -1,3 +1,14 @@
+const { join } = require('node:path');
+
+/**
+ * The code's tests price with the frozen test/fixtures/rules/, never the live rules/ (the pricing
+ * team's, checked by `quote rules test`). RULES_DIR is where every command, the service and
+ * `loadRuleSet()` look when nobody names a directory; set here, in the process that starts jest's
+ * workers, it reaches every test and every process a test starts. test/fixture-rules.test.ts
+ * checks it.
+ */
+process.env.RULES_DIR = join(__dirname, 'test', 'fixtures', 'rules');
+
 /** Tests run through @swc/jest (type-stripping only); `tsc --noEmit` in `npm test` does the typechecking. */
 module.exports = {
   testEnvironment: 'node',

@@ -1,36 +1,30 @@
 /**
- * `quote rules validate [dir]` prints every problem of a rule directory as `file: path: message`
- * (exit 1 if there is any); `quote rules schema [--check]` regenerates the JSON Schemas in
- * rules/schema/ for editors, or with --check exits 1 when one is stale.
+ * `quote rules validate [dir]` prints every problem and verifier finding of a rule directory at
+ * its `file:line:column` (validate.ts; exit 1 on any problem or error); `quote rules schema
+ * [--check]` regenerates the JSON Schemas in rules/schema/ for editors, or with --check exits 1
+ * when one is stale.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { jsonSchemas } from '../rules/files';
-import { DEFAULT_RULES_DIR, formatProblem, loadRuleSet, validateRuleSetDir } from '../rules/load';
+import { DEFAULT_RULES_DIR } from '../rules/load';
 import { EXIT_FAILED, EXIT_OK, type CliRun } from './usage';
+import { validateRules } from './validate';
 
 export function addRulesCommand(program: Command, run: CliRun): void {
   const rules = program.command('rules').description('check the rule files and their schemas');
 
   rules
     .command('validate')
-    .description('print every problem of a rule directory as file: path: message')
+    .description(
+      "check a rule directory: its problems, then the verifier's findings, at file:line:column",
+    )
     .argument('[dir]', 'the rule directory (default: RULES_DIR, else rules/)')
     .action(
-      run.action(async (given: string | undefined) => {
-        const dir = given ?? (process.env.RULES_DIR || DEFAULT_RULES_DIR);
-        const problems = validateRuleSetDir(dir);
-        for (const problem of problems) run.io.out(formatProblem(problem));
-        if (problems.length > 0) {
-          run.io.err(`${problems.length} problem(s) in ${dir}`);
-          return EXIT_FAILED;
-        }
-        const ruleSet = loadRuleSet(dir);
-        const ruleCount = ruleSet.rulesByPhase.offer.length + ruleSet.rulesByPhase.approval.length;
-        run.io.out(`ok: ${dir} (${ruleCount} rules, hash ${ruleSet.hash})`);
-        return EXIT_OK;
-      }),
+      run.action(async (given: string | undefined) =>
+        validateRules(run, given ?? (process.env.RULES_DIR || DEFAULT_RULES_DIR)),
+      ),
     );
 
   rules

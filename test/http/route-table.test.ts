@@ -11,9 +11,9 @@ import { API_PREFIX, buildOpenApiDocument } from '../../src/http/openapi';
 import { expressPath } from '../../src/http/route';
 import { API_ROUTES } from '../../src/http/routes';
 import type { QuoteService } from '../../src/quotes/service';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 
-const ruleSet = loadRuleSet();
+const ruleSet = fixtureRuleSet();
 
 function appWithStubService(): Express {
   const service = {

@@ -3,11 +3,11 @@ import { Decimal, parseDecimal, sum } from '../../src/money/money';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { ruleSetHash } from '../../src/rules/compile';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import { eligibleRequest } from '../support/arbitraries';
 import { workedExample } from '../support/tariff-book';
 
-const ruleSet = loadRuleSet();
+const ruleSet = fixtureRuleSet();
 const d = (text: string) => parseDecimal(text);
 const RUNS = 300;
 

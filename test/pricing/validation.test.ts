@@ -1,9 +1,9 @@
 import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
-const ruleSet = loadRuleSet();
+const ruleSet = fixtureRuleSet();
 
 /** ENT-0001 with some fields replaced (a path like "usagePerLine.dataGB" or "handsets"). */
 function requestWith(changes: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,9 @@
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import { EXAMPLE_IDS, workedExample } from '../support/tariff-book';
 
-const ruleSet = loadRuleSet();
+const ruleSet = fixtureRuleSet();
 
 async function pricedExample(id: (typeof EXAMPLE_IDS)[number]): Promise<PricedQuote> {
   const quote = await priceQuote(ruleSet, workedExample(id).request);

@@ -10,7 +10,7 @@ import {
 import { localeKeys } from '../../src/proposals/locale';
 import { COMPONENT_CODES } from '../../src/rules/components';
 import { OPERATORS } from '../../src/rules/files';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import type { StoredQuote } from '../../src/store/types';
 import { EXAMPLE_IDS, exampleInput, inputNamed, yuan } from './support';
 import { APPROVAL_LEVELS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
@@ -114,7 +114,7 @@ describe('the customer copy and the deal sheet', () => {
     };
     const built = proposalInputFromStoredQuote(stored, {
       accountManager: { name: '李娜' },
-      ruleSet: loadRuleSet(),
+      ruleSet: fixtureRuleSet(),
     });
     expect(built).toMatchObject({
       number: 'Q-2026-000042',

@@ -5,10 +5,10 @@
 import { AppError } from '../../src/errors';
 import { RuleSetCache } from '../../src/quotes/replay';
 import { compileRuleSet, type RuleSet, type RuleSetSnapshot } from '../../src/rules/compile';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import type { Store } from '../../src/store/types';
 
-const current = loadRuleSet();
+const current = fixtureRuleSet();
 
 /** The current rule set under another tariff version: a rule set with a hash of its own. */
 function version(n: number): RuleSet {

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { priceRequest } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { parseQuoteRequest, type QuoteRequest } from '../../src/rules/request';
-import { loadRuleSet } from '../../src/rules/load';
+import { fixtureRuleSet } from '../support/rule-set-copy';
 import type { RuleSet } from '../../src/rules/compile';
 import type { Dialect } from '../../src/store/connection';
 import { openStore, type StoreOptions } from '../../src/store/open';
@@ -113,7 +113,7 @@ export function useStore(dialect: Dialect): { store: () => Store; database: () =
 let ruleSet: RuleSet | undefined;
 
 export function currentRuleSet(): RuleSet {
-  return (ruleSet ??= loadRuleSet());
+  return (ruleSet ??= fixtureRuleSet());
 }
 
 const pricedExamples = new Map<string, { request: QuoteRequest; quote: PricedQuote }>();

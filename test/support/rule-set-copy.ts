@@ -1,13 +1,21 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RULES_DIR, readRuleSetDir } from '../../src/rules/load';
-import type { RuleSetSnapshot } from '../../src/rules/compile';
+import { loadRuleSet, readRuleSetDir } from '../../src/rules/load';
+import type { RuleSet, RuleSetSnapshot } from '../../src/rules/compile';
+import { FIXTURE_RULES_DIR } from './fixture-rules';
 
-/** A throw-away copy of the sample rule directory, for tests that edit files. */
+export { FIXTURE_RULES_DIR };
+
+/** The frozen fixture rule set, compiled: what the code's tests price with. */
+export function fixtureRuleSet(): RuleSet {
+  return loadRuleSet(FIXTURE_RULES_DIR);
+}
+
+/** A throw-away copy of the fixture rule directory, for tests that edit files. */
 export function copyRulesDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gq-rules-'));
-  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+  cpSync(FIXTURE_RULES_DIR, dir, { recursive: true });
   return dir;
 }
 
@@ -19,7 +27,7 @@ export function editFile(dir: string, file: string, edit: (text: string) => stri
   writeFileSync(path, after);
 }
 
-/** The sample set as a snapshot that a test may mutate freely. */
+/** The fixture set as a snapshot that a test may mutate freely. */
 export function sampleSnapshot(): RuleSetSnapshot {
-  return structuredClone(readRuleSetDir(DEFAULT_RULES_DIR).snapshot);
+  return structuredClone(readRuleSetDir(FIXTURE_RULES_DIR).snapshot);
 }
