@@ -126,7 +126,7 @@ describe('quote rules validate', () => {
     expect(stdout).toMatch(/^ok: .*rules \(\d+ rules, hash [0-9a-f]{64}\)/);
   });
 
-  it('prints each problem as file: path: message and exits 1', () => {
+  it('prints each problem as file:line:column: path: message and exits 1', () => {
     const dir = copyRulesDir();
     editFile(dir, 'ringback.rules.json', (text) => text.replace('"percent-off"', '"percent-of"'));
     editFile(dir, 'line-fee.rules.json', (text) => text.replace('"value": "20"', '"value": 20'));
@@ -134,11 +134,42 @@ describe('quote rules validate', () => {
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^line-fee\.rules\.json: rules\.0\.conditions\.all\.0\.value: decimalGreaterThanInclusive needs a decimal string/,
+        /^line-fee\.rules\.json:11:82: rules\.0\.conditions\.all\.0\.value: decimalGreaterThanInclusive needs a decimal string/,
       ),
       expect.stringMatching(
-        /^ringback\.rules\.json: rules\.0\.event\.type: unknown component "percent-of"/,
+        /^ringback\.rules\.json:15:26: rules\.0\.event\.type: unknown component "percent-of"/,
       ),
+    ]);
+  });
+
+  it('prints what the verifier finds, with a witness, and exits 1 on an error', () => {
+    const dir = copyRulesDir();
+    editFile(dir, 'overdraft.rules.json', (text) =>
+      text.replace('"value": "AA" }', '"value": "AAA" }'),
+    );
+    const { code, stdout, stderr } = quote(['rules', 'validate', dir]);
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^overdraft\.rules\.json:\d+:\d+: error: two rules that decide overdraft-multiple can fire for the same request.* \(rules overdraft-aaa, overdraft-aa\)$/,
+      ),
+      '  witness: {"enterprise":{"creditRating":"AAA"}}',
+    ]);
+    expect(stderr).toMatch(/1 error\(s\), 0 warning\(s\)/);
+  });
+
+  it('exits 0 on warnings alone, counting them', () => {
+    const dir = copyRulesDir();
+    editFile(dir, 'long-distance.rules.json', (text) =>
+      text.replace('"percent": "35"', '"percent": "0.35"'),
+    );
+    const { code, stdout } = quote(['rules', 'validate', dir]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^long-distance\.rules\.json:\d+:\d+: warning: percent "0\.35" looks like a fraction/,
+      ),
+      expect.stringMatching(/^ok: .* \(\d+ rules, hash [0-9a-f]{64}, 1 warning\(s\)\)$/),
     ]);
   });
 });
