@@ -1,10 +1,14 @@
 /**
  * The code's tests price with the frozen test/fixtures/rules/, never the live rules/, so that a
- * pricing change there (35 → 40 % off long distance) leaves `npx jest` green. A command, the service or `loadRuleSet()` given no directory
+ * pricing change there (35 → 40 % off long distance) leaves `npx jest` green and only
+ * `quote rules test` speaks to it. A command, the service or `loadRuleSet()` given no directory
  * read RULES_DIR, which jest.config.js sets to the fixture in the process that starts jest's
  * workers, so every test and every process a test starts inherits it; and a test naming rules/
  * itself is refused below, but for the few that check what the code generates for the files there
  * (test/rules/live-rules.test.ts).
+ *
+ * The proof end to end is `npm run test:fixture-independence`: it copies the checkout, edits
+ * prices and percentages in its rules/, and runs jest there (green) and `quote rules test` (red).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,10 +71,10 @@ describe('the code tests', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('have a fixture that is a whole rule set of its own', () => {
+  it('have a fixture that is a whole rule set of its own, with cases beside it', () => {
     expect(relative(ROOT, FIXTURE_RULES_DIR).split(sep)).toEqual(['test', 'fixtures', 'rules']);
     expect(readdirSync(FIXTURE_RULES_DIR)).toEqual(
-      expect.arrayContaining(['tariff.json', 'prices.json', 'costs.json']),
+      expect.arrayContaining(['tariff.json', 'prices.json', 'costs.json', 'cases']),
     );
   });
 });

@@ -11,6 +11,7 @@ import { addAuditCommand } from './audit';
 import { addPriceCommand } from './price';
 import { addRenderCommand } from './render';
 import { addRulesCommand } from './rules';
+import { addRulesTestCommand } from './rules-test';
 import { addUsersCommand } from './users';
 import {
   CliRun,
@@ -38,6 +39,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   addPriceCommand(program, run);
   addRenderCommand(program, run);
   addRulesCommand(program, run);
+  const rules = program.commands.find((command) => command.name() === 'rules')!;
+  addRulesTestCommand(rules, run);
   addUsersCommand(program, run);
   addAuditCommand(program, run);
   try {

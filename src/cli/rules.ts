@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { ruleCaseJsonSchema } from '../pricing/cases';
 import { jsonSchemas } from '../rules/files';
 import { DEFAULT_RULES_DIR } from '../rules/load';
 import { EXIT_FAILED, EXIT_OK, type CliRun } from './usage';
@@ -36,7 +37,8 @@ export function addRulesCommand(program: Command, run: CliRun): void {
         const dir = join(DEFAULT_RULES_DIR, 'schema');
         let stale = 0;
         mkdirSync(dir, { recursive: true });
-        for (const [name, schema] of Object.entries(jsonSchemas())) {
+        const schemas = { ...jsonSchemas(), 'cases.schema.json': ruleCaseJsonSchema() };
+        for (const [name, schema] of Object.entries(schemas)) {
           const text = `${JSON.stringify(schema, null, 2)}\n`;
           const path = join(dir, name);
           if (readTextOrEmpty(path) === text) continue;

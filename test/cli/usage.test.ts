@@ -24,6 +24,7 @@ describe('bad usage exits 2 with the usage on stderr', () => {
     [['rules', 'lint'], /unknown command 'lint'/],
     [['rules', 'validate', 'one', 'two'], /too many arguments/],
     [['rules', 'schema', '--bogus'], /unknown option '--bogus'/],
+    [['rules', 'test', 'one', 'two'], /too many arguments/],
     [['users'], /^Usage: quote users/m],
     [['users', 'remove'], /unknown command 'remove'/],
     [['users', 'add', '--name'], /'--name <name>' argument missing/],
@@ -61,6 +62,7 @@ describe('--help', () => {
     [['help', 'render'], /^Usage: quote render \[options\] <request>/, '--deal-sheet'],
     [['rules', '--help'], /^Usage: quote rules/, 'validate [dir]'],
     [['rules', 'schema', '--help'], /^Usage: quote rules schema/, '--check'],
+    [['rules', 'test', '--help'], /^Usage: quote rules test \[options\] \[dir\]/, '--cases <dir>'],
     [['users', 'add', '--help'], /^Usage: quote users add/, 'GROUPQUOTE_DB'],
     [['audit', 'verify', '--help'], /^Usage: quote audit verify/, '--json'],
   ])('quote %j prints that usage and exits 0', async (argv, usage, mentions) => {

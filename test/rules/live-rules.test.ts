@@ -1,10 +1,12 @@
 /**
  * The only tests that read the live `rules/`. They check what the code generates or expects of
  * the files there — the JSON Schemas in rules/schema/ and every file's pointer to one — never
- * what the tariff prices: every other test prices with the frozen test/fixtures/rules/.
+ * what the tariff prices: that is `quote rules test` (the cases in rules/cases/, run by `npm
+ * test`), and every other test prices with the frozen test/fixtures/rules/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ruleCaseJsonSchema } from '../../src/pricing/cases';
 import { jsonSchemas } from '../../src/rules/files';
 import { DEFAULT_RULES_DIR } from '../../src/rules/load';
 import { runQuote } from '../support/cli';
@@ -18,7 +20,8 @@ const jsonFilesIn = (dir: string) =>
 
 describe('the files in rules/', () => {
   it('have committed JSON Schemas that match the zod schemas (run `npm run schema` when this fails)', async () => {
-    for (const [name, schema] of Object.entries(jsonSchemas())) {
+    const schemas = { ...jsonSchemas(), 'cases.schema.json': ruleCaseJsonSchema() };
+    for (const [name, schema] of Object.entries(schemas)) {
       expect({ name, schema: readJson('schema', name) }).toEqual({ name, schema });
     }
     expect(await runQuote('rules', 'schema', '--check')).toMatchObject({ code: 0, err: '' });
@@ -33,6 +36,12 @@ describe('the files in rules/', () => {
       expect({ file, $schema: readJson(file).$schema }).toEqual({
         file,
         $schema: expectedSchema(file),
+      });
+    }
+    for (const file of jsonFilesIn(join(DEFAULT_RULES_DIR, 'cases'))) {
+      expect({ file, $schema: readJson('cases', file).$schema }).toEqual({
+        file,
+        $schema: '../schema/cases.schema.json',
       });
     }
   });

@@ -1,0 +1,232 @@
+/**
+ * Rule cases: a request the pricing team writes beside the rules (`rules/cases/*.json`) with the
+ * result it must price to — any part of the quote, in the quote's own shape. Running them is pure:
+ * a rule set and cases in, each case's failing figures out. The command line reads the files
+ * (`quote rules test`); the case file's JSON Schema is generated from the schema below, which is
+ * built from the quote contract, so an expectation can name exactly the figures a quote has.
+ */
+import { z } from 'zod';
+import { isDecimalString } from '../domain';
+import { isAppError } from '../errors';
+import { parseDecimal } from '../money/money';
+import type { RuleSet } from '../rules/compile';
+import { priceQuote } from './price';
+import {
+  quoteBenefitsSchema,
+  quoteInternalSchema,
+  quoteItemSchema,
+  quoteTotalsSchema,
+  type QuoteOutcome,
+} from './quote';
+
+/** The parts of a priced quote an expectation may name; a refusal has only its reasons. */
+const PRICED_PARTS = ['tier', 'items', 'totals', 'benefits', 'internal'] as const;
+type PricedPart = (typeof PRICED_PARTS)[number];
+/** The keys of an expectation, whatever their values: what the schema's own refinement reads. */
+type ExpectationKeys = Partial<Record<'eligible' | 'reasons' | PricedPart, unknown>>;
+
+/** What a case expects: any subset of the quote. Decimals match by value ("864" is "864.00"). */
+export const quoteExpectationSchema = z
+  .strictObject({
+    eligible: z
+      .boolean()
+      .optional()
+      .describe('false: the tariff refuses the request (implied by "reasons")'),
+    reasons: z
+      .array(z.string())
+      .optional()
+      .describe('a refused request: every reason the quote gives, in any order'),
+    tier: z.string().optional(),
+    items: z
+      .record(z.string(), quoteItemSchema.omit({ code: true }).partial().nullable())
+      .optional()
+      .describe(
+        'by price-list code: any of the item’s figures; null: the item is not on the quote',
+      ),
+    totals: quoteTotalsSchema.partial().optional(),
+    benefits: quoteBenefitsSchema.partial().optional(),
+    internal: quoteInternalSchema
+      .omit({ approvalRules: true })
+      .partial()
+      .optional()
+      .describe('costs, margin and the approval level (§5, §8)'),
+  })
+  .refine(
+    (expected) =>
+      !(expectsRefusal(expected) && (expectsPrice(expected) || expected.eligible === true)),
+    {
+      message: 'a refused request has reasons, not a tier, items or figures',
+    },
+  );
+export type QuoteExpectation = z.infer<typeof quoteExpectationSchema>;
+
+/** One case file in `rules/cases/`; the case is named by its file. */
+export const ruleCaseFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().min(1).describe('what the case shows, e.g. the tariff book section'),
+  quoteDate: z.iso
+    .date({ error: 'must be a date such as 2026-12-31' })
+    .optional()
+    .describe('the China calendar date the request is priced on (needed by dated rules)'),
+  request: z
+    .record(z.string(), z.unknown())
+    .describe('a quote request, as `quote price` and POST /api/quotes take it'),
+  expect: quoteExpectationSchema,
+});
+export type RuleCaseFile = z.infer<typeof ruleCaseFileSchema>;
+
+export interface RuleCase {
+  name: string;
+  description: string;
+  quoteDate?: string;
+  request: Record<string, unknown>;
+  expect: QuoteExpectation;
+}
+
+/** One way a case did not come out: `path` in the quote's shape, `expected X, got Y`. */
+export interface CaseFailure {
+  path: string;
+  message: string;
+}
+
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  failures: CaseFailure[];
+  /** The quote the case priced to; absent when its request could not be priced. */
+  quote?: QuoteOutcome;
+}
+
+/** Prices one case's request on its quote date. Throws what pricing throws. */
+export function priceCase(
+  ruleSet: RuleSet,
+  ruleCase: Pick<RuleCase, 'request' | 'quoteDate'>,
+): Promise<QuoteOutcome> {
+  return priceQuote(
+    ruleSet,
+    ruleCase.request,
+    ruleCase.quoteDate === undefined ? {} : { quoteDate: ruleCase.quoteDate },
+  );
+}
+
+/** Prices every case and compares it with what it expects. */
+export async function runRuleCases(
+  ruleSet: RuleSet,
+  cases: readonly RuleCase[],
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const ruleCase of cases) results.push(await runRuleCase(ruleSet, ruleCase));
+  return results;
+}
+
+export async function runRuleCase(ruleSet: RuleSet, ruleCase: RuleCase): Promise<CaseResult> {
+  let quote: QuoteOutcome;
+  try {
+    quote = await priceCase(ruleSet, ruleCase);
+  } catch (error) {
+    return { name: ruleCase.name, passed: false, failures: pricingFailures(error) };
+  }
+  const failures = compareQuote(ruleCase.expect, quote);
+  return { name: ruleCase.name, passed: failures.length === 0, failures, quote };
+}
+
+/**
+ * An invalid request names each bad field under `request.` (the quote date is the case's own
+ * field); a rule-set error is the pricing's.
+ */
+function pricingFailures(error: unknown): CaseFailure[] {
+  if (isAppError(error) && error.details.issues?.length) {
+    return error.details.issues.map((issue) => ({
+      path:
+        issue.path === '(request)'
+          ? 'request'
+          : issue.path === 'quoteDate'
+            ? 'quoteDate'
+            : `request.${issue.path}`,
+      message: issue.message,
+    }));
+  }
+  return [{ path: '(pricing)', message: (error as Error).message }];
+}
+
+/** Every figure the expectation names that the quote does not have, in the expectation's order. */
+export function compareQuote(expected: QuoteExpectation, quote: QuoteOutcome): CaseFailure[] {
+  const wantsEligible =
+    expected.eligible ??
+    (expectsRefusal(expected) ? false : expectsPrice(expected) ? true : undefined);
+  if (wantsEligible !== undefined && wantsEligible !== quote.eligible) {
+    return [
+      {
+        path: 'eligible',
+        message: quote.eligible
+          ? `expected false, got true (tier ${quote.tier})`
+          : `expected true, got false (${quote.reasons.join('; ')})`,
+      },
+    ];
+  }
+  if (!quote.eligible)
+    return expected.reasons ? compareReasons(expected.reasons, quote.reasons) : [];
+  const failures: CaseFailure[] = [];
+  const observed: Record<string, unknown> = {
+    tier: quote.tier,
+    items: Object.fromEntries(quote.items.map(({ code, ...item }) => [code, item])),
+    totals: quote.totals,
+    benefits: quote.benefits,
+    internal: quote.internal,
+  };
+  for (const key of PRICED_PARTS) {
+    if (expected[key] !== undefined) compare(key, expected[key], observed[key], failures);
+  }
+  return failures;
+}
+
+function compare(path: string, expected: unknown, actual: unknown, failures: CaseFailure[]): void {
+  if (expected === null) {
+    if (actual !== undefined) failures.push({ path, message: 'expected none, got one' });
+    return;
+  }
+  if (typeof expected === 'object' && !Array.isArray(expected)) {
+    if (actual === undefined || actual === null || typeof actual !== 'object') {
+      failures.push({ path, message: 'expected one, got none' });
+      return;
+    }
+    for (const [key, value] of Object.entries(expected as Record<string, unknown>)) {
+      compare(`${path}.${key}`, value, (actual as Record<string, unknown>)[key], failures);
+    }
+    return;
+  }
+  if (!sameValue(expected, actual)) {
+    failures.push({ path, message: `expected ${shown(expected)}, got ${shown(actual)}` });
+  }
+}
+
+function compareReasons(expected: readonly string[], actual: readonly string[]): CaseFailure[] {
+  const sorted = (reasons: readonly string[]) => [...reasons].sort();
+  if (JSON.stringify(sorted(expected)) === JSON.stringify(sorted(actual))) return [];
+  return [{ path: 'reasons', message: `expected ${shown(expected)}, got ${shown(actual)}` }];
+}
+
+/** Decimal strings are equal by value, so "864" matches "864.00"; anything else must be identical. */
+function sameValue(expected: unknown, actual: unknown): boolean {
+  if (isDecimalString(expected) && isDecimalString(actual))
+    return parseDecimal(expected).eq(parseDecimal(actual));
+  return JSON.stringify(expected) === JSON.stringify(actual);
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function expectsRefusal(expected: ExpectationKeys): boolean {
+  return expected.reasons !== undefined || expected.eligible === false;
+}
+
+function expectsPrice(expected: ExpectationKeys): boolean {
+  return PRICED_PARTS.some((key) => expected[key] !== undefined);
+}
+
+/** The JSON Schema of a case file, for editors: `rules/schema/cases.schema.json`. */
+export function ruleCaseJsonSchema(): unknown {
+  return z.toJSONSchema(ruleCaseFileSchema, { target: 'draft-2020-12', io: 'input' });
+}
