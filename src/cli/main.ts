@@ -11,6 +11,7 @@ import { addAuditCommand } from './audit';
 import { addPriceCommand } from './price';
 import { addRenderCommand } from './render';
 import { addRulesCommand } from './rules';
+import { addRulesCoverageCommand } from './rules-coverage';
 import { addRulesTestCommand } from './rules-test';
 import { addUsersCommand } from './users';
 import {
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   addRulesCommand(program, run);
   const rules = program.commands.find((command) => command.name() === 'rules')!;
   addRulesTestCommand(rules, run);
+  addRulesCoverageCommand(rules, run);
   addUsersCommand(program, run);
   addAuditCommand(program, run);
   try {

@@ -83,7 +83,8 @@ function explanationLines(quote: Extract<QuoteOutcome, { eligible: true }>): str
     );
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** Rows under a header, columns aligned; a column of numbers is right-aligned. */
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

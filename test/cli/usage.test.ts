@@ -25,6 +25,8 @@ describe('bad usage exits 2 with the usage on stderr', () => {
     [['rules', 'validate', 'one', 'two'], /too many arguments/],
     [['rules', 'schema', '--bogus'], /unknown option '--bogus'/],
     [['rules', 'test', 'one', 'two'], /too many arguments/],
+    [['rules', 'coverage', '--bogus'], /unknown option '--bogus'/],
+    [['rules', 'coverage', '--quotes', '--cases', 'x'], /cannot be used with option/],
     [['users'], /^Usage: quote users/m],
     [['users', 'remove'], /unknown command 'remove'/],
     [['users', 'add', '--name'], /'--name <name>' argument missing/],
@@ -62,7 +64,9 @@ describe('--help', () => {
     [['help', 'render'], /^Usage: quote render \[options\] <request>/, '--deal-sheet'],
     [['rules', '--help'], /^Usage: quote rules/, 'validate [dir]'],
     [['rules', 'schema', '--help'], /^Usage: quote rules schema/, '--check'],
+    [['rules', '--help'], /^Usage: quote rules/, 'coverage [options] [dir]'],
     [['rules', 'test', '--help'], /^Usage: quote rules test \[options\] \[dir\]/, '--cases <dir>'],
+    [['rules', 'coverage', '--help'], /^Usage: quote rules coverage/, 'GROUPQUOTE_DB'],
     [['users', 'add', '--help'], /^Usage: quote users add/, 'GROUPQUOTE_DB'],
     [['audit', 'verify', '--help'], /^Usage: quote audit verify/, '--json'],
   ])('quote %j prints that usage and exits 0', async (argv, usage, mentions) => {
