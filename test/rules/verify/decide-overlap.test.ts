@@ -94,3 +94,40 @@ describe('rules that decide one thing', () => {
     await expectConflictWhenPriced(verified, finding!);
   });
 });
+
+describe('dated rules (promotions)', () => {
+  const PROMOTION = `{
+      "name": "points-key-december",
+      "priority": 10,
+      "validFrom": "2026-12-01",
+      "validTo": "2026-12-31",
+      "conditions": { "all": [{ "fact": "tier", "operator": "equal", "value": "key" }] },
+      "event": { "type": "points-multiplier", "params": { "multiplier": "3" } }
+    },
+    {
+      "name": "points-key",`;
+
+  it('a promotion that doubles a standing rule overlaps it on the promotion dates', async () => {
+    const verified = verifiedAfter([
+      'loyalty.rules.json',
+      '{\n      "name": "points-key",',
+      `${PROMOTION}`,
+    ]);
+    const [finding, ...more] = overlaps(verified);
+    expect(more).toEqual([]);
+    expect(finding).toMatchObject({
+      rules: ['points-key-december', 'points-key'],
+      witness: { quoteDate: expect.stringMatching(/^2026-12-/) },
+    });
+    await expectConflictWhenPriced(verified, finding!);
+  });
+
+  it('a standing rule that ends the day before the promotion starts does not overlap it', () => {
+    const verified = verifiedAfter([
+      'loyalty.rules.json',
+      '{\n      "name": "points-key",\n      "priority": 10,',
+      `${PROMOTION}\n      "priority": 10,\n      "validTo": "2026-11-30",`,
+    ]);
+    expect(overlaps(verified)).toEqual([]);
+  });
+});
