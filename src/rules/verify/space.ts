@@ -12,7 +12,7 @@ import { isDecimalString } from '../../domain';
 import { Decimal, parseDecimal, ruleConstant } from '../../money/money';
 import type { CompiledRule, RuleSet } from '../compile';
 import type { ConditionNode, LeafCondition, TopLevelCondition } from '../files';
-import { factCatalogue, splitPath, typeAtPath, type FactType, type Phase } from '../facts';
+import { factCatalogue, splitPath, type FactType, type Phase } from '../facts';
 import { candidates, domainOf, type Domain, type FactValue } from './domains';
 
 /** Not yet known: a variable not chosen yet, or an operator the verifier does not model. */
@@ -400,14 +400,4 @@ function declaredMaxima(ruleSet: RuleSet): Map<string, number> {
   for (const option of ruleSet.tariff.options)
     if ('max' in option && option.max !== undefined) maxima.set(option.name, option.max);
   return maxima;
-}
-
-/** Exposed for the checks that read a fact's type (units, unused facts). */
-export function typeOf(ruleSet: RuleSet, phase: Phase, variable: string): FactType | undefined {
-  const [fact, ...path] = variable.split('.');
-  const catalogue = factCatalogue(phase, factVocabulary(ruleSet));
-  const definition = catalogue[fact!];
-  return definition
-    ? typeAtPath(definition.type, path.length ? path.join('.') : undefined)
-    : undefined;
 }
