@@ -336,9 +336,11 @@ class ItemLedger implements ItemUnderDiscount {
     if (this.#percents.length > 0) {
       const percentOff = sum(this.#percents.map((entry) => entry.points));
       if (percentOff.gt(HUNDRED)) {
+        const rules = this.#percents.map((entry) => entry.because.rule);
         throw new AppError(
-          'rule-set',
-          `rules ${this.#percents.map((entry) => entry.because.rule).join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+          'rule-conflict',
+          `rules ${rules.join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+          { rules },
         );
       }
       discount = discount.plus(roundHalfUp(list.minus(discount).mul(percent(percentOff))));
@@ -465,9 +467,11 @@ class Benefits implements BenefitContext {
   ): void {
     const earlier = this.#granted.get(benefit);
     if (earlier) {
+      const rules = [...earlier.because, ...because].map((rule) => rule.rule);
       throw new AppError(
-        'rule-set',
+        'rule-conflict',
         `rules ${earlier.because.map((rule) => rule.rule).join(', ')} and ${because.map((rule) => rule.rule).join(', ')} both grant ${benefit}`,
+        { rules },
       );
     }
     this.#granted.set(benefit, { ...value, because: [...because] });

@@ -90,7 +90,7 @@ function checkValue(
       at(
         `${path}.value`,
         'invalid-value',
-        `${operator} needs a decimal string such as "100" or "0.5", got ${JSON.stringify(value)}`,
+        `${operator} needs a decimal string such as "100" or "0.5", got ${JSON.stringify(value)}${typeof value === 'number' ? `: write "value": "${value}"` : ''}`,
       );
     }
     return;

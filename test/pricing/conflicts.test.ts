@@ -1,0 +1,71 @@
+/**
+ * A contradiction the rule files allow but a request reaches is a rule conflict naming the rules
+ * (HTTP 422), not a server defect: more than 100 % off one item, or a benefit granted twice.
+ */
+import { AppError } from '../../src/errors';
+import { priceQuote } from '../../src/pricing/price';
+import { compileRuleSet } from '../../src/rules/compile';
+import { sampleSnapshot } from '../support/rule-set-copy';
+import { workedExample } from '../support/tariff-book';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function conflictAfter(edit: (files: Json) => void): Promise<AppError> {
+  const snapshot = sampleSnapshot();
+  edit(snapshot.files as Json);
+  const compiled = compileRuleSet(snapshot);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+  try {
+    await priceQuote(compiled.ruleSet, workedExample('ENT-0001').request);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected a conflict');
+}
+
+const always = (name: string, event: Json) => ({
+  name,
+  priority: 5,
+  conditions: { all: [] },
+  event,
+});
+
+describe('rule conflicts at pricing time', () => {
+  it('percent-off rules that together pass 100 % on one item', async () => {
+    const error = await conflictAfter((files) => {
+      files['extra.rules.json'] = {
+        phase: 'offer',
+        rules: [
+          always('sms-half', { type: 'percent-off', params: { item: 'SMS', percent: '50' } }),
+          always('sms-more', { type: 'percent-off', params: { item: 'SMS', percent: '50.01' } }),
+        ],
+      };
+    });
+    expect(error.kind).toBe('rule-conflict');
+    expect(error.message).toBe(
+      'rules sms-half, sms-more together take 100.01 % off SMS, more than 100 %',
+    );
+    expect(error.details.rules).toEqual(['sms-half', 'sms-more']);
+  });
+
+  it('exactly 100 % is a free item, not a conflict', async () => {
+    const snapshot = sampleSnapshot();
+    (snapshot.files as Json)['extra.rules.json'] = {
+      phase: 'offer',
+      rules: [
+        always('sms-half', { type: 'percent-off', params: { item: 'SMS', percent: '50' } }),
+        always('sms-rest', { type: 'percent-off', params: { item: 'SMS', percent: '50' } }),
+      ],
+    };
+    const compiled = compileRuleSet(snapshot);
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    const quote = await priceQuote(compiled.ruleSet, workedExample('ENT-0001').request);
+    if (!quote.eligible) throw new Error('expected a price');
+    expect(quote.items.find((item) => item.code === 'SMS')).toMatchObject({
+      list: '360.00',
+      discount: '360.00',
+      net: '0.00',
+    });
+  });
+});
