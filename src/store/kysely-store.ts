@@ -3,21 +3,32 @@
  * are written in one write transaction; quote numbers and audit links are assigned inside it, so
  * a rollback leaves neither a gap in the numbers nor a fork in the chain.
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors';
 import type { RuleSetSnapshot } from '../rules/compile';
 import { ruleSetHash } from '../rules/compile';
 import { appendAudit, type NewAuditEntry } from './audit-append';
 import { AuditChainVerifier } from './audit-chain';
+import { auditTriggerProblems, recreateAuditTriggers } from './audit-triggers';
 import type { Dialect, StoreConnection } from './connection';
 import { isUniqueViolation, translateDatabaseError } from './database-errors';
 import { migrateToLatest } from './migrations';
 import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
-import { instantText, type Database, type UsersTable } from './schema';
+import {
+  QUOTE_HASH_FIELD,
+  QUOTE_HASHES_MIGRATION,
+  checkQuoteTrail,
+  orphanTrailMessage,
+  quoteHash,
+  tamperedQuoteError,
+} from './quote-trail';
+import { instantText, type Database, type QuotesTable, type UsersTable } from './schema';
 import {
   type AuditEntry,
+  type AuditProblem,
   type AuditVerification,
+  type CheckedQuote,
   type NewQuote,
   type OverdueTransition,
   type QuoteFilter,
@@ -31,10 +42,16 @@ import { QUOTE_STATES, ROLES, type QuoteState, type Role } from '../domain';
 /** How many audit entries verification reads per query. */
 const AUDIT_VERIFY_BATCH = 1000;
 
+/** How many quotes verification checks against their trails per query (each one is a parameter). */
+const QUOTE_VERIFY_BATCH = 500;
+
 export class KyselyStore implements Store {
   readonly #connection: StoreConnection;
 
   readonly #quoteCreation: QuoteCreationQueue;
+
+  /** audit_chain_head.quote_hashes_from: set once by migration 0004, read once. */
+  #quoteHashesFrom: number | undefined;
 
   constructor(connection: StoreConnection) {
     this.#connection = connection;
@@ -127,6 +144,24 @@ export class KyselyStore implements Store {
     });
   }
 
+  async getCheckedQuote(number: string): Promise<CheckedQuote | undefined> {
+    return guarded(() =>
+      this.#connection.readSnapshot(async (tx) => {
+        const row = await tx
+          .selectFrom('quotes')
+          .selectAll()
+          .where('number', '=', number)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        const trail = (await quoteTrails(tx, [number])).get(number) ?? [];
+        return {
+          quote: storedQuoteFrom(row),
+          trail: checkQuoteTrail(row, trail, await this.#hashesFrom(tx)),
+        };
+      }),
+    );
+  }
+
   async listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }> {
     const checked: QuoteFilter = {
       ...filter,
@@ -156,11 +191,17 @@ export class KyselyStore implements Store {
       this.#connection.writeTransaction(async (tx) => {
         const current = await tx
           .selectFrom('quotes')
-          .select('state')
+          .selectAll()
           .where('number', '=', transition.number)
           .$if(this.dialect === 'postgres', (query) => query.forUpdate())
           .executeTakeFirst();
         if (!current) throw new AppError('not-found', `quote ${transition.number} not found`);
+        // The row is locked (PostgreSQL) or the database is (SQLite): its trail cannot grow meanwhile.
+        const trail = (await quoteTrails(tx, [transition.number])).get(transition.number) ?? [];
+        const verdict = checkQuoteTrail(current, trail, await this.#hashesFrom(tx));
+        if (!verdict.matches) {
+          throw tamperedQuoteError(verdict, transition.number, `moved (${transition.action})`);
+        }
         if (!transition.from.includes(current.state)) {
           throw new AppError(
             'conflict',
@@ -184,6 +225,7 @@ export class KyselyStore implements Store {
             from: current.state,
             ruleSetHash: updated.rule_set_hash,
             comment: transition.comment,
+            quoteHash: quoteHash(updated),
           }),
         ]);
         return storedQuoteFrom(updated);
@@ -197,11 +239,34 @@ export class KyselyStore implements Store {
     quoteState(move.to, 'to');
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
-        const overdue = await overdueQuotesQuery(tx, move.from, now, limit)
-          // PostgreSQL: a concurrent transition of one of these waits, or is waited for and
-          // then re-checked against `from` here, as in transition().
-          .$if(this.dialect === 'postgres', (query) => query.forUpdate())
-          .execute();
+        const hashesFrom = await this.#hashesFrom(tx);
+        const overdue: Selectable<QuotesTable>[] = [];
+        // A quote whose row does not match its trail stays as it is (verification names it):
+        // read on past it, so that such quotes never hold up the expiry of the others.
+        let after: OverdueCursor | undefined;
+        while (overdue.length < limit) {
+          const wanted = limit - overdue.length;
+          const rows = await overdueQuotesQuery(tx, move.from, now, wanted, after)
+            // PostgreSQL: a concurrent transition of one of these waits, or is waited for and
+            // then re-checked against `from` here, as in transition().
+            .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+            .execute();
+          const trails = await quoteTrails(
+            tx,
+            rows.map((row) => row.number),
+          );
+          for (const row of rows) {
+            const trail = trails.get(row.number) ?? [];
+            if (checkQuoteTrail(row, trail, hashesFrom).matches) overdue.push(row);
+          }
+          const last = rows.at(-1);
+          if (!last || rows.length < wanted) break;
+          after = {
+            validUntil: instantText(last.valid_until),
+            year: last.year,
+            sequence: last.sequence,
+          };
+        }
         if (overdue.length === 0) return 0;
         await tx
           .updateTable('quotes')
@@ -221,6 +286,7 @@ export class KyselyStore implements Store {
               from: row.state,
               ruleSetHash: row.rule_set_hash,
               comment: move.comment(instantText(row.valid_until)),
+              quoteHash: quoteHash({ ...row, state: move.to }),
             }),
           ),
         );
@@ -327,7 +393,7 @@ export class KyselyStore implements Store {
       this.#connection.longReadSnapshot(async (tx) => {
         const head = await tx
           .selectFrom('audit_chain_head')
-          .select(['seq', 'hash'])
+          .select(['seq', 'hash', 'quote_hashes_from'])
           .where('id', '=', 1)
           .executeTakeFirstOrThrow();
         const verifier = new AuditChainVerifier();
@@ -344,13 +410,66 @@ export class KyselyStore implements Store {
           const last = rows.at(-1);
           if (!last || rows.length < AUDIT_VERIFY_BATCH) break;
           after = Number(last.seq);
-          // A long log takes seconds to hash: let the requests this process serves go on between
-          // batches (SQLite answers synchronously, so without this nothing else would run).
-          await new Promise((resume) => setImmediate(resume));
+          await makeWay();
         }
-        return verifier.finish({ seq: Number(head.seq), hash: head.hash });
+        const chain = verifier.finish({ seq: Number(head.seq), hash: head.hash });
+        const quotes = await verifyQuotes(tx, Number(head.quote_hashes_from));
+        const triggers = await auditTriggerProblems(tx, this.dialect);
+        const problems: AuditProblem[] = [
+          ...chain.problems,
+          ...quotes.problems,
+          ...triggers.map((problem) => ({ seq: 0, ...problem })),
+        ];
+        return {
+          ...chain,
+          ok: problems.length === 0,
+          problems,
+          quotes: { checked: quotes.checked, withoutHash: quotes.withoutHash },
+          notes:
+            quotes.withoutHash === 0
+              ? []
+              : [
+                  `${quotes.withoutHash} of ${quotes.checked} quotes carry no quote hash: their last audit entry was written before migration ${QUOTE_HASHES_MIGRATION}. Their state, approval level and contract value were checked against their trails, their other figures were not; their next move records a hash.`,
+                ],
+        };
       }),
     );
+  }
+
+  async restoreAuditTriggers(now: string): Promise<string[]> {
+    const at = instant(now, 'now');
+    return guarded(() =>
+      this.#connection.writeTransaction(async (tx) => {
+        const problems = await auditTriggerProblems(tx, this.dialect);
+        const restored = await recreateAuditTriggers(tx, this.dialect, problems);
+        if (restored.length > 0) {
+          await appendAudit(tx, this.dialect, [
+            {
+              at,
+              actorId: null,
+              action: 'audit.triggers-restored',
+              quoteNumber: null,
+              ruleSetHash: null,
+              detail: { triggers: restored, problems: problems.map((problem) => problem.message) },
+            },
+          ]);
+        }
+        return restored;
+      }),
+    );
+  }
+
+  /** The first seq whose quote entries must carry a hash (migration 0004), read once. */
+  async #hashesFrom(tx: Kysely<Database>): Promise<number> {
+    if (this.#quoteHashesFrom === undefined) {
+      const head = await tx
+        .selectFrom('audit_chain_head')
+        .select('quote_hashes_from')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      this.#quoteHashesFrom = Number(head.quote_hashes_from);
+    }
+    return this.#quoteHashesFrom;
   }
 
   async #ruleSetExists(hash: string): Promise<boolean> {
@@ -369,11 +488,20 @@ function quoteState(state: QuoteState, path: string): void {
   }
 }
 
-/** The audit entry of one quote's move, whether it moved alone or with other overdue quotes. */
+/**
+ * The audit entry of one quote's move, whether it moved alone or with other overdue quotes;
+ * `quoteHash` is the hash of its row after the move.
+ */
 function transitionEntry(
   move: Pick<Transition, 'to' | 'actorId' | 'action'>,
   at: string,
-  quote: { number: string; from: QuoteState; ruleSetHash: string; comment: string | undefined },
+  quote: {
+    number: string;
+    from: QuoteState;
+    ruleSetHash: string;
+    comment: string | undefined;
+    quoteHash: string;
+  },
 ): NewAuditEntry {
   return {
     at,
@@ -385,26 +513,159 @@ function transitionEntry(
       from: quote.from,
       to: move.to,
       ...(quote.comment === undefined ? {} : { comment: quote.comment }),
+      [QUOTE_HASH_FIELD]: quote.quoteHash,
     },
   };
 }
 
+/** The audit entries of each of these quotes, oldest first (along the (quote_number, seq) index). */
+async function quoteTrails(
+  db: Kysely<Database>,
+  numbers: readonly string[],
+): Promise<Map<string, AuditEntry[]>> {
+  const trails = new Map<string, AuditEntry[]>();
+  if (numbers.length === 0) return trails;
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('quote_number', 'in', [...numbers])
+    .orderBy('quote_number')
+    .orderBy('seq')
+    .execute();
+  for (const row of rows) {
+    const entry = auditEntryFrom(row);
+    const trail = trails.get(entry.quoteNumber!);
+    if (trail) trail.push(entry);
+    else trails.set(entry.quoteNumber!, [entry]);
+  }
+  return trails;
+}
+
+/**
+ * Every quote against its trail, in batches along (year, sequence), then every trail whose quote
+ * is gone. Runs in verification's snapshot.
+ */
+async function verifyQuotes(
+  tx: Kysely<Database>,
+  hashesFrom: number,
+): Promise<{ problems: AuditProblem[]; checked: number; withoutHash: number }> {
+  const problems: AuditProblem[] = [];
+  let checked = 0;
+  let withoutHash = 0;
+  let after: { year: number; sequence: number } | undefined;
+  for (;;) {
+    const position = after;
+    const rows = await tx
+      .selectFrom('quotes')
+      .selectAll()
+      .$if(position !== undefined, (query) =>
+        query.where((expression) =>
+          expression.or([
+            expression('year', '>', position!.year),
+            expression.and([
+              expression('year', '=', position!.year),
+              expression('sequence', '>', position!.sequence),
+            ]),
+          ]),
+        ),
+      )
+      .orderBy('year')
+      .orderBy('sequence')
+      .limit(QUOTE_VERIFY_BATCH)
+      .execute();
+    const trails = await quoteTrails(
+      tx,
+      rows.map((row) => row.number),
+    );
+    for (const row of rows) {
+      const verdict = checkQuoteTrail(row, trails.get(row.number) ?? [], hashesFrom);
+      if (!verdict.matches) {
+        problems.push({ seq: verdict.seq, message: verdict.message, quoteNumber: row.number });
+      } else if (!verdict.hashed) withoutHash += 1;
+    }
+    checked += rows.length;
+    const last = rows.at(-1);
+    if (!last || rows.length < QUOTE_VERIFY_BATCH) break;
+    after = { year: last.year, sequence: last.sequence };
+    await makeWay();
+  }
+  const orphans = await tx
+    .selectFrom('audit_log')
+    .select(['quote_number', 'seq'])
+    .where('quote_number', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('quotes')
+            .select('quotes.number')
+            .whereRef('quotes.number', '=', 'audit_log.quote_number'),
+        ),
+      ),
+    )
+    .orderBy('seq')
+    .execute();
+  const orphanSeqs = new Map<string, number[]>();
+  for (const row of orphans) {
+    const seqs = orphanSeqs.get(row.quote_number!);
+    if (seqs) seqs.push(Number(row.seq));
+    else orphanSeqs.set(row.quote_number!, [Number(row.seq)]);
+  }
+  for (const [quoteNumber, seqs] of orphanSeqs) {
+    problems.push({ seq: seqs[0]!, message: orphanTrailMessage(quoteNumber, seqs), quoteNumber });
+  }
+  return { problems, checked, withoutHash };
+}
+
+/**
+ * Verification of a long log takes seconds: let the requests this process serves go on between
+ * batches (SQLite answers synchronously, so without this nothing else would run).
+ */
+function makeWay(): Promise<void> {
+  return new Promise((resume) => setImmediate(resume));
+}
+
+/** Where a read of overdue quotes goes on from: the last quote read, in the order they are read. */
+export interface OverdueCursor {
+  validUntil: string;
+  year: number;
+  sequence: number;
+}
+
 /**
  * Up to `limit` quotes in one of `states` whose validity ended before `now`, earliest end first,
- * so a backlog is worked off in the order it fell due. Read along (state, valid_until) (migration
- * 0003): only overdue quotes are visited, however many open or closed quotes there are.
+ * so a backlog is worked off in the order it fell due; after `after` when given. Read along
+ * (state, valid_until) (migration 0003): only overdue quotes are visited, however many open or
+ * closed quotes there are. Whole rows: each is checked against its trail before it moves.
  */
 export function overdueQuotesQuery(
   db: Kysely<Database>,
   states: readonly QuoteState[],
   now: string,
   limit: number,
+  after?: OverdueCursor,
 ) {
   return db
     .selectFrom('quotes')
-    .select(['number', 'state', 'valid_until', 'rule_set_hash'])
+    .selectAll()
     .where('state', 'in', [...states])
     .where('valid_until', '<', now)
+    .$if(after !== undefined, (query) =>
+      query.where((expression) =>
+        expression.or([
+          expression('valid_until', '>', after!.validUntil),
+          expression.and([
+            expression('valid_until', '=', after!.validUntil),
+            expression.or([
+              expression('year', '>', after!.year),
+              expression.and([
+                expression('year', '=', after!.year),
+                expression('sequence', '>', after!.sequence),
+              ]),
+            ]),
+          ]),
+        ]),
+      ),
+    )
     .orderBy('valid_until')
     .orderBy('year')
     .orderBy('sequence')

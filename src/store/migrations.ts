@@ -14,7 +14,7 @@ import type { Dialect, StoreConnection } from './connection';
 import type { Database } from './schema';
 import { APPROVAL_LEVELS, QUOTE_STATES, ROLES } from '../domain';
 
-interface Migration {
+export interface Migration {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema as it was then, not as schema.ts describes it now
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -212,10 +212,37 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // From here on every audit entry of a quote carries the hash of the quote's row after the
+    // change (quote-trail.ts), and verification recomputes every quote against its trail. Entries
+    // written before carry none and cannot be given one (the chain forbids rewriting them), so the
+    // seq where hashes begin is kept beside the chain head: verification notes a quote whose last
+    // entry is older (its state, approval level and contract value are still checked against the
+    // trail), and names a later entry without a hash as a problem.
+    name: '0004-audit-quote-hashes',
+    async up(db, dialect) {
+      await db.schema
+        .alterTable('audit_chain_head')
+        .addColumn('quote_hashes_from', columnTypes(dialect).bigint, (column) =>
+          column.notNull().defaultTo(1),
+        )
+        .execute();
+      await db
+        .updateTable('audit_chain_head')
+        .set({ quote_hashes_from: sql`seq + 1` })
+        .execute();
+    },
+  },
 ];
 
-/** Applies every migration not yet applied, in order, in one serialised write transaction. */
-export async function migrateToLatest(connection: StoreConnection): Promise<string[]> {
+/**
+ * Applies every migration not yet applied, in order, in one serialised write transaction.
+ * `migrations` is for tests that build a database as an earlier version left it.
+ */
+export async function migrateToLatest(
+  connection: StoreConnection,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<string[]> {
   return connection.writeTransaction(async (tx: Kysely<Database>) => {
     if (connection.dialect === 'postgres') {
       await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(tx);
@@ -230,7 +257,7 @@ export async function migrateToLatest(connection: StoreConnection): Promise<stri
       (await tx.selectFrom('store_migrations').select('name').execute()).map((row) => row.name),
     );
     const appliedNow: string[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
       await migration.up(tx, connection.dialect);
       await tx

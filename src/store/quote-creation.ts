@@ -21,6 +21,7 @@ import {
   translateDatabaseError,
 } from './database-errors';
 import { formatQuoteNumber } from './quote-number';
+import { QUOTE_HASH_FIELD, quoteHash } from './quote-trail';
 import { storedQuoteFrom, type UnnumberedQuoteRow } from './rows';
 import type { Database, QuotesTable } from './schema';
 import type { StoredQuote } from './types';
@@ -251,7 +252,7 @@ function numberRows(
   });
 }
 
-/** The `quote.created` entry of a stored quote. */
+/** The `quote.created` entry of a stored quote, with the hash of the row as stored. */
 function createdEntry(row: NumberedQuoteRow): NewAuditEntry {
   return {
     at: row.created_at,
@@ -265,6 +266,7 @@ function createdEntry(row: NumberedQuoteRow): NewAuditEntry {
       approvalLevel: row.approval_level,
       contractValue: row.contract_value,
       ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
+      [QUOTE_HASH_FIELD]: quoteHash(row),
     },
   };
 }

@@ -73,6 +73,8 @@ export interface AuditChainHeadTable {
   id: number;
   seq: BigIntColumn;
   hash: string;
+  /** The first seq written after migration 0004: from it on, a quote's entries carry its hash. */
+  quote_hashes_from: BigIntColumn;
 }
 
 export interface StoreMigrationsTable {

@@ -13,6 +13,7 @@ import type { RuleSetSnapshot } from '../rules/compile';
 import type { ApprovalLevel } from '../domain';
 import { z } from 'zod';
 import { isoInstant, type QuoteState, type Role } from '../domain';
+import type { QuoteTrailVerdict } from './quote-trail';
 
 export interface User {
   id: string;
@@ -110,14 +111,46 @@ export const auditEntrySchema = z.strictObject({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+export const auditProblemSchema = z.strictObject({
+  seq: z
+    .int()
+    .describe(
+      'the entry where the problem shows; 0 where none does (a quote without a trail, a trigger)',
+    ),
+  message: z.string(),
+  quoteNumber: z.string().optional().describe('the quote whose row and trail disagree'),
+  trigger: z.string().optional().describe('the audit-log trigger that is missing or altered'),
+});
+export type AuditProblem = z.infer<typeof auditProblemSchema>;
+
 export const auditVerificationSchema = z.strictObject({
+  /** No problem of any kind: chain, quotes and triggers. */
   ok: z.boolean(),
+  /** How many audit entries were checked. */
   checked: z.int(),
-  problems: z.array(z.strictObject({ seq: z.int(), message: z.string() })),
+  problems: z.array(auditProblemSchema),
   /** The chain head the service recorded: note its hash to detect a rewrite of the whole chain later. */
   head: z.strictObject({ seq: z.int(), hash: z.string() }).optional(),
+  quotes: z
+    .strictObject({
+      checked: z.int().describe('quotes recomputed against their audit trails'),
+      withoutHash: z
+        .int()
+        .describe(
+          'of those, quotes whose last entry predates migration 0004: state, approval level and contract value checked, not the other figures',
+        ),
+    })
+    .optional(),
+  /** What verification could not check, and why; not problems. */
+  notes: z.array(z.string()).optional(),
 });
 export type AuditVerification = z.infer<typeof auditVerificationSchema>;
+
+/** A quote read together with what its audit trail says of its row (on one snapshot). */
+export interface CheckedQuote {
+  quote: StoredQuote;
+  trail: QuoteTrailVerdict;
+}
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -140,14 +173,23 @@ export interface Store {
    */
   createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }>;
   getQuote(number: string): Promise<StoredQuote | undefined>;
+  /**
+   * The quote and whether its row matches its audit trail (quote-trail.ts), read on one snapshot
+   * so that a transition committed in between cannot look like a tamper.
+   */
+  getCheckedQuote(number: string): Promise<CheckedQuote | undefined>;
   listQuotes(filter: QuoteFilter): Promise<{ items: StoredQuote[]; total: number }>;
-  /** Throws AppError('conflict') naming the current state when the quote is not in `from`; not-found when absent. */
+  /**
+   * Throws AppError('conflict') naming the current state when the quote is not in `from`, or
+   * naming the tamper when its row does not match its audit trail (a move would record the
+   * tampered row as the truth); not-found when absent.
+   */
   transition(transition: Transition): Promise<StoredQuote>;
   /**
    * Moves up to `limit` quotes whose validity ended before `now` (and that are still in `from`)
    * to `to` in one transaction, auditing each exactly as `transition` would; earliest validity
-   * end first.
-   * Returns how many moved: fewer than `limit` means none is left.
+   * end first. A quote whose row does not match its trail is left as it is, for verification to
+   * name. Returns how many moved: fewer than `limit` means none is left.
    */
   transitionOverdue(move: OverdueTransition): Promise<number>;
 
@@ -164,6 +206,16 @@ export interface Store {
 
   /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;
-  /** Recomputes the hash chain; reports a row changed, deleted or inserted behind the service's back. */
+  /**
+   * Recomputes the hash chain, every quote against its trail, and reads the audit-log triggers
+   * from the catalog; reports an entry changed, deleted or inserted, a quote whose row differs
+   * from its trail, a quote without a trail or a trail without a quote, and a trigger missing,
+   * disabled or altered, each behind the service's back.
+   */
   verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Recreates the audit-log triggers verification finds missing, disabled or altered, and
+   * appends an `audit.triggers-restored` entry naming them; returns their names (none: nothing done).
+   */
+  restoreAuditTriggers(now: string): Promise<string[]>;
 }

@@ -96,7 +96,7 @@ describeEachDialect('cli: users and audit', (dialect) => {
     const intact = await run('audit', 'verify');
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(
-      /^audit chain intact: 3 entries in .*; head seq 3, hash [0-9a-f]{64}$/,
+      /^audit log intact: 3 entries and 0 quotes in .*; head seq 3, hash [0-9a-f]{64}$/,
     );
 
     await database.execute(
@@ -108,9 +108,51 @@ describeEachDialect('cli: users and audit', (dialect) => {
     const broken = await run('audit', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.err).toContain('seq 2: entry 2 was changed');
+    const trigger = dialect === 'postgres' ? 'audit_log_append_only' : 'audit_log_no_update';
+    expect(broken.err).toMatch(
+      new RegExp(
+        `^  trigger ${trigger} is (missing|disabled): the database no longer refuses`,
+        'm',
+      ),
+    );
 
     const json = await run('audit', 'verify', '--json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.out)).toMatchObject({ ok: false, checked: 3, problems: [{ seq: 2 }] });
+    const verification = JSON.parse(json.out) as { problems: { seq: number; trigger?: string }[] };
+    expect(verification).toMatchObject({ ok: false, checked: 3 });
+    expect(verification.problems[0]).toMatchObject({ seq: 2 });
+    expect(verification.problems.slice(1)).toContainEqual(
+      expect.objectContaining({ seq: 0, trigger }),
+    );
+  });
+
+  test('audit restore-triggers recreates what verify names missing, and logs it', async () => {
+    await run('users', 'add', '--name', 'A', '--role', 'admin');
+    expect((await run('audit', 'restore-triggers')).out).toMatch(/triggers intact in .*: nothing/);
+    await database.execute(
+      dialect === 'postgres'
+        ? 'alter table audit_log disable trigger audit_log_no_truncate; drop trigger audit_log_append_only on audit_log'
+        : 'drop trigger audit_log_no_delete',
+    );
+    expect((await run('audit', 'verify')).code).toBe(1);
+
+    const restored = await run('audit', 'restore-triggers');
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain(
+      dialect === 'postgres'
+        ? 'restored audit_log_append_only, audit_log_no_truncate in'
+        : 'restored audit_log_no_delete in',
+    );
+    const verified = await run('audit', 'verify');
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/^audit log intact: 2 entries/);
+    // Not toThrow: better-sqlite3's errors may not be `instanceof Error` here (see store.test.ts).
+    await expect(database.execute('delete from audit_log where seq = 1')).rejects.toMatchObject({
+      message: expect.stringMatching(/append-only/) as unknown,
+    });
+    const [entry] = await database.query<{ action: string; detail: string }>(
+      'select action, detail from audit_log where seq = 2',
+    );
+    expect(entry!.action).toBe('audit.triggers-restored');
   });
 });

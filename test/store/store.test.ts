@@ -6,7 +6,7 @@ import { AppError } from '../../src/errors';
 import { ruleSetHash } from '../../src/rules/compile';
 import { auditEntryHash } from '../../src/store/audit-chain';
 import { openStore } from '../../src/store/open';
-import type { AuditEntry, Store, StoredQuote } from '../../src/store/types';
+import type { AuditEntry, AuditVerification, Store, StoredQuote } from '../../src/store/types';
 import {
   createTestDatabase,
   currentRuleSet,
@@ -41,6 +41,8 @@ function driverError(message: RegExp) {
   return { message: expect.stringMatching(message) as unknown };
 }
 
+const anyHash = expect.stringMatching(/^[0-9a-f]{64}$/) as unknown;
+
 async function allAudit(store: Store): Promise<AuditEntry[]> {
   return store.listAudit({ limit: 100_000, offset: 0 });
 }
@@ -64,6 +66,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0001-quotes-rule-sets-users-audit',
         '0002-list-indexes-cover-order',
         '0003-quotes-by-validity',
+        '0004-audit-quote-hashes',
       ]);
     } finally {
       await database.dispose();
@@ -428,6 +431,7 @@ describeEachDialect('store: lifecycle transitions', (dialect) => {
           from,
           to: 'expired',
           comment: `validity ended ${(quote as StoredQuote).validUntil}`,
+          quoteHash: anyHash,
         },
       })),
     );
@@ -496,21 +500,29 @@ describeEachDialect('store: lifecycle transitions', (dialect) => {
           enterpriseId: 'ENT-0001',
           approvalLevel: 'auto',
           contractValue: '355062.00',
+          quoteHash: anyHash,
         },
       },
       {
         action: 'quote.submit',
         actorId: 'am-1',
         at: '2026-11-27T11:00:00.000Z',
-        detail: { from: 'draft', to: 'pending-approval' },
+        detail: { from: 'draft', to: 'pending-approval', quoteHash: anyHash },
       },
       {
         action: 'quote.approve',
         actorId: 'fd-1',
         at: '2026-11-27T12:00:00.000Z',
-        detail: { from: 'pending-approval', to: 'approved', comment: '同意 — margin acceptable' },
+        detail: {
+          from: 'pending-approval',
+          to: 'approved',
+          comment: '同意 — margin acceptable',
+          quoteHash: anyHash,
+        },
       },
     ]);
+    // Each entry holds the hash of the row as that move left it: three different hashes.
+    expect(new Set(history.map((entry) => entry.detail.quoteHash)).size).toBe(3);
   });
 
   test('an illegal move is a conflict naming the state, and changes nothing', async () => {
@@ -738,6 +750,12 @@ describeEachDialect('store: audit chain', (dialect) => {
       ? 'alter table audit_log disable trigger user'
       : 'drop trigger audit_log_no_update; drop trigger audit_log_no_delete';
 
+  /** The problems beyond the triggers each of these tests drops to get at the rows (named too). */
+  const beyondGuards = (result: AuditVerification) => {
+    expect(result.problems.filter((problem) => problem.trigger !== undefined)).not.toEqual([]);
+    return result.problems.filter((problem) => problem.trigger === undefined);
+  };
+
   test('each entry links to the one before, and an intact chain verifies', async () => {
     const entries = await buildChain();
     expect(entries.map((entry) => entry.seq)).toEqual(oneTo(9));
@@ -749,6 +767,8 @@ describeEachDialect('store: audit chain', (dialect) => {
       checked: 9,
       problems: [],
       head: { seq: 9, hash: entries[8]!.hash },
+      quotes: { checked: 4, withoutHash: 0 },
+      notes: [],
     });
   });
 
@@ -834,7 +854,7 @@ describeEachDialect('store: audit chain', (dialect) => {
     await database().execute(`update audit_log set actor_id = 'mallory' where seq = 4`);
     const result = await store().verifyAudit();
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([
+    expect(beyondGuards(result)).toEqual([
       { seq: 4, message: 'entry 4 was changed: its content does not match its hash' },
     ]);
   });
@@ -847,7 +867,7 @@ describeEachDialect('store: audit chain', (dialect) => {
       `update audit_log set actor_id = 'mallory', hash = '${auditEntryHash(forged)}' where seq = 5`,
     );
     const result = await store().verifyAudit();
-    expect(result.problems.map((problem) => problem.seq)).toEqual([6]);
+    expect(beyondGuards(result).map((problem) => problem.seq)).toEqual([6]);
   });
 
   test('a deleted row is reported as missing, in the middle and at the end', async () => {
@@ -856,13 +876,30 @@ describeEachDialect('store: audit chain', (dialect) => {
     await database().execute('delete from audit_log where seq = 3');
     let result = await store().verifyAudit();
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([{ seq: 3, message: 'entry 3 is missing (deleted)' }]);
+    // Entry 3 was Q-2026-000001's submission: its row is pending-approval, its trail now says draft.
+    const firstQuote = {
+      seq: 2,
+      quoteNumber: 'Q-2026-000001',
+      message:
+        'Q-2026-000001 does not match its audit trail: it is pending-approval in the database, but its audit trail leaves it draft (entry 2)',
+    };
+    expect(beyondGuards(result)).toEqual([
+      { seq: 3, message: 'entry 3 is missing (deleted)' },
+      firstQuote,
+    ]);
 
     await database().execute('delete from audit_log where seq = 9');
     result = await store().verifyAudit();
-    expect(result.problems).toEqual([
+    expect(beyondGuards(result)).toEqual([
       { seq: 3, message: 'entry 3 is missing (deleted)' },
       { seq: 9, message: 'entry 9 is missing (deleted from the end)' },
+      firstQuote,
+      {
+        seq: 8,
+        quoteNumber: 'Q-2026-000004',
+        message:
+          'Q-2026-000004 does not match its audit trail: it is pending-approval in the database, but its audit trail leaves it draft (entry 8)',
+      },
     ]);
   });
 
@@ -886,6 +923,12 @@ describeEachDialect('store: audit chain', (dialect) => {
     const result = await store().verifyAudit();
     expect(result.problems).toEqual([
       { seq: 10, message: 'entries after 9 were not appended by the service (inserted)' },
+      {
+        seq: 10,
+        quoteNumber: 'Q-2026-000001',
+        message:
+          'Q-2026-000001 does not match its audit trail: entry 10 (quote.approve) records no move from a state to another; its last audit entry (10) carries no quote hash, though written after migration 0004: this store did not write it',
+      },
     ]);
     // The recorded head is still 9, so the next append collides with the forgery and fails
     // instead of building on it.
