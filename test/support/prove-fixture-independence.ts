@@ -4,10 +4,11 @@
  * long-distance discount 35 → 40 %, the line fee 38.00 → 39.00, a cost — and runs there
  *   - `jest`, which must pass: the code's tests price with test/fixtures/rules/;
  *   - `quote rules test rules`, which must fail: the cases beside the rules are what speaks to it.
- * Exit 0 when both hold. `npm run test:fixture-independence [-- jest options]`; it runs the whole
- * suite, so it takes as long as `npx jest`.
+ * Exit 0 when both hold. `npm run test:fixture-independence [-- [--head] [jest options]]`: the
+ * working tree as it is, or with --head the last commit (`git archive`), untouched by work in
+ * progress. It runs the whole suite, so it takes as long as `npx jest`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +44,18 @@ function withoutRulesDir(): NodeJS.ProcessEnv {
 function main(): number {
   const copy = mkdtempSync(join(tmpdir(), 'gq-independence-'));
   try {
-    for (const entry of readdirSync(ROOT)) {
-      if (!NOT_COPIED.has(entry)) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    const fromHead = process.argv[2] === '--head';
+    if (fromHead) {
+      const archive = execFileSync('git', ['archive', '--format=tar', 'HEAD'], {
+        cwd: ROOT,
+        maxBuffer: 1 << 30,
+      });
+      execFileSync('tar', ['-x', '-C', copy], { input: archive });
+    } else {
+      for (const entry of readdirSync(ROOT)) {
+        if (!NOT_COPIED.has(entry))
+          cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+      }
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
     for (const [file, from, to] of PRICING_EDITS) {
@@ -58,7 +69,7 @@ function main(): number {
       ['src/cli/main.ts', 'rules', 'test', 'rules'],
       copy,
     );
-    const jest = run('jest', bin('jest'), process.argv.slice(2), copy);
+    const jest = run('jest', bin('jest'), process.argv.slice(fromHead ? 3 : 2), copy);
     const holds = jest === 0 && cases === 1;
     console.log(
       `\n${holds ? 'independent' : 'NOT independent'}: jest exited ${jest} (must be 0), ` +
