@@ -13,9 +13,11 @@ import {
 import type { ProposalRenderer } from '../proposals/renderer';
 import { parseQuoteRequest } from '../rules/request';
 import type { RuleSet } from '../rules/compile';
+import { tamperedQuoteError } from '../store/quote-trail';
 import type {
   AuditEntry,
   AuditVerification,
+  CheckedQuote,
   QuoteFilter,
   Store,
   StoredQuote,
@@ -201,7 +203,10 @@ export class QuoteService {
     return { items: current.map((stored) => quoteView(actor.role, stored)), total, ...page };
   }
 
-  /** Moves a quote by a lifecycle action; an action its state does not allow is a conflict naming the state. */
+  /**
+   * Moves a quote by a lifecycle action; an action its state does not allow is a conflict naming
+   * the state, and so is any action on a quote whose row does not match its audit trail.
+   */
   async act(
     actor: Actor,
     number: string,
@@ -209,7 +214,8 @@ export class QuoteService {
     comment?: string,
   ): Promise<QuoteView> {
     const scope = authorize(actor, actionOperation(action));
-    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    const checked = await this.visibleCheckedQuote(actor, scope, number);
+    const stored = await this.trustedQuote(checked, `moved (${action})`);
     const plan = planTransition(action, stored.state, stored.approvalLevel);
     if (!plan.ok) {
       throw new AppError(
@@ -232,7 +238,11 @@ export class QuoteService {
     return quoteView(actor.role, updated);
   }
 
-  /** Prices the stored request again with the stored rule set and says whether the figures match. */
+  /**
+   * Prices the stored request again with the stored rule set and says whether the figures match.
+   * It answers for a quote whose row does not match its trail too: it is how an auditor sees
+   * which figures were changed.
+   */
   async replay(actor: Actor, number: string): Promise<ReplayView> {
     const scope = authorize(actor, 'quote.replay');
     const stored = await this.visibleQuote(actor, scope, number);
@@ -250,10 +260,12 @@ export class QuoteService {
    * The customer's proposal as a PDF, for whoever may read the quote. Refused (conflict naming the
    * state) where CUSTOMER_COPY says so and for any loss-making quote; marked DRAFT before issue.
    * It never carries internal figures: the proposal's view leaves them out whatever the role.
+   * Refused (conflict naming the tamper) for a quote whose row does not match its audit trail.
    */
   async proposal(actor: Actor, number: string, lang: ProposalLanguage): Promise<PrintedQuote> {
     const scope = authorize(actor, 'quote.proposal');
-    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    const checked = await this.visibleCheckedQuote(actor, scope, number);
+    const stored = await this.trustedQuote(checked, 'printed');
     const copy = CUSTOMER_COPY[stored.state];
     if (stored.approvalLevel === LOSS_MAKING_LEVEL) {
       throw new AppError(
@@ -277,11 +289,13 @@ export class QuoteService {
    * The internal deal sheet (costs, margin, approval, rule-set hash, explanations) as a PDF. The
    * quote is looked up as for reading first, so another manager's quote answers not-found; only
    * then is the role checked, so an account manager is refused their own quote's deal sheet.
+   * Refused, like the proposal, for a quote whose row does not match its audit trail.
    */
   async dealSheet(actor: Actor, number: string, lang: ProposalLanguage): Promise<PrintedQuote> {
     const scope = authorize(actor, 'quote.read');
-    const stored = await this.expireIfDue(await this.visibleQuote(actor, scope, number));
+    const checked = await this.visibleCheckedQuote(actor, scope, number);
     authorize(actor, 'quote.deal-sheet');
+    const stored = await this.trustedQuote(checked, 'printed');
     return this.print(stored, 'deal-sheet', lang, `${number}-deal-sheet-${lang}.pdf`);
   }
 
@@ -366,11 +380,32 @@ export class QuoteService {
   /** The quote, or not-found when it does not exist or (scope `own`) belongs to someone else. */
   private async visibleQuote(actor: Actor, scope: Scope, number: string): Promise<StoredQuote> {
     const stored = await this.store.getQuote(number);
-    // Another manager's quote answers exactly like a missing one, so numbers do not leak.
-    if (!stored || (scope === 'own' && stored.accountManagerId !== actor.id)) {
-      throw new AppError('not-found', `no quote ${number}`);
-    }
+    if (!stored || !isVisible(actor, scope, stored)) throw notFound(number);
     return stored;
+  }
+
+  /** {@link visibleQuote}, with what its audit trail says of its row, read together. */
+  private async visibleCheckedQuote(
+    actor: Actor,
+    scope: Scope,
+    number: string,
+  ): Promise<CheckedQuote> {
+    const checked = await this.store.getCheckedQuote(number);
+    if (!checked || !isVisible(actor, scope, checked.quote)) throw notFound(number);
+    return checked;
+  }
+
+  /**
+   * A quote to act on or print: refused (conflict naming the tamper) when its row does not match
+   * its audit trail, since acting would record the tampered row as the truth and printing would
+   * offer it; expired first if due. Reading, listing and replaying such a quote still answer, so
+   * that it can be looked into.
+   */
+  private async trustedQuote(checked: CheckedQuote, refused: string): Promise<StoredQuote> {
+    if (!checked.trail.matches) {
+      throw tamperedQuoteError(checked.trail, checked.quote.number, refused);
+    }
+    return this.expireIfDue(checked.quote);
   }
 
   /** §9: an open quote past its validity is moved to expired (by `system`) when next touched. */
@@ -419,6 +454,15 @@ export class QuoteService {
     do moved = await this.store.transitionOverdue(overdue);
     while (moved === EXPIRY_SWEEP_BATCH);
   }
+}
+
+/** Another manager's quote answers exactly like a missing one, so numbers do not leak. */
+function isVisible(actor: Actor, scope: Scope, stored: StoredQuote): boolean {
+  return scope === 'any' || stored.accountManagerId === actor.id;
+}
+
+function notFound(number: string): AppError {
+  return new AppError('not-found', `no quote ${number}`);
 }
 
 const QUOTE_STATES_PRINTED_FOR_CUSTOMERS = (
