@@ -6,8 +6,9 @@
  *
  * The supervisor migrates the store and records the rule set's first use once, before any worker
  * starts, so workers never race each other over either. It announces the service when every
- * worker listens, replaces a worker that dies (with a growing pause if they keep dying), and on
- * SIGTERM or SIGINT lets each worker finish its requests before it exits itself.
+ * worker listens, replaces a worker that dies (with a growing pause if they keep dying), closes
+ * the connection it was handing a worker that died before taking it (lost-connections.ts), and
+ * on SIGTERM or SIGINT lets each worker finish its requests before it exits itself.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
@@ -15,6 +16,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { describeStoreLocation } from '../store';
 import type { ServiceConfig } from './config';
+import { closeConnectionsLostWith } from './lost-connections';
 import type { LogDestination } from './logs';
 import { isListeningMessage, openServiceStore } from './service-process';
 
@@ -55,7 +57,16 @@ export async function superviseWorkers(
   // Every worker, replacements included, listens on one explicit port: with PORT=0 each listen(0)
   // after all workers had died would pick a new one, so the supervisor picks it once.
   const port = config.port === 0 ? await ephemeralPort(config.host) : config.port;
-  const fork = () => started.set(cluster.fork({ PORT: String(port) }), Date.now());
+  const fork = () => {
+    const worker = cluster.fork({ PORT: String(port) });
+    started.set(worker, Date.now());
+    closeConnectionsLostWith(worker, (count) =>
+      logger.warn(
+        { workerPid: worker.process.pid, connections: count },
+        `closed ${count} connection(s) handed to service process ${worker.process.pid} as it ended`,
+      ),
+    );
+  };
 
   cluster.on('message', (worker, message) => {
     if (!isListeningMessage(message)) return;
