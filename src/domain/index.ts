@@ -10,3 +10,4 @@ export * from './quote-number';
 export * from './quote-states';
 export * from './roles';
 export * from './text';
+export * from './text-safety';

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { endOfDay, isCalendarDate, startOfDay } from '../../calendar';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
-import { APPROVAL_LEVELS, QUOTE_STATES } from '../../domain';
-import { quoteNumber } from '../../domain';
+import { APPROVAL_LEVELS, QUOTE_STATES, quoteNumber, safeTextCheck } from '../../domain';
 
 export const quoteParams = z.object({ number: quoteNumber });
 
@@ -47,11 +46,14 @@ const createdBound = (edge: 'start' | 'end') =>
       return (edge === 'start' ? startOfDay(value) : endOfDay(value)).toISOString();
     });
 
+/** An id to filter by: the same characters a stored id may hold, so both stores answer alike. */
+const idFilter = z.string().min(1).max(64).check(safeTextCheck);
+
 export const listQuotesQuery = z
   .strictObject({
-    enterpriseId: z.string().min(1).max(64).optional(),
+    enterpriseId: idFilter.optional(),
     state: z.enum(QUOTE_STATES).optional(),
-    accountManagerId: z.string().min(1).max(64).optional(),
+    accountManagerId: idFilter.optional(),
     approvalLevel: z.enum(APPROVAL_LEVELS).optional(),
     createdFrom: createdBound('start')
       .optional()
