@@ -40,13 +40,36 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  /** zlib's code when a compressed body does not inflate: Z_DATA_ERROR, Z_BUF_ERROR, … */
+  code?: string;
 }
 
+/** zlib's codes (Z_DATA_ERROR, …) and brotli's (ERR__ERROR_FORMAT_PADDING_1, …) for a corrupt stream. */
+const DECOMPRESSION_FAILURE = /^(Z_|ERR__ERROR_)/;
+
+/** The longest piece of a client's path quoted back in an error. */
+const QUOTED_PATH_LIMIT = 100;
+
 /** The AppError an error stands for, or undefined when it is an unexpected defect. */
-export function asAppError(error: unknown): AppError | undefined {
+export function asAppError(error: unknown, req?: Request): AppError | undefined {
   if (isAppError(error)) return error;
   if (!(error instanceof Error)) return undefined;
   const parserError = error as BodyParserError;
+  // The router decodes each path parameter with decodeURIComponent and passes on its URIError
+  // ("Failed to decode param '%'"), marked 400.
+  if (error instanceof URIError && parserError.status === 400) {
+    const message = `not valid percent-encoding: ${error.message.slice(0, QUOTED_PATH_LIMIT)} (write a literal % as %25)`;
+    return AppError.invalidInput([{ path: 'params', message }], `invalid path: ${message}`);
+  }
+  // body-parser inflates a gzip, deflate or br body with zlib and passes on zlib's error, marked 400.
+  if (parserError.status === 400 && DECOMPRESSION_FAILURE.test(parserError.code ?? '')) {
+    const encoding = req?.get('content-encoding') ?? 'the Content-Encoding';
+    const message = `not valid ${encoding} data: ${error.message}`;
+    return AppError.invalidInput(
+      [{ path: '(request)', message }],
+      `the request body could not be decompressed: ${message}`,
+    );
+  }
   switch (parserError.type) {
     case 'entity.too.large':
       return new AppError(
@@ -88,7 +111,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     return;
   }
   const requestId = requestIdOf(req);
-  const appError = asAppError(error);
+  const appError = asAppError(error, req);
   if (!appError) {
     req.log.error({ err: error }, 'unexpected error');
     res.status(500).json({
