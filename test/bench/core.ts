@@ -44,7 +44,9 @@ const median = (values: number[]) => {
 async function main(): Promise<void> {
   const ruleSet = loadRuleSet();
   const requests = fc.sample(eligibleRequest, { numRuns: REQUESTS, seed: 20261127 });
-  const offerFacts = requests.map((request) => requestFacts(ruleSet, ruleSet.requestSchema.parse(request)));
+  const offerFacts = requests.map((request) =>
+    requestFacts(ruleSet, ruleSet.requestSchema.parse(request)),
+  );
   const approvalFacts = [];
   for (const request of requests) {
     const quote = await priceQuote(ruleSet, request);
