@@ -250,7 +250,12 @@ export class ProposalRenderer {
         this.counters.failures += 1;
       }
       if (isAppError(error)) throw error;
-      throw unavailable(`the PDF renderer failed: ${(error as Error).message}`);
+      // The next render launches a new browser if this one died.
+      throw browserFailure(
+        `the PDF renderer failed: ${(error as Error).message}`,
+        'the PDF renderer failed; try again shortly',
+        { retryAfterSeconds: 1 },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -343,8 +348,9 @@ export class ProposalRenderer {
         handleSIGHUP: false,
       });
     } catch (error) {
-      throw unavailable(
+      throw browserFailure(
         `cannot start Chromium (${this.executablePath}): ${(error as Error).message}`,
+        'the PDF renderer cannot start its browser',
       );
     }
     browser.on('disconnected', () => {
@@ -371,6 +377,30 @@ function blockAllButData(request: HTTPRequest): void {
 
 function unavailable(message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('unavailable', message, details);
+}
+
+/**
+ * A failure of Chromium or puppeteer: the message says what they said (where the browser lives,
+ * the protocol error), for the log and the command line; `clientMessage` is what an API client
+ * is told instead (see `withoutInternals`).
+ */
+function browserFailure(
+  message: string,
+  clientMessage: string,
+  details: Record<string, unknown> = {},
+): AppError {
+  return new AppError('unavailable', message, { ...details, clientMessage });
+}
+
+/**
+ * A render's failure as an API client may see it: the renderer's own words for a busy pool, a
+ * deadline or a shutdown; for a failure of the browser itself a plain sentence, with what
+ * puppeteer said kept in `details.cause`, which the log shows and a response never does.
+ */
+export function withoutInternals(error: unknown): unknown {
+  if (!isAppError(error) || typeof error.details.clientMessage !== 'string') return error;
+  const { clientMessage, ...details } = error.details;
+  return new AppError('unavailable', clientMessage, { ...details, cause: error.message });
 }
 
 function defaultChromiumPath(): string {

@@ -10,7 +10,7 @@ import {
   type ProposalDocument,
   type ProposalLanguage,
 } from '../proposals/input';
-import type { ProposalRenderer } from '../proposals/renderer';
+import { withoutInternals, type ProposalRenderer } from '../proposals/renderer';
 import { parseQuoteRequest } from '../rules/request';
 import type { RuleSet } from '../rules/compile';
 import { tamperedQuoteError } from '../store/quote-trail';
@@ -373,7 +373,10 @@ export class QuoteService {
       }),
       draft: CUSTOMER_COPY[stored.state] === 'draft',
     };
-    const pdf = await this.renderer.render(input, { document, lang });
+    // What Chromium said when it failed stays in the log; the client is told it failed.
+    const pdf = await this.renderer.render(input, { document, lang }).catch((error: unknown) => {
+      throw withoutInternals(error);
+    });
     return { pdf, filename };
   }
 
