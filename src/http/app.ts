@@ -1,10 +1,12 @@
 /**
  * The HTTP face of a quote service: express 5 under /api, serving the route table (routes.ts).
- * Public routes first (health, OpenAPI, docs), then authentication, the JSON body parser (64 kB),
- * the protected routes, and the one error handler. It wires nothing itself: serve/ builds the
+ * Security headers on every response, then the public routes (health, OpenAPI, docs), then
+ * authentication (its failures throttled per address), the JSON body parser (64 kB), the
+ * protected routes, and the one error handler. It wires nothing itself: serve/ builds the
  * service and hands it in.
  */
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { QuoteService } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
@@ -16,6 +18,7 @@ import { renderDocsPage } from './meta/docs-page';
 import { API_PREFIX, buildOpenApiDocument } from './openapi';
 import { routerOf, type RouteContext } from './route';
 import { API_ROUTES, isPublic } from './routes';
+import { throttleFailedAuthentication } from './throttle';
 
 /** The largest JSON body accepted; a quote request is well under 2 kB. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -31,12 +34,43 @@ export interface AppOptions {
   logger?: Logger;
 }
 
+/**
+ * helmet's headers with a policy for an API: nothing a response holds may load or run anything
+ * (`default-src 'none'`) or be framed; the docs page widens it for its own style sheet alone.
+ * Strict-Transport-Security leaves out includeSubDomains: the service cannot know which other
+ * hosts share its domain. Browsers ignore it over plain HTTP.
+ */
+const securityHeaders: RequestHandler = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  strictTransportSecurity: { maxAge: 365 * 24 * 60 * 60, includeSubDomains: false },
+  xFrameOptions: { action: 'deny' },
+});
+
+/**
+ * What an authenticated caller is answered (quotes with their costs and margin, the audit log,
+ * and the errors about them) is never kept by a browser or a proxy: `no-store` on all of it.
+ */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   // Quotes change state; a conditional GET answering 304 from a stale ETag would hide that.
   app.set('etag', false);
-  app.use(requestLogger(options.logger ?? defaultLogger()));
+  const logger = options.logger ?? defaultLogger();
+  app.use(requestLogger(logger));
+  app.use(securityHeaders);
 
   const openApi = buildOpenApiDocument(API_ROUTES, options.ruleSet);
   const context: RouteContext = {
@@ -45,7 +79,9 @@ export function createApp(options: AppOptions): Express {
   };
   const api = Router();
   api.use(routerOf(API_ROUTES.filter(isPublic), context));
+  api.use(noStore);
   api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
+  api.use(throttleFailedAuthentication({ logger }));
   api.use(express.json({ limit: BODY_LIMIT_BYTES }));
   api.use(
     routerOf(

@@ -39,7 +39,8 @@ export function authenticate(
     if (!user) {
       // Unknown tokens are never remembered: a user created a moment ago is found at once.
       user = await findUserByTokenHash(tokenHash);
-      if (!user) throw new AppError('unauthenticated', 'unknown token');
+      // Marked as a guess for the throttle (throttle.ts): only a token looked up in vain counts.
+      if (!user) throw new AppError('unauthenticated', 'unknown token', { unknownToken: true });
       users.set(tokenHash, user);
     }
     res.locals.actor = user;

@@ -98,7 +98,8 @@ export function asAppError(error: unknown, req?: Request): AppError | undefined 
 
 export interface ErrorBody {
   error: {
-    kind: AppErrorKind | 'internal';
+    /** An AppError's kind; `internal` for a defect; `rate-limited` from the throttle (throttle.ts). */
+    kind: AppErrorKind | 'internal' | 'rate-limited';
     message: string;
     requestId?: string;
     [detail: string]: unknown;

@@ -63,6 +63,12 @@ export const ERRORS = {
   403: { description: 'The role may not do this', schema: 'Error' },
 } as const satisfies Record<number, ResponseDoc>;
 
+/** What authentication answers, in front of every operation that is not public (throttle.ts). */
+const THROTTLED: ResponseDoc = {
+  description: 'Too many failed authentications from this address; see Retry-After',
+  schema: 'Error',
+};
+
 /**
  * The body of preview and create: JSON that the service checks against the rule set in force.
  * Its schema is built per rule set, so it is documented as the QuoteRequest component and the
@@ -153,30 +159,32 @@ function describeOperation(operation: OperationDescription): Record<string, unkn
     ...(policy ? {} : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, response]) => [
-        status,
-        {
-          description: response.description,
-          ...(response.schema
-            ? {
-                content: {
-                  'application/json': {
-                    schema: { $ref: `#/components/schemas/${response.schema}` },
+      Object.entries({ ...operation.responses, ...(policy ? { 429: THROTTLED } : {}) }).map(
+        ([status, response]) => [
+          status,
+          {
+            description: response.description,
+            ...(response.schema
+              ? {
+                  content: {
+                    'application/json': {
+                      schema: { $ref: `#/components/schemas/${response.schema}` },
+                    },
                   },
-                },
-              }
-            : {}),
-          ...(response.pdf
-            ? {
-                content: {
-                  'application/pdf': {
-                    schema: { type: 'string', contentMediaType: 'application/pdf' },
+                }
+              : {}),
+            ...(response.pdf
+              ? {
+                  content: {
+                    'application/pdf': {
+                      schema: { type: 'string', contentMediaType: 'application/pdf' },
+                    },
                   },
-                },
-              }
-            : {}),
-        },
-      ]),
+                }
+              : {}),
+          },
+        ],
+      ),
     ),
   };
   if (operation.body) {

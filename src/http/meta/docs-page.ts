@@ -1,5 +1,26 @@
 /** A self-contained HTML page of the API, read off the OpenAPI document: no scripts, no CDN. */
+import { createHash } from 'node:crypto';
 import type { OpenApiDocument } from '../openapi';
+
+/** The page's one style sheet, inline. */
+const STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+code{font:13px ui-monospace,monospace}.m{font-weight:bold}pre{background:#f6f6f6;padding:.75rem;overflow:auto;font-size:12px}
+section{border-top:1px solid #ccc;margin-top:1.5rem}
+`;
+
+/**
+ * The page's Content-Security-Policy: nothing may load or run except its own style sheet, named by
+ * its hash, so even a name that escaped escaping could not add a script, a style or a form.
+ */
+export const DOCS_PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const METHOD_ORDER = ['get', 'post'];
 
@@ -58,12 +79,7 @@ export function renderDocsPage(document: OpenApiDocument): string {
 <head>
 <meta charset="utf-8">
 <title>${escape(document.info.title)}</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
-code{font:13px ui-monospace,monospace}.m{font-weight:bold}pre{background:#f6f6f6;padding:.75rem;overflow:auto;font-size:12px}
-section{border-top:1px solid #ccc;margin-top:1.5rem}
-</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <h1>${escape(document.info.title)} <small>${escape(document.info.version)}</small></h1>

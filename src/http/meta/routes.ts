@@ -1,5 +1,6 @@
 /** Public routes, served before authentication: health, the OpenAPI document and its docs page. */
 import { defineRoute, type Route } from '../route';
+import { DOCS_PAGE_CONTENT_SECURITY_POLICY } from './docs-page';
 
 export const metaRoutes: readonly Route[] = [
   defineRoute({
@@ -35,7 +36,10 @@ export const metaRoutes: readonly Route[] = [
     policy: 'public',
     responses: { 200: { description: 'HTML' } },
     handler({ res, documentation }) {
-      res.type('html').send(documentation.page);
+      res
+        .type('html')
+        .set('Content-Security-Policy', DOCS_PAGE_CONTENT_SECURITY_POLICY)
+        .send(documentation.page);
     },
   }),
 ];

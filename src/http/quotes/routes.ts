@@ -212,5 +212,8 @@ function sendPdf(res: Response, printed: PrintedQuote): void {
     .set('Content-Disposition', `inline; filename="${printed.filename}"`)
     // The PDF is the quote's state at this moment (a DRAFT mark, an expiry); never reuse it.
     .set('Cache-Control', 'no-store')
-    .send(printed.pdf);
+    // A browser shows a PDF in a viewer of its own, to which a policy written for HTML documents
+    // can only do harm (some blank it); the PDF itself runs nothing (the renderer's sandbox).
+    .removeHeader('Content-Security-Policy');
+  res.send(printed.pdf);
 }
