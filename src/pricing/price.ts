@@ -33,8 +33,8 @@ import {
   type StageQueues,
 } from '../rules/components';
 import { runPhase, type Firing } from '../rules/engine';
-import type { AppliedRule } from '../rules/explanation';
-import { parseQuoteRequest, type QuoteRequest } from '../rules/request';
+import { NEGOTIATED, type AppliedRule } from '../rules/explanation';
+import { parseQuoteRequest, type Adjustment, type QuoteRequest } from '../rules/request';
 import type { ApprovalLevel } from '../domain';
 import type { PricedQuote, QuoteCredit, QuoteItem, QuoteOutcome } from './quote';
 
@@ -120,6 +120,7 @@ export async function priceRequest(
   }
   const itemStage = { evaluation, lines, items: ledgers };
   for (const effect of offer.item) effect(itemStage);
+  const negotiated = negotiate(request.adjustments ?? [], ledgers);
   const priced = ledgers.map((ledger) => ledger.price());
   const recurring = priced.filter((entry) => entry.definition.kind === 'recurring');
   const oneTime = priced.filter((entry) => entry.definition.kind === 'one-time');
@@ -189,6 +190,7 @@ export async function priceRequest(
         totalCost: figures.totalCost,
         margin: figures.margin,
         marginPct: figures.marginPct,
+        negotiatedPercent: negotiated.deepest,
       },
       quoteDate,
     ),
@@ -301,6 +303,7 @@ class ItemLedger implements ItemUnderDiscount {
   #freeUnits: Decimal | undefined;
   readonly #pools: AppliedRule[] = [];
   readonly #percents: { points: Decimal; because: AppliedRule }[] = [];
+  readonly #negotiated: { points: Decimal; because: AppliedRule }[] = [];
 
   constructor(
     readonly definition: PricedItemDefinition,
@@ -320,6 +323,11 @@ class ItemLedger implements ItemUnderDiscount {
     this.#percents.push({ points, because });
   }
 
+  /** A discount negotiated beyond the tariff: it adds to the tariff's percentages (§7). */
+  negotiate(points: Decimal, because: AppliedRule): void {
+    this.#negotiated.push({ points, because });
+  }
+
   /**
    * §7: list = round(quantity × unit price). A free pool (C2) takes round(free units × unit
    * price); percent rules on the item add up and apply to what remains after the pool, rounded
@@ -333,16 +341,20 @@ class ItemLedger implements ItemUnderDiscount {
       const free = this.#freeUnits.gt(quantity) ? quantity : this.#freeUnits;
       discount = roundHalfUp(free.mul(definition.unitPriceValue));
     }
-    if (this.#percents.length > 0) {
-      const percentOff = sum(this.#percents.map((entry) => entry.points));
-      if (percentOff.gt(HUNDRED)) {
+    if (this.#percents.length > 0 || this.#negotiated.length > 0) {
+      const tariffPercent = sum(this.#percents.map((entry) => entry.points));
+      if (tariffPercent.gt(HUNDRED)) {
         const rules = this.#percents.map((entry) => entry.because.rule);
         throw new AppError(
           'rule-conflict',
-          `rules ${rules.join(', ')} together take ${percentOff.toFixed()} % off ${definition.code}, more than 100 %`,
+          `rules ${rules.join(', ')} together take ${tariffPercent.toFixed()} % off ${definition.code}, more than 100 %`,
           { rules },
         );
       }
+      // A negotiated discount adds to the tariff's and the sum is rounded once; it never takes
+      // an item below nothing.
+      const withNegotiated = tariffPercent.plus(sum(this.#negotiated.map((entry) => entry.points)));
+      const percentOff = withNegotiated.gt(HUNDRED) ? HUNDRED : withNegotiated;
       discount = discount.plus(roundHalfUp(list.minus(discount).mul(percent(percentOff))));
     }
     const net = list.minus(discount);
@@ -354,7 +366,11 @@ class ItemLedger implements ItemUnderDiscount {
       net,
       exclTax,
       cost: roundHalfUp(quantity.mul(definition.unitCostValue)),
-      rules: [...this.#pools, ...this.#percents.map((entry) => entry.because)],
+      rules: [
+        ...this.#pools,
+        ...this.#percents.map((entry) => entry.because),
+        ...this.#negotiated.map((entry) => entry.because),
+      ],
       item: {
         code: definition.code,
         kind: definition.kind,
@@ -371,6 +387,36 @@ class ItemLedger implements ItemUnderDiscount {
       },
     };
   }
+}
+
+/**
+ * Applies the request's negotiated adjustments to the items they name and returns the deepest
+ * one, the fact the approval rules read. Each is explained on its items as its own entry.
+ */
+function negotiate(
+  adjustments: readonly Adjustment[],
+  ledgers: readonly ItemLedger[],
+): { deepest: string } {
+  let deepest = ZERO;
+  for (const adjustment of adjustments) {
+    const points = parseDecimal(adjustment.percent);
+    if (points.gt(deepest)) deepest = points;
+    const because: AppliedRule = {
+      rule: NEGOTIATED,
+      description: adjustment.reason,
+      component: NEGOTIATED,
+      params: { ...adjustment },
+      conditions: [],
+    };
+    for (const ledger of ledgers) {
+      const targeted =
+        'item' in adjustment
+          ? ledger.code === adjustment.item
+          : ledger.category === adjustment.category;
+      if (targeted) ledger.negotiate(points, because);
+    }
+  }
+  return { deepest: formatQuantity(deepest) };
 }
 
 interface Credit {

@@ -180,6 +180,8 @@ export function compileRuleSet(snapshot: RuleSetSnapshot): CompileResult {
         handsetModels,
         customerFacts: tariff.customerFacts,
         options: tariff.options,
+        itemCodes: prices.items.map((item) => item.code),
+        categories: [...new Set(prices.items.map((item) => item.category))],
       }),
     },
   };

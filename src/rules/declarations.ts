@@ -125,6 +125,7 @@ export const COMPUTED_FACTS = [
   'totalCost',
   'margin',
   'marginPct',
+  'negotiatedPercent',
 ] as const;
 
 /** Enterprise fields every request has, whatever the tariff declares. */

@@ -15,6 +15,16 @@ export const conditionSeenSchema = z.strictObject({
 });
 export type ConditionSeen = z.infer<typeof conditionSeenSchema>;
 
+/**
+ * The `component` (and `rule`) of an explanation entry for a discount negotiated beyond the
+ * tariff: it comes from the request's adjustments, not from a rule file.
+ */
+export const NEGOTIATED = 'negotiated';
+
+function explainsAFigure(code: string): boolean {
+  return code === NEGOTIATED || isComponentCode(code);
+}
+
 /** Why a figure is what it is: the rule, its component and params, and what its conditions saw. */
 export const appliedRuleSchema = z
   .strictObject({
@@ -23,8 +33,8 @@ export const appliedRuleSchema = z
     // Text, checked against the registry: the registry's own types refer to AppliedRule.
     component: z
       .string()
-      .refine(isComponentCode, { message: 'is not a component' })
-      .meta({ enum: listComponentCodes() }),
+      .refine(explainsAFigure, { message: 'is not a component' })
+      .meta({ enum: [...listComponentCodes(), NEGOTIATED] }),
     params: z.record(z.string(), z.unknown()),
     conditions: z.array(conditionSeenSchema),
   })

@@ -105,6 +105,11 @@ export function factCatalogue(
     totalCost: { type: decimal, description: 'total cost over the term' },
     margin: { type: decimal, description: 'revenue − total cost' },
     marginPct: { type: decimal, description: 'margin as a percentage of revenue, 2 decimals' },
+    negotiatedPercent: {
+      type: decimal,
+      description:
+        'the deepest discount negotiated beyond the tariff on any item, in percent points ("0" when none)',
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * messages); this module turns zod's issues into problems located inside the file.
  */
 import type { z } from 'zod';
+import { resolveUnions } from '../errors';
 import { DECIMAL_PATTERN } from '../domain';
 
 export type ProblemCode =
@@ -97,41 +98,25 @@ export function parseFileContent<S extends z.ZodType>(
   if (result.success) return { data: result.data, problems: [] };
   return {
     data: undefined,
-    problems: located(result.error.issues, []).map(({ issue, path }) =>
+    problems: located(result.error.issues).map(({ issue, path }) =>
       problemAt(file, path, issue, content),
     ),
   };
 }
 
 /**
- * Each issue with its full path. An unknown key is reported at the key itself, and a union that
- * failed is reported through the branch the value was written for (the one it has no unknown
- * key for): a `{ "fact", "operator": "gte", "value" }` condition is a leaf with a bad operator,
- * not four failed alternatives. When no branch fits, the union's own message stands.
+ * Each issue with its full path (unions resolved through the branch the value was written for:
+ * src/errors.ts), an unknown key reported at the key itself: a `{ "fact", "operator": "gte",
+ * "value" }` condition is a leaf with a bad operator, not four failed alternatives.
  */
-function located(issues: readonly Issue[], base: Path): { issue: Issue; path: Path }[] {
-  return issues.flatMap((issue) => {
-    const path = [...base, ...issue.path];
-    if (issue.code === 'unrecognized_keys' && issue.keys.length > 1) {
-      return issue.keys.map((key) => ({
-        issue: { ...issue, keys: [key], message: `unknown key ${JSON.stringify(key)}` },
-        path: [...path, key],
-      }));
-    }
-    if (issue.code === 'unrecognized_keys') return [{ issue, path: [...path, issue.keys[0]!] }];
-    if (issue.code === 'invalid_union' && issue.input !== undefined) {
-      const branch = issue.errors.find((errors) => errors.every(fits));
-      if (branch) return located(branch, path);
-    }
-    return [{ issue, path }];
+function located(issues: readonly Issue[]): { issue: Issue; path: Path }[] {
+  return resolveUnions(issues).flatMap(({ issue, path }): { issue: Issue; path: Path }[] => {
+    if (issue.code !== 'unrecognized_keys') return [{ issue, path }];
+    return issue.keys.map((key) => ({
+      issue: { ...issue, keys: [key], message: `unknown key ${JSON.stringify(key)}` },
+      path: [...path, key],
+    }));
   });
-}
-
-/** A branch fits a value unless the value is not even its kind of object, or has keys it lacks. */
-function fits(issue: Issue): boolean {
-  if (issue.path.length > 0) return true;
-  if (issue.code === 'invalid_union') return issue.errors.some((errors) => errors.every(fits));
-  return issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_type';
 }
 
 /** Which kind of problem an issue is, from where it is in a rule file. */

@@ -4,7 +4,13 @@
  * data (tariff.json, prices.json), not code.
  */
 import { z } from 'zod';
-import { requestDecimalString, USAGE_FIELDS, type UsageField } from '../domain';
+import {
+  requestDecimalString,
+  UNSIGNED_DECIMAL_PATTERN,
+  USAGE_FIELDS,
+  type UsageField,
+} from '../domain';
+import { HUNDRED, parseDecimal } from '../money/money';
 import { visit } from 'jsonc-parser';
 import { AppError, issuePath, toFieldIssues, type FieldIssue } from '../errors';
 import type { CustomerFact, Declarations, RequestOption } from './declarations';
@@ -30,6 +36,36 @@ const count = (minimum: number, maximum: number) =>
 export interface RequestVocabulary extends Declarations {
   contractTerms: readonly number[];
   handsetModels: readonly string[];
+  /** Price-list codes and categories a negotiated adjustment may name. */
+  itemCodes: readonly string[];
+  categories: readonly string[];
+}
+
+/** Percent points with at most two decimals, 0–100: "5", "12.5". */
+const negotiatedPercent = requestDecimalString
+  .refine((value) => !/\.\d{3,}$/.test(value), {
+    message: 'must have at most two decimals (percent points, "5" is 5 %)',
+  })
+  .refine((value) => !UNSIGNED_DECIMAL_PATTERN.test(value) || parseDecimal(value).lte(HUNDRED), {
+    message: 'must be at most 100 (percent points)',
+  });
+
+function adjustmentSchema(vocabulary: RequestVocabulary) {
+  const reason = z
+    .string({ error: 'give the reason for the discount, for the deal sheet and the approver' })
+    .trim()
+    .min(1, { message: 'must not be empty: say why the discount was negotiated' })
+    .max(500);
+  const item = z.string().refine((code) => vocabulary.itemCodes.includes(code), {
+    message: `is not in the price list (known: ${vocabulary.itemCodes.join(', ')})`,
+  });
+  const category = z.string().refine((code) => vocabulary.categories.includes(code), {
+    message: `is not a price-list category (known: ${vocabulary.categories.join(', ')})`,
+  });
+  return z.union([
+    z.strictObject({ item, percent: negotiatedPercent, reason }),
+    z.strictObject({ category, percent: negotiatedPercent, reason }),
+  ]);
 }
 
 /** A value of a declared fact or option, as a request gives it. */
@@ -45,8 +81,16 @@ export interface QuoteRequest {
   lines: number;
   usagePerLine: Record<UsageField, string>;
   handsets: { model: string; quantity: number }[];
+  /** Discounts negotiated beyond the tariff, each with its reason (absent when none). */
+  adjustments?: Adjustment[];
   [option: string]: unknown;
 }
+
+/** A negotiated discount: percent points off one item, or every item of a category. */
+export type Adjustment = ({ item: string } | { category: string }) & {
+  percent: string;
+  reason: string;
+};
 
 export type QuoteRequestSchema = z.ZodType<QuoteRequest>;
 
@@ -138,6 +182,13 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
           )
           .max(100)
           .default([]),
+        adjustments: z
+          .array(adjustmentSchema(vocabulary))
+          .max(50)
+          .optional()
+          .describe(
+            'discounts negotiated beyond the tariff, in percent points, each with a reason',
+          ),
       },
       {
         error: (issue) =>
@@ -215,7 +266,7 @@ export function parseQuoteRequest(
   input: unknown,
   sourceText?: string,
 ): QuoteRequest {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   const issues = result.success ? [] : toFieldIssues(result.error);
   if (sourceText !== undefined) {
     const flagged = new Set(issues.map((issue) => issue.path));
