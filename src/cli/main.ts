@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { AppError, isAppError } from '../errors';
 import { addAuditCommand } from './audit';
+import { addHeadroomCommand } from './headroom';
 import { addPriceCommand } from './price';
 import { addRenderCommand } from './render';
 import { addRulesCommand } from './rules';
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .addHelpText('after', EPILOGUE);
   addPriceCommand(program, run);
   addRenderCommand(program, run);
+  addHeadroomCommand(program, run);
   addRulesCommand(program, run);
   const rules = program.commands.find((command) => command.name() === 'rules')!;
   addRulesTestCommand(rules, run);
