@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   requestDecimalString,
+  safeTextCheck,
   UNSIGNED_DECIMAL_PATTERN,
   USAGE_FIELDS,
   type UsageField,
@@ -55,7 +56,8 @@ function adjustmentSchema(vocabulary: RequestVocabulary) {
     .string({ error: 'give the reason for the discount, for the deal sheet and the approver' })
     .trim()
     .min(1, { message: 'must not be empty: say why the discount was negotiated' })
-    .max(500);
+    .max(500)
+    .check(safeTextCheck);
   const item = z.string().refine((code) => vocabulary.itemCodes.includes(code), {
     message: `is not in the price list (known: ${vocabulary.itemCodes.join(', ')})`,
   });
@@ -150,8 +152,18 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
       {
         enterprise: z.strictObject(
           {
-            id: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
-            name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+            id: z
+              .string()
+              .trim()
+              .min(1, { message: 'must not be empty' })
+              .max(64)
+              .check(safeTextCheck),
+            name: z
+              .string()
+              .trim()
+              .min(1, { message: 'must not be empty' })
+              .max(200)
+              .check(safeTextCheck),
             ...Object.fromEntries(
               vocabulary.customerFacts.map((fact) => [fact.name, factField(fact)]),
             ),

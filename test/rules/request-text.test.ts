@@ -51,3 +51,28 @@ describe('numbers in a request are whole numbers written as digits', () => {
     expect(inexactNumberIssues('{"a": [0, -1, 15], "b": {"c": 120}}')).toEqual([]);
   });
 });
+
+describe('names and ids are text a proposal can print', () => {
+  it.each([
+    ['a NUL', 'enterprise.name', '华信\u0000物流', /control character, U\+0000, at position 3/],
+    ['a bidi override', 'enterprise.name', 'Acme \u202Egnp.exe', /bidirectional control, U\+202E/],
+    ['a lone surrogate', 'enterprise.id', 'ENT-\ud800', /unpaired surrogate, U\+D800/],
+    ['a control character', 'enterprise.id', 'ENT\u00070001', /control character, U\+0007/],
+  ])('%s in %s is refused, naming it', (_what, path, value, message) => {
+    const request = JSON.parse(example);
+    const field = path.split('.')[1] as 'name' | 'id';
+    request.enterprise[field] = value;
+    expect(issuesFor(JSON.stringify(request))).toEqual([
+      { path, message: expect.stringMatching(message) },
+    ]);
+  });
+
+  it('keeps any script, emoji and the ordinary direction marks', () => {
+    const request = JSON.parse(example);
+    request.enterprise.name = 'شركة 𠮷野家 🚀 \u200Fالمحدودة';
+    const text = JSON.stringify(request);
+    expect(parseQuoteRequest(ruleSet.requestSchema, request, text).enterprise.name).toBe(
+      request.enterprise.name,
+    );
+  });
+});
