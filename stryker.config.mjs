@@ -1,0 +1,60 @@
+// @ts-check
+/**
+ * Mutation testing of the pricing core (`npm run mutate`; README "Mutation testing"). StrykerJS 9
+ * (10 needs Node 22) plants one bug at a time in the files below and runs, for each, only the jest
+ * tests that cover it (per-test coverage), through the repo's own jest.config.js: @swc/jest, and
+ * RULES_DIR pointing at the frozen test/fixtures/rules. Not part of `npm test`: a full run takes
+ * tens of minutes on this 2-core machine.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // The suites that test the mutated files; the rest (HTTP, PDF, databases) never reach a
+    // mutant they could kill that these do not, and cost minutes per run.
+    config: {
+      roots: ['<rootDir>/test/money', '<rootDir>/test/pricing', '<rootDir>/test/rules'],
+    },
+    enableFindRelatedTests: true,
+  },
+  coverageAnalysis: 'perTest',
+  // A static mutant (one in code that runs when a module loads: zod schemas and their messages,
+  // the component table, module constants) needs every test with a fresh module registry, about
+  // 30 s each; there are some 600 of them, hours on this machine. They are left out of the run
+  // and the score (reported as "Ignored"); code that runs inside a test is still mutated even
+  // where it also runs at load.
+  ignoreStatic: true,
+  mutate: [
+    'src/money/money.ts',
+    'src/pricing/price.ts',
+    'src/rules/components/*.ts',
+    'src/rules/engine.ts',
+    'src/rules/checks/*.ts',
+    'src/rules/compile.ts',
+    'src/rules/problems.ts',
+  ],
+  // Mutants the type checker rejects (a wrong type, not a wrong figure) are not run. It checks
+  // src/ alone (the build's tsconfig), so a test file being edited elsewhere cannot stop a run.
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.build.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  concurrency: 2,
+  timeoutMS: 20000,
+  // Reuses the results of mutants whose code and tests did not change; `npm run mutate -- --force`
+  // runs every mutant again.
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false },
+  thresholds: { high: 90, low: 85, break: null },
+  // The sandbox lives outside the checkout, so the linters and other work in the tree never see it.
+  tempDirName: join(tmpdir(), 'groupquote-stryker'),
+  ignorePatterns: ['/dist', '/data', '/coverage', '/reports', '/.scratch', '/templates'],
+};
