@@ -81,7 +81,7 @@ export function createApp(options: AppOptions): Express {
   api.use(routerOf(API_ROUTES.filter(isPublic), context));
   api.use(noStore);
   api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
-  api.use(throttleFailedAuthentication({ logger }));
+  api.use(throttleFailedAuthentication(logger));
   api.use(express.json({ limit: BODY_LIMIT_BYTES }));
   api.use(
     routerOf(

@@ -26,25 +26,21 @@ export const FAILED_AUTHENTICATION_LIMIT = 30;
 /** The window those failures are counted in; its end is what Retry-After names. */
 export const FAILED_AUTHENTICATION_WINDOW_MS = 60_000;
 
-export interface ThrottleOptions {
-  limit?: number;
-  windowMs?: number;
-  /** Where express-rate-limit reports a misconfiguration; the console without one. */
-  logger?: Logger;
-}
-
-/** An error handler for authentication's failures: counts unknown tokens, and past the limit answers 429. */
-export function throttleFailedAuthentication(options: ThrottleOptions = {}): ErrorRequestHandler {
+/**
+ * An error handler for authentication's failures: counts unknown tokens, and past the limit
+ * answers 429. `logger` hears of a misconfiguration express-rate-limit finds (the console without).
+ */
+export function throttleFailedAuthentication(logger?: Logger): ErrorRequestHandler {
   const limiter = rateLimit({
-    windowMs: options.windowMs ?? FAILED_AUTHENTICATION_WINDOW_MS,
-    limit: options.limit ?? FAILED_AUTHENTICATION_LIMIT,
+    windowMs: FAILED_AUTHENTICATION_WINDOW_MS,
+    limit: FAILED_AUTHENTICATION_LIMIT,
     // RateLimit-Policy and RateLimit on each counted failure, Retry-After on a refusal.
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // The check warns when a request carries X-Forwarded-For while `trust proxy` is off; ignoring
     // it is deliberate here (see above), and anyone may send one.
     validate: { xForwardedForHeader: false },
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(logger ? { logger } : {}),
     handler: refuse,
   });
   return (error, req, res, next) => {
