@@ -50,9 +50,13 @@ export function roundHalfUp(amount: Decimal): Decimal {
   return amount.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
-/** Rounds down to a whole multiple of `step` (e.g. the overdraft limit to 100.00, §6 C5). */
+/**
+ * Rounds down to a whole multiple of `step` (e.g. the overdraft limit to 100.00, §6 C5). A step
+ * of zero or less has no multiples to round to: the rule files refuse one (overdraft-terms), and
+ * this refuses it too rather than hand back the amount unrounded.
+ */
 export function floorToMultiple(amount: Decimal, step: Decimal): Decimal {
-  if (step.lte(0)) return amount;
+  if (step.lte(0)) throw new RangeError(`cannot round down to a multiple of ${step.toFixed()}`);
   return amount.div(step).floor().mul(step);
 }
 
@@ -113,4 +117,74 @@ export function allocate(amount: Decimal, weights: readonly Decimal[]): Decimal[
   );
   shares[largest] = amount.minus(sum(shares));
   return shares;
+}
+
+/** Amounts at the fen or coarser, the form every stored figure takes (`formatMoney`). */
+const FEN_TEXT = /^(-?)(0|[1-9]\d*)(?:\.(\d{1,2}))?$/;
+const FEN_PER_YUAN = 100n;
+
+/**
+ * An exact running total of decimal strings, for sums over many stored quotes. Amounts at the fen
+ * (every stored figure) are added as whole fen in a BigInt; anything finer through Decimal. Never a
+ * float. Parsing each amount into a Decimal costs about 1.2 µs, which alone took 0.5 s for the four
+ * figures of 100,000 quotes; whole fen cost a tenth of that, with the same exact result.
+ */
+export class MoneyTotal {
+  #fen = 0n;
+  #finer: Decimal = ZERO;
+
+  /** Adds a decimal string (or a Decimal); throws on anything that is not one. */
+  add(amount: string | Decimal): this {
+    if (typeof amount === 'string') {
+      const fen = FEN_TEXT.exec(amount);
+      if (fen) {
+        const [, sign, whole = '0', fraction = ''] = fen;
+        const value = BigInt(whole) * FEN_PER_YUAN + BigInt(fraction.padEnd(2, '0'));
+        this.#fen += sign === '-' ? -value : value;
+        return this;
+      }
+    }
+    this.#finer = this.#finer.plus(parseDecimal(amount));
+    return this;
+  }
+
+  /** Adds another total. */
+  addTotal(other: MoneyTotal): this {
+    this.#fen += other.#fen;
+    this.#finer = this.#finer.plus(other.#finer);
+    return this;
+  }
+
+  toDecimal(): Decimal {
+    return new Decimal(this.#fen.toString()).div(100).plus(this.#finer);
+  }
+
+  /** The exact total as a decimal string: two decimals at the fen, every digit when finer. */
+  toString(): string {
+    const total = this.toDecimal();
+    return total.decimalPlaces() <= 2 ? formatMoney(total) : total.toFixed();
+  }
+}
+
+/**
+ * §7's margin % for any margin and revenue, a group of quotes as one quote: round(margin / revenue
+ * × 100) half-up to 0.01. With no revenue at all, any loss is a total loss (-100.00), else 0.00.
+ */
+export function marginPercent(margin: Decimal, revenue: Decimal): Decimal {
+  if (revenue.isZero()) return margin.isNegative() ? HUNDRED.negated() : ZERO;
+  return roundHalfUp(margin.div(revenue).mul(HUNDRED));
+}
+
+/** `part` as a percentage of `whole`, half-up to 0.01; 0.00 of nothing. */
+export function sharePercent(part: Decimal, whole: Decimal): Decimal {
+  if (whole.isZero()) return ZERO;
+  return roundHalfUp(part.div(whole).mul(HUNDRED));
+}
+
+/**
+ * A figure as a JS number, for drawing a chart or a spreadsheet cell only: the number a chart
+ * library plots or Excel shows. Never for arithmetic; the exact text goes alongside it.
+ */
+export function displayNumber(amount: string): number {
+  return parseDecimal(amount).toNumber();
 }

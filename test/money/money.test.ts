@@ -1,35 +1,137 @@
 import fc from 'fast-check';
 import {
   Decimal,
+  HUNDRED,
+  ONE,
+  ZERO,
   allocate,
   floorToMultiple,
   formatMoney,
+  formatQuantity,
   parseDecimal,
   percent,
   roundHalfUp,
+  ruleConstant,
+  sum,
   taxInside,
 } from '../../src/money/money';
+import '../support/arbitraries'; // seeds every fast-check run (FC_SEED)
+
+const d = (text: string) => parseDecimal(text);
 
 describe('money', () => {
-  it('rounds half-up where binary floats get it wrong: 10.50 × 35 % = 3.675 → 3.68', () => {
-    expect((10.5 * 0.35).toFixed(2)).toBe('3.67'); // the float answer, wrong by a fen
-    expect(formatMoney(roundHalfUp(parseDecimal('10.50').mul(percent(parseDecimal('35')))))).toBe(
-      '3.68',
-    );
+  it('keeps 10.50 × 35 % exact (3.675) and rounds it half-up to 3.68, where a float gives 3.67', () => {
+    const exact = d('10.50').mul(percent(d('35')));
+    expect(exact.toFixed()).toBe('3.675');
+    expect(formatMoney(roundHalfUp(exact))).toBe('3.68');
   });
 
   it('rounds other classic float traps correctly', () => {
-    expect(formatMoney(roundHalfUp(parseDecimal('1.005')))).toBe('1.01');
-    expect(formatMoney(parseDecimal('0.1').plus(parseDecimal('0.2')))).toBe('0.30');
-    expect(formatMoney(roundHalfUp(parseDecimal('-2.345')))).toBe('-2.35');
+    expect(formatMoney(roundHalfUp(d('1.005')))).toBe('1.01');
+    expect(formatMoney(d('0.1').plus(d('0.2')))).toBe('0.30');
+    expect(formatMoney(roundHalfUp(d('-2.345')))).toBe('-2.35');
   });
 
-  it('parses only plain decimal strings', () => {
-    for (const bad of ['12,5', 'NaN', 'Infinity', '1e3', ' 1', '1.', '.5', '+1', '0x10', '']) {
-      expect(() => parseDecimal(bad)).toThrow(TypeError);
+  it.each([
+    ['0.005', '0.01'],
+    ['0.0049999', '0.00'],
+    ['1.994', '1.99'],
+    ['1.995', '2.00'],
+    ['2.675', '2.68'],
+    ['-0.005', '-0.01'],
+    ['-0.0049', '0.00'],
+    ['7', '7.00'],
+  ])('rounds %s half-up to the fen: %s', (amount, rounded) => {
+    const result = roundHalfUp(d(amount));
+    expect(result.toFixed(2)).toBe(rounded);
+    expect(result.decimalPlaces()).toBeLessThanOrEqual(2);
+  });
+
+  it('parses only plain decimal strings: no leading zeros, sign but minus, comma, exponent or blank', () => {
+    for (const bad of [
+      '12,5',
+      'NaN',
+      'Infinity',
+      '1e3',
+      ' 1',
+      '1 ',
+      '1.',
+      '.5',
+      '+1',
+      '0x10',
+      '',
+      '-',
+      '007',
+      '00',
+      '01.5',
+      '-07',
+      '1.2.3',
+      '--1',
+    ]) {
+      expect(() => parseDecimal(bad)).toThrow(new TypeError(`not a decimal string: "${bad}"`));
     }
-    expect(() => parseDecimal(0.1)).toThrow(TypeError);
-    expect(parseDecimal('007'.replace(/^0+/, '')).toFixed()).toBe('7');
+    for (const [text, value] of [
+      ['0', '0'],
+      ['7', '7'],
+      ['0.50', '0.5'],
+      ['-2.5', '-2.5'],
+      ['1000000.00', '1000000'],
+      ['70', '70'],
+    ]) {
+      expect(parseDecimal(text!).toFixed()).toBe(value);
+    }
+  });
+
+  it('parses a safe integer (a count such as lines) and nothing else of a JS number', () => {
+    expect(parseDecimal(7).toFixed()).toBe('7');
+    expect(parseDecimal(0).toFixed()).toBe('0');
+    expect(parseDecimal(-3).toFixed()).toBe('-3');
+    expect(parseDecimal(Number.MAX_SAFE_INTEGER).toFixed()).toBe('9007199254740991');
+    expect(() => parseDecimal(0.1)).toThrow(new TypeError('not an exact integer: 0.1'));
+    expect(() => parseDecimal(2 ** 53)).toThrow(TypeError);
+    expect(() => parseDecimal(Number.NaN)).toThrow(TypeError);
+    expect(() => parseDecimal(Number.POSITIVE_INFINITY)).toThrow(TypeError);
+  });
+
+  it('passes a Decimal through as it is', () => {
+    const value = new Decimal('12.5');
+    expect(parseDecimal(value)).toBe(value);
+  });
+
+  it('parses a rule constant once and shares it, refusing what is not a decimal string', () => {
+    expect(ruleConstant('35').toFixed()).toBe('35');
+    expect(ruleConstant('1000000.00').eq(1_000_000)).toBe(true);
+    expect(ruleConstant('12.75')).toBe(ruleConstant('12.75'));
+    expect(() => ruleConstant('1e6')).toThrow(TypeError);
+  });
+
+  it('has the constants its name says', () => {
+    expect([ZERO, ONE, HUNDRED].map((value) => value.toFixed())).toEqual(['0', '1', '100']);
+  });
+
+  it('reads percent points as a fraction: "35" is 0.35', () => {
+    expect(percent(d('35')).toFixed()).toBe('0.35');
+    expect(percent(d('0.1')).toFixed()).toBe('0.001');
+    expect(percent(d('100')).toFixed()).toBe('1');
+  });
+
+  it('sums exactly, and nothing to zero', () => {
+    expect(sum([]).toFixed()).toBe('0');
+    expect(sum(['1.10', '2.205', '-0.3'].map(d)).toFixed()).toBe('3.005');
+  });
+
+  it('formats money beyond the plain range without exponent notation', () => {
+    expect(formatMoney(d('1').mul(new Decimal(10).pow(41)))).toBe(`1${'0'.repeat(41)}.00`);
+    expect(formatMoney(d('-1').mul(new Decimal(10).pow(41)))).toBe(`-1${'0'.repeat(41)}.00`);
+    expect(formatMoney(new Decimal(10).pow(-31))).toBe('0.00');
+    expect(formatMoney(d('0'))).toBe('0.00');
+    expect(formatMoney(d('0.00'))).toBe('0.00');
+  });
+
+  it('formats a quantity exactly, without trailing zeros or exponent notation', () => {
+    expect(formatQuantity(d('1020.000'))).toBe('1020');
+    expect(formatQuantity(d('0.125'))).toBe('0.125');
+    expect(formatQuantity(new Decimal(10).pow(41))).toBe(`1${'0'.repeat(41)}`);
   });
 
   it('splits a tax-inclusive amount into tax and excl. tax that add back exactly', () => {
@@ -45,6 +147,18 @@ describe('money', () => {
         },
       ),
     );
+  });
+
+  it('takes no tax out of nothing', () => {
+    const { tax, exclTax } = taxInside(d('0.00'), d('0.09'));
+    expect([tax.toFixed(2), exclTax.toFixed(2)]).toEqual(['0.00', '0.00']);
+  });
+
+  it('rounds the tax half-up at the fen: 0.795 at 6 % holds exactly 0.045, so 0.05', () => {
+    expect(taxInside(d('1.09'), d('0.09')).tax.toFixed()).toBe('0.09');
+    const half = taxInside(d('0.795'), d('0.06')); // 0.795 × 0.06 / 1.06 = 0.045
+    expect(half.tax.toFixed()).toBe('0.05');
+    expect(half.exclTax.toFixed()).toBe('0.745');
   });
 
   it('computes the tax of §7 on the book figures', () => {
@@ -72,11 +186,26 @@ describe('money', () => {
     expect(formatMoney(parseDecimal('-0.005'))).toBe('-0.01');
   });
 
-  it('floors to a multiple of a step', () => {
-    expect(floorToMultiple(parseDecimal('26256.00'), parseDecimal('100.00')).toFixed(2)).toBe(
-      '26200.00',
+  it.each([
+    ['26256.00', '100.00', '26200'],
+    ['26299.99', '100.00', '26200'],
+    ['26200.00', '100.00', '26200'],
+    ['26300.00', '100', '26300'],
+    ['99.99', '100', '0'],
+    ['0', '100', '0'],
+    ['2.74', '0.5', '2.5'],
+  ])('floors %s to a multiple of %s: %s', (amount, step, floored) => {
+    expect(floorToMultiple(d(amount), d(step)).toFixed()).toBe(floored);
+  });
+
+  it('refuses a step of zero or less instead of returning the amount unrounded', () => {
+    expect(() => floorToMultiple(d('26256.00'), d('0'))).toThrow(
+      new RangeError('cannot round down to a multiple of 0'),
     );
-    expect(floorToMultiple(parseDecimal('99.99'), parseDecimal('100')).toFixed(2)).toBe('0.00');
+    expect(() => floorToMultiple(d('26256.00'), d('0.00'))).toThrow(RangeError);
+    expect(() => floorToMultiple(d('26256.00'), d('-100'))).toThrow(
+      new RangeError('cannot round down to a multiple of -100'),
+    );
   });
 
   describe('allocate', () => {
@@ -123,7 +252,7 @@ describe('money', () => {
             });
           },
         ),
-        { numRuns: 2000, seed: 20261202 },
+        { numRuns: 2000 },
       );
     });
   });

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
 
+/**
+ * Every fast-check run of a suite that imports this module uses one seed, so a run is the same
+ * every time. A failing property prints its seed and path; `FC_SEED=<seed>` runs with another.
+ */
+export const FAST_CHECK_SEED = Number(process.env.FC_SEED ?? 20261202);
+if (!Number.isSafeInteger(FAST_CHECK_SEED))
+  throw new Error(`FC_SEED must be an integer, got ${process.env.FC_SEED}`);
+fc.configureGlobal({ seed: FAST_CHECK_SEED });
+
 const decimalText = (maxWhole: number, maxFractionDigits: number) =>
   fc
     .tuple(

@@ -3,7 +3,7 @@ import type { Decimal } from '../../money/money';
 import { ruleConstant } from '../../money/money';
 import type { AppliedRule } from '../explanation';
 import { defineComponent, Slot } from './component';
-import { nonNegativeDecimal, percentPoints } from './params';
+import { nonNegativeDecimal, percentPoints, positiveDecimal } from './params';
 
 export interface OverdraftTerms {
   roundDownTo: Decimal;
@@ -21,7 +21,9 @@ export const overdraftTerms = defineComponent({
   stage: 'decide',
   summary: 'rounding, cap and loss-given-default of the overdraft grace limit (§6 C5)',
   params: z.strictObject({
-    roundDownTo: nonNegativeDecimal.describe('the limit is floored to a multiple of this'),
+    roundDownTo: positiveDecimal.describe(
+      'the limit is floored to a multiple of this (above zero)',
+    ),
     cap: nonNegativeDecimal,
     lossGivenDefaultPercent: percentPoints,
   }),
