@@ -85,19 +85,18 @@ describe('pricing invariants over random valid requests (§7)', () => {
     );
   });
 
-  it('the approval level follows the margin bands of §8', async () => {
+  // The bands themselves, on and either side of each threshold, are examples in
+  // boundaries.test.ts; here: one approval rule decides, and it read this quote's margin.
+  it('the approval level is the one approval rule that fired, on the margin % of the quote', async () => {
     await fc.assert(
       fc.asyncProperty(eligibleRequest, async (request) => {
-        const { marginPct, approval } = (await priced(request)).internal;
-        const pct = d(marginPct);
-        const band = pct.gte(30)
-          ? 'auto'
-          : pct.gte(15)
-            ? 'pricing-manager'
-            : pct.gte(0)
-              ? 'finance-director'
-              : 'rejected';
-        expect(approval).toBe(band);
+        const { marginPct, approval, approvalRules } = (await priced(request)).internal;
+        expect(approvalRules).toHaveLength(1);
+        const [decided] = approvalRules;
+        expect(decided?.params).toEqual({ level: approval });
+        expect(decided?.conditions.length).toBeGreaterThan(0);
+        for (const condition of decided?.conditions ?? [])
+          expect(condition).toMatchObject({ fact: 'marginPct', saw: marginPct, passed: true });
       }),
       { numRuns: RUNS },
     );

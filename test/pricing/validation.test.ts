@@ -158,11 +158,28 @@ describe('eligibility (§2): refusals are results carrying every reason', () => 
       expect(quote.refusals.map((refusal) => refusal.params.reason)).toEqual(reasons);
   });
 
-  it('prices a 12-month term without handsets and exactly 10 lines', async () => {
+  it('prices a 12-month term without handsets and exactly 10 lines: standard, no scale discount or pool', async () => {
     const quote = await priceQuote(
       ruleSet,
       requestWith({ termMonths: 12, handsets: [], lines: 10 }),
     );
-    expect(quote.eligible).toBe(true);
+    if (!quote.eligible) throw new Error(`refused: ${quote.reasons.join('; ')}`);
+    expect(quote).toMatchObject({ tier: 'standard', termMonths: 12, lines: 10 });
+    const byCode = Object.fromEntries(quote.items.map((item) => [item.code, item]));
+    expect(Object.keys(byCode)).toEqual([
+      'LINE_FEE',
+      'LOCAL_MIN',
+      'GROUP_MIN',
+      'LD_MIN',
+      'SMS',
+      'DATA_GB',
+      'CRBT',
+    ]);
+    // 10 × 38.00, under the 20 lines of the scale discount (C1) and the group-call pool (C2).
+    expect(byCode.LINE_FEE).toMatchObject({ quantity: '10', list: '380.00', discount: '0.00' });
+    expect(byCode.GROUP_MIN).toMatchObject({ quantity: '2400', list: '240.00', discount: '0.00' });
+    // A standard account: 20 % off long distance (C3), the ringback tone at list (C4).
+    expect(byCode.LD_MIN).toMatchObject({ list: '180.00', discount: '36.00' });
+    expect(byCode.CRBT).toMatchObject({ list: '50.00', discount: '0.00' });
   });
 });
