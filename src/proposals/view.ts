@@ -4,7 +4,7 @@
  * mistake (tariff book §9); the deal sheet's view adds them. Amounts stay decimal strings here: the
  * templates' helpers format them.
  */
-import { formatMoney, parseDecimal, sum } from '../money/money';
+import { formatMoney, parseDecimal, roundHalfUp, sum } from '../money/money';
 import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
 import { daysBetween } from '../calendar';
@@ -70,7 +70,28 @@ export interface CustomerView {
   recurring: ItemGroup;
   oneTime: ItemGroup | null;
   totals: PricedQuote['totals'] & { oneTimeDiscount: string };
+  /**
+   * What the customer saves: against what it pays today when the request says so (per month and
+   * over the term, an increase shown as one), else against list prices, labelled as such.
+   */
+  comparison: Comparison;
+  /** The monthly net per line, to the fen. */
+  perLineMonthly: string;
+  /** What the month's loyalty points are worth in CNY, when the tariff values them. */
+  monthlyPointsValue: string | null;
   benefits: PricedQuote['benefits'];
+}
+
+export interface Comparison {
+  /** True when the request gave what the customer pays today; else the saving is against list. */
+  againstCurrentBill: boolean;
+  currentMonthly: string | null;
+  /** The size of the monthly and term difference; `increase` says which way it goes. */
+  monthlyDifference: string | null;
+  termDifference: string | null;
+  increase: boolean;
+  /** Against list prices over the term (the quote's customerSavings). */
+  listSavings: string;
 }
 
 export interface RuleView {
@@ -160,7 +181,49 @@ export function customerView(
       overdraftLimit: quote.benefits.overdraftLimit,
       monthlyPoints: quote.benefits.monthlyPoints,
     },
+    comparison: comparisonOf(input),
+    perLineMonthly: formatMoney(
+      roundHalfUp(parseDecimal(quote.totals.monthlyNet).div(parseDecimal(quote.lines))),
+    ),
+    monthlyPointsValue: pointsValue(quote),
   };
+}
+
+/** §9: savings against today's bill when the request gives it; against list prices otherwise. */
+function comparisonOf(input: ProposalInput): Comparison {
+  const { quote, request } = input;
+  const listSavings = quote.totals.customerSavings;
+  if (request.currentMonthlyBill === undefined) {
+    return {
+      againstCurrentBill: false,
+      currentMonthly: null,
+      monthlyDifference: null,
+      termDifference: null,
+      increase: false,
+      listSavings,
+    };
+  }
+  const monthly = parseDecimal(request.currentMonthlyBill).minus(quote.totals.monthlyNet);
+  return {
+    againstCurrentBill: true,
+    currentMonthly: formatMoney(parseDecimal(request.currentMonthlyBill)),
+    monthlyDifference: formatMoney(monthly.abs()),
+    termDifference: formatMoney(monthly.mul(quote.termMonths).abs()),
+    increase: monthly.isNegative(),
+    listSavings,
+  };
+}
+
+/** The month's points × the value the tariff's points terms give a point (§6 C6). */
+function pointsValue(quote: PricedQuote): string | null {
+  const terms = quote.explanations.benefits.monthlyPoints.find(
+    (rule) => rule.component === 'points-terms',
+  );
+  const pointValue = terms?.params.pointValue;
+  if (typeof pointValue !== 'string') return null;
+  return formatMoney(
+    roundHalfUp(parseDecimal(quote.benefits.monthlyPoints).mul(parseDecimal(pointValue))),
+  );
 }
 
 export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetView {

@@ -85,6 +85,8 @@ export interface QuoteRequest {
   handsets: { model: string; quantity: number }[];
   /** Discounts negotiated beyond the tariff, each with its reason (absent when none). */
   adjustments?: Adjustment[];
+  /** What the enterprise pays today each month, tax-inclusive, for the proposal's comparison. */
+  currentMonthlyBill?: string;
   [option: string]: unknown;
 }
 
@@ -194,6 +196,11 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
           )
           .max(100)
           .default([]),
+        currentMonthlyBill: requestDecimalString
+          .optional()
+          .describe(
+            'what the enterprise pays today each month, tax-inclusive: the proposal compares with it',
+          ),
         adjustments: z
           .array(adjustmentSchema(vocabulary))
           .max(50)
