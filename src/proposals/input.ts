@@ -8,6 +8,7 @@ import type { QuoteRequest } from '../rules/request';
 import type { Declarations } from '../rules/declarations';
 import type { TariffFile } from '../rules/files';
 import type { StoredQuote } from '../store/types';
+import type { QuoteState } from '../domain';
 import { toCalendarDate } from '../calendar';
 import type { LocalizedText } from '../domain';
 
@@ -23,6 +24,15 @@ export type ProposalDocument = (typeof PROPOSAL_DOCUMENTS)[number];
 export interface ProposalRenderOptions {
   lang: ProposalLanguage;
   document: ProposalDocument;
+}
+
+/** A stored quote's state and, once someone approved or rejected it, who, when and why. */
+export interface QuoteDecision {
+  state: QuoteState;
+  decidedBy?: string;
+  /** An ISO instant; the deal sheet prints it as a date and time in China. */
+  decidedAt?: string;
+  comment?: string;
 }
 
 /** Tier names by tier code, as the rule set's tariff.json gives them. */
@@ -46,6 +56,8 @@ export interface ProposalInput {
   tariff?: { name: string; version: string };
   /** Marks every page as a draft: not an offer until issued under a quote number. */
   draft?: boolean;
+  /** Where the quote stands and who decided it (§8): the deal sheet records it. */
+  decision?: QuoteDecision;
 }
 
 /** The tier names a rule set's tariff gives (rules/tariff.json `tiers[].names`). */

@@ -7,7 +7,7 @@
 import { formatMoney, parseDecimal, roundHalfUp, sum } from '../money/money';
 import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
-import { daysBetween } from '../calendar';
+import { BUSINESS_TIME_ZONE, calendarDate, daysBetween } from '../calendar';
 import { enumValueNames } from '../rules/declarations';
 import type { ProposalDocument, ProposalInput } from './input';
 import type { Locale } from './locale';
@@ -108,7 +108,16 @@ export interface ExplanationGroup {
   rules: RuleView[];
 }
 
+export interface DecisionView {
+  state: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+}
+
 export interface DealSheetView extends CustomerView {
+  /** The quote's state and its approval or rejection, when the deal sheet is of a stored quote. */
+  decision: DecisionView | null;
   creditRating: string;
   ruleSetHash: string;
   tariff: { name: string; version: string } | null;
@@ -237,6 +246,14 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
   return {
     ...customerView(input, locale, 'deal-sheet'),
     creditRating: String(input.request.enterprise.creditRating ?? ''),
+    decision: input.decision
+      ? {
+          state: locale.optionalText(`quoteStates.${input.decision.state}`) ?? input.decision.state,
+          decidedBy: input.decision.decidedBy ?? null,
+          decidedAt: input.decision.decidedAt ? formatDateTime(input.decision.decidedAt) : null,
+          comment: input.decision.comment ?? null,
+        }
+      : null,
     ruleSetHash: quote.ruleSetHash,
     tariff: input.tariff ?? null,
     economics,
@@ -379,4 +396,15 @@ function factText(value: unknown, locale: Locale): string {
   if (Array.isArray(value)) return value.map((entry) => factText(entry, locale)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/** An instant as the date and time in China, to the minute: `2026-11-27 17:05`. */
+function formatDateTime(instant: string): string {
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: BUSINESS_TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(instant));
+  return `${calendarDate(instant)} ${time}`;
 }

@@ -9,6 +9,7 @@ import {
   proposalInputFromStoredQuote,
   type ProposalDocument,
   type ProposalLanguage,
+  type QuoteDecision,
 } from '../proposals/input';
 import { withoutInternals, type ProposalRenderer } from '../proposals/renderer';
 import { parseQuoteRequest } from '../rules/request';
@@ -372,12 +373,32 @@ export class QuoteService {
         ruleSet,
       }),
       draft: CUSTOMER_COPY[stored.state] === 'draft',
+      ...(document === 'deal-sheet' ? { decision: await this.decisionOf(stored) } : {}),
     };
     // What Chromium said when it failed stays in the log; the client is told it failed.
     const pdf = await this.renderer.render(input, { document, lang }).catch((error: unknown) => {
       throw withoutInternals(error);
     });
     return { pdf, filename };
+  }
+
+  /** §8 for the deal sheet: the quote's state, and who approved or rejected it, when and why. */
+  private async decisionOf(stored: StoredQuote): Promise<QuoteDecision> {
+    if (!stored.decidedBy) return { state: stored.state };
+    const [decider, trail] = await Promise.all([
+      this.store.getUser(stored.decidedBy),
+      this.store.listAudit({ quoteNumber: stored.number, limit: 1000, offset: 0 }),
+    ]);
+    const decided = trail
+      .filter((entry) => entry.action === 'quote.approve' || entry.action === 'quote.reject')
+      .at(-1);
+    const comment = decided?.detail.comment;
+    return {
+      state: stored.state,
+      decidedBy: decider?.name ?? stored.decidedBy,
+      ...(stored.decidedAt ? { decidedAt: stored.decidedAt } : {}),
+      ...(typeof comment === 'string' ? { comment } : {}),
+    };
   }
 
   /** The quote, or not-found when it does not exist or (scope `own`) belongs to someone else. */

@@ -219,6 +219,34 @@ describe('GET /api/quotes/:number/deal-sheet.pdf', () => {
     },
   );
 
+  it('records the decision: the state, who approved, when, and the comment', async () => {
+    const { number } = await createQuote(service, 'am1', REQUESTS.pricingManager());
+    const before = expectPdf(
+      await get(`/api/quotes/${number}/deal-sheet.pdf`, 'pm'),
+      `${number}-deal-sheet-zh-CN.pdf`,
+    );
+    expect(before).toContain('审批记录');
+    expect(before).toContain('报价状态 草稿');
+    expect(before).toContain('尚未审批');
+    await act(number, ['submit', 'am1']);
+    const approved = await service.call('POST', `/api/quotes/${number}/approve`, {
+      as: 'pm',
+      body: { comment: '客户为教育系统重点单位，同意按此价格执行' },
+    });
+    expect(approved.status).toBe(200);
+    const text = expectPdf(
+      await get(`/api/quotes/${number}/deal-sheet.pdf`, 'fd'),
+      `${number}-deal-sheet-zh-CN.pdf`,
+    );
+    expect(text).toContain('报价状态 已审批');
+    expect(text).toContain(
+      `审批人 ${service.users.pm.id === approved.body.decidedBy ? 'pm' : '?'}`,
+    );
+    expect(text).toContain('客户为教育系统重点单位，同意按此价格执行');
+    // 09:00 UTC on 27 November 2026 is 17:00 in Beijing.
+    expect(text).toContain('审批时间 2026-11-27 17:00');
+  });
+
   it('an account manager is refused their own quote’s deal sheet (403)', async () => {
     const { number } = await createQuote(service, 'am1', REQUESTS.ENT0001());
     const response = await get(`/api/quotes/${number}/deal-sheet.pdf?lang=en`, 'am1');
