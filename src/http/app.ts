@@ -5,9 +5,11 @@
  * protected routes, and the one error handler. It wires nothing itself: serve/ builds the
  * service and hands it in.
  */
-import express, { Router, type Express, type RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { Router, type Express, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { AppError } from '../errors';
 import type { QuoteService } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
 import type { User } from '../store/types';
@@ -82,7 +84,7 @@ export function createApp(options: AppOptions): Express {
   api.use(noStore);
   api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
   api.use(throttleFailedAuthentication(logger));
-  api.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  api.use(express.json({ limit: BODY_LIMIT_BYTES, verify: keepBodyText }));
   api.use(
     routerOf(
       API_ROUTES.filter((route) => !isPublic(route)),
@@ -95,4 +97,24 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A JSON body must be UTF-8 as sent: the parser would replace a bad byte silently, storing text
+ * the client never wrote. The text is kept (res.locals.bodyText) for checks only the text allows,
+ * such as a count written `1.2e2`.
+ */
+function keepBodyText(_req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    throw AppError.invalidInput(
+      [{ path: '(request)', message: 'is not valid UTF-8: send the JSON body encoded as UTF-8' }],
+      'the request body is not valid UTF-8',
+    );
+  }
+  (res as Response).locals.bodyText = text;
 }

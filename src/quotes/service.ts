@@ -138,9 +138,9 @@ export class QuoteService {
   }
 
   /** Prices a request without storing anything. */
-  async preview(actor: Actor, input: unknown): Promise<PreviewView> {
+  async preview(actor: Actor, input: unknown, sourceText?: string): Promise<PreviewView> {
     authorize(actor, 'quote.preview');
-    const { quote } = await this.price(input);
+    const { quote } = await this.price(input, sourceText);
     return {
       ruleSetHash: quote.ruleSetHash,
       validityDays: this.ruleSet.tariff.validityDays,
@@ -157,9 +157,10 @@ export class QuoteService {
     actor: Actor,
     input: unknown,
     idempotencyKey?: string,
+    sourceText?: string,
   ): Promise<{ quote: QuoteView; created: boolean }> {
     authorize(actor, 'quote.create');
-    const { request, quote } = await this.price(input);
+    const { request, quote } = await this.price(input, sourceText);
     await this.saveRuleSet();
     const now = this.clock();
     const result = await this.store.createQuote({
@@ -338,9 +339,10 @@ export class QuoteService {
     return { status: 'ok', store: this.store.dialect, ruleSetHash: this.ruleSet.hash };
   }
 
-  private async price(input: unknown) {
+  /** `sourceText`: the request's JSON as sent, when the channel has it (numbers are checked on it). */
+  private async price(input: unknown, sourceText?: string) {
     await this.pricingTurns?.next();
-    const request = parseQuoteRequest(this.ruleSet.requestSchema, input);
+    const request = parseQuoteRequest(this.ruleSet.requestSchema, input, sourceText);
     // Priced on today's date in China, which the quote records and a replay uses again.
     const outcome = await priceRequest(this.ruleSet, request, {
       quoteDate: calendarDate(this.clock()),

@@ -43,7 +43,7 @@ export const quoteRoutes: readonly Route[] = [
       422: { description: 'Not eligible (§2), with the reasons', schema: 'Error' },
     },
     async handler({ body, actor, res, service }) {
-      res.json(await service.preview(actor, body));
+      res.json(await service.preview(actor, body, bodyText(res)));
     },
   }),
   defineRoute({
@@ -68,7 +68,12 @@ export const quoteRoutes: readonly Route[] = [
       422: { description: 'Not eligible (§2), with the reasons; nothing stored', schema: 'Error' },
     },
     async handler({ headers, body, actor, res, service }) {
-      const { quote, created } = await service.create(actor, body, headers[IDEMPOTENCY_KEY_HEADER]);
+      const { quote, created } = await service.create(
+        actor,
+        body,
+        headers[IDEMPOTENCY_KEY_HEADER],
+        bodyText(res),
+      );
       // A retry answers 200 with the first response's body; the header says it was a replay.
       if (!created) res.set('Idempotent-Replayed', 'true');
       res
@@ -216,4 +221,10 @@ function sendPdf(res: Response, printed: PrintedQuote): void {
     // can only do harm (some blank it); the PDF itself runs nothing (the renderer's sandbox).
     .removeHeader('Content-Security-Policy');
   res.send(printed.pdf);
+}
+
+/** The body's text as sent (kept by the JSON parser), for the checks only the text allows. */
+function bodyText(res: Response): string | undefined {
+  const text: unknown = res.locals.bodyText;
+  return typeof text === 'string' ? text : undefined;
 }
