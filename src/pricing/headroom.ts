@@ -6,6 +6,7 @@
  * boundary is found by bisection over hundredths of a point. A deeper discount never lowers the
  * approval a tariff demands (less margin, a deeper negotiated percent), which bisection relies on.
  */
+import { z } from 'zod';
 import { APPROVAL_LEVELS, type ApprovalLevel } from '../domain';
 import type { RuleSet } from '../rules/compile';
 import type { Adjustment, QuoteRequest } from '../rules/request';
@@ -14,23 +15,29 @@ import { priceRequest, type PricingContext } from './price';
 /** Hundredths of a percent point: 10000 is 100 %. */
 const FULL = 10_000;
 
-export interface LevelReached {
-  level: ApprovalLevel;
-  /** The least extra percent points on this item that need this level. */
-  fromPercent: string;
-}
-
-export interface ItemHeadroom {
-  item: string;
-  /** The deepest extra percent points that keep the current approval level ("100" if any). */
-  keepsLevelUpTo: string;
-  reaches: LevelReached[];
-}
-
-export interface Headroom {
-  level: ApprovalLevel;
-  items: ItemHeadroom[];
-}
+export const headroomSchema = z
+  .strictObject({
+    level: z.enum(APPROVAL_LEVELS).describe('the approval the quote needs as it stands'),
+    items: z.array(
+      z.strictObject({
+        item: z.string(),
+        keepsLevelUpTo: z
+          .string()
+          .describe(
+            'the deepest extra percent points on this item that keep the level ("100": any)',
+          ),
+        reaches: z.array(
+          z.strictObject({
+            level: z.enum(APPROVAL_LEVELS),
+            fromPercent: z.string().describe('the least extra percent points that need this level'),
+          }),
+        ),
+      }),
+    ),
+  })
+  .describe('How much more may be negotiated on each item before a higher approval is needed');
+export type Headroom = z.infer<typeof headroomSchema>;
+export type ItemHeadroom = Headroom['items'][number];
 
 const severity = (level: ApprovalLevel) => APPROVAL_LEVELS.indexOf(level);
 

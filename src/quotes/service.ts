@@ -4,6 +4,7 @@
  * through the lifecycle (lifecycle.ts) and hands storage to the Store. No HTTP in here.
  */
 import { AppError } from '../errors';
+import { headroom } from '../pricing/headroom';
 import { priceRequest } from '../pricing/price';
 import {
   proposalInputFromStoredQuote,
@@ -138,14 +139,24 @@ export class QuoteService {
   }
 
   /** Prices a request without storing anything. */
-  async preview(actor: Actor, input: unknown, sourceText?: string): Promise<PreviewView> {
+  async preview(
+    actor: Actor,
+    input: unknown,
+    sourceText?: string,
+    options: { headroom?: boolean } = {},
+  ): Promise<PreviewView> {
     authorize(actor, 'quote.preview');
-    const { quote } = await this.price(input, sourceText);
+    const { request, quote } = await this.price(input, sourceText);
+    // The deal desk's view costs a few hundred pricings, so it is priced only when asked for.
+    const room = options.headroom
+      ? await headroom(this.ruleSet, request, quote.quoteDate ? { quoteDate: quote.quoteDate } : {})
+      : undefined;
     return {
       ruleSetHash: quote.ruleSetHash,
       validityDays: this.ruleSet.tariff.validityDays,
       approval: approvalView(quote.internal.approval),
       quote: quoteFor(actor.role, quote),
+      ...(room ? { headroom: room } : {}),
     };
   }
 

@@ -23,6 +23,7 @@ import {
   refusedQuoteSchema,
   type PricedQuote,
 } from '../pricing/quote';
+import { headroomSchema } from '../pricing/headroom';
 import type { StoredQuote } from '../store/types';
 import { APPROVERS, SEES_INTERNAL_FIGURES } from './policy';
 
@@ -70,6 +71,7 @@ export const previewViewSchema = z.strictObject({
   validityDays: z.int(),
   approval: approvalViewSchema,
   quote: quoteAsSeen,
+  headroom: headroomSchema.optional().describe('with ?headroom=true'),
 });
 export type PreviewView = z.infer<typeof previewViewSchema>;
 

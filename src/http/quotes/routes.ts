@@ -8,6 +8,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   createHeaders,
   listQuotesQuery,
+  previewQuery,
   printQuery,
   quoteParams,
   transitionBody,
@@ -33,6 +34,7 @@ export const quoteRoutes: readonly Route[] = [
     operationId: 'previewQuote',
     summary: 'Price a request without storing it',
     policy: 'quote.preview',
+    query: previewQuery,
     body: QUOTE_REQUEST_BODY,
     responses: {
       200: { description: 'The priced quote', schema: 'Preview' },
@@ -42,8 +44,8 @@ export const quoteRoutes: readonly Route[] = [
       413: BODY_TOO_LARGE,
       422: { description: 'Not eligible (§2), with the reasons', schema: 'Error' },
     },
-    async handler({ body, actor, res, service }) {
-      res.json(await service.preview(actor, body, bodyText(res)));
+    async handler({ query, body, actor, res, service }) {
+      res.json(await service.preview(actor, body, bodyText(res), { headroom: query.headroom }));
     },
   }),
   defineRoute({

@@ -86,6 +86,15 @@ export const transitionBody = z
   .optional()
   .transform((body) => body ?? {});
 
+/** `?headroom=true` adds the deal desk's headroom to a preview. */
+export const previewQuery = z.strictObject({
+  headroom: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .transform((value) => value === 'true')
+    .describe('true: add, per item, how much more may be negotiated before a higher approval'),
+});
+
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /** Idempotency-Key (IETF draft): printable ASCII, 1–200 characters, unique per intended request. */
