@@ -12,6 +12,7 @@ import { AuditChainVerifier } from './audit-chain';
 import { auditTriggerProblems, recreateAuditTriggers } from './audit-triggers';
 import type { Dialect, StoreConnection } from './connection';
 import { isUniqueViolation, translateDatabaseError } from './database-errors';
+import { readQuoteComponents, readQuoteFigures, sumQuoteFigures } from './margin-figures';
 import { migrateToLatest } from './migrations';
 import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
@@ -29,6 +30,13 @@ import {
   type AuditProblem,
   type AuditVerification,
   type CheckedQuote,
+  type FigureGroup,
+  type FigureGrouping,
+  type FigureSums,
+  type MarginFilter,
+  type PageConsumer,
+  type QuoteComponentsSource,
+  type QuoteFigures,
   type NewQuote,
   type OverdueTransition,
   type QuoteFilter,
@@ -365,6 +373,46 @@ export class KyselyStore implements Store {
     });
   }
 
+  async listUsers(): Promise<User[]> {
+    return guarded(async () => {
+      const rows = await this.#db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('name')
+        .orderBy('id')
+        .execute();
+      return rows.map(userFrom);
+    });
+  }
+
+  async sumQuoteFigures(
+    filter: MarginFilter,
+    groupBy: FigureGrouping,
+  ): Promise<{ groups: FigureGroup[]; total: FigureSums }> {
+    const checked = checkedMarginFilter(filter);
+    return guarded(() => sumQuoteFigures(this.#connection, checked, groupBy));
+  }
+
+  async readQuoteFigures(
+    filter: MarginFilter,
+    pageSize: number,
+    consume: PageConsumer<QuoteFigures>,
+  ): Promise<FigureSums> {
+    const checked = checkedMarginFilter(filter);
+    const size = positiveCount(pageSize, 'pageSize');
+    return guarded(() => readQuoteFigures(this.#connection, checked, size, consume));
+  }
+
+  async readQuoteComponents(
+    filter: MarginFilter,
+    pageSize: number,
+    consume: PageConsumer<QuoteComponentsSource>,
+  ): Promise<FigureSums> {
+    const checked = checkedMarginFilter(filter);
+    const size = positiveCount(pageSize, 'pageSize');
+    return guarded(() => readQuoteComponents(this.#connection, checked, size, consume));
+  }
+
   async listAudit(filter: {
     quoteNumber?: string;
     limit: number;
@@ -486,6 +534,29 @@ function quoteState(state: QuoteState, path: string): void {
   if (!QUOTE_STATES.includes(state)) {
     throw AppError.invalidInput([{ path, message: 'is not a quote state' }]);
   }
+}
+
+/** A margin filter with its instants normalized and its states known. */
+function checkedMarginFilter(filter: MarginFilter): MarginFilter {
+  for (const state of [...(filter.states ?? []), ...filter.expiry.openStates]) {
+    quoteState(state, 'states');
+  }
+  return {
+    ...filter,
+    ...(filter.createdFrom === undefined
+      ? {}
+      : { createdFrom: instant(filter.createdFrom, 'createdFrom') }),
+    ...(filter.createdTo === undefined
+      ? {}
+      : { createdTo: instant(filter.createdTo, 'createdTo') }),
+    expiry: { ...filter.expiry, now: instant(filter.expiry.now, 'now') },
+  };
+}
+
+function positiveCount(value: number, path: string): number {
+  const checked = count(value, path);
+  if (checked < 1) throw AppError.invalidInput([{ path, message: 'must be at least 1' }]);
+  return checked;
 }
 
 /**

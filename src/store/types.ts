@@ -146,6 +146,88 @@ export const auditVerificationSchema = z.strictObject({
 });
 export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 
+/**
+ * What a margin report counts, and how (issue 15). Every given field must match; quotes are
+ * counted in the state the service shows them in: an open quote whose validity ended before
+ * `expiry.now` counts as expired (the next read would expire it).
+ */
+export interface MarginFilter {
+  /** Created at or after this instant (inclusive). */
+  createdFrom?: string;
+  /** Created at or before this instant (inclusive). */
+  createdTo?: string;
+  /** Any of these states (as shown: see `expiry`). */
+  states?: readonly QuoteState[];
+  tier?: string;
+  industry?: string;
+  accountManagerId?: string;
+  enterpriseId?: string;
+  approvalLevel?: ApprovalLevel;
+  ruleSetHash?: string;
+  expiry: { openStates: readonly QuoteState[]; now: string };
+}
+
+/** The keys a store sums quote figures by; `month` is the month of creation in China (YYYY-MM). */
+export const FIGURE_GROUPINGS = [
+  'enterprise',
+  'accountManager',
+  'tier',
+  'industry',
+  'approvalLevel',
+  'state',
+  'month',
+] as const;
+export type FigureGrouping = (typeof FIGURE_GROUPINGS)[number];
+
+/** Exact sums of quotes' figures, decimal strings (numeric in PostgreSQL, MoneyTotal over SQLite's text). */
+export interface FigureSums {
+  quotes: number;
+  contractValue: string;
+  revenueExclTax: string;
+  totalCost: string;
+  margin: string;
+}
+
+/** The sums of one group; `name` is the enterprise's name on its latest quote (enterprise grouping). */
+export interface FigureGroup extends FigureSums {
+  key: string;
+  name?: string;
+}
+
+/** One quote's figures as a margin report lists them (no documents: a narrow row). */
+export interface QuoteFigures {
+  number: string;
+  createdAt: string;
+  /** As shown: an open quote past its validity is `expired`. */
+  state: QuoteState;
+  enterpriseId: string;
+  enterpriseName: string;
+  accountManagerId: string;
+  tier: string;
+  industry: string;
+  approvalLevel: ApprovalLevel;
+  ruleSetHash: string;
+  contractValue: string;
+  revenueExclTax: string;
+  totalCost: string;
+  margin: string;
+  marginPct: string;
+}
+
+/** What the component split of a quote needs from its priced quote, and nothing more. */
+export interface QuoteComponentsSource {
+  number: string;
+  ruleSetHash: string;
+  termMonths: number;
+  items: PricedQuote['items'];
+  credits: NonNullable<PricedQuote['credits']>;
+  internal: Omit<PricedQuote['internal'], 'approvalRules' | 'approval'>;
+  contractValue: string;
+}
+
+/** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */
+export type PageConsumer<Row> = (page: Row[]) => Promise<void>;
+
 /** A quote read together with what its audit trail says of its row (on one snapshot). */
 export interface CheckedQuote {
   quote: StoredQuote;
@@ -203,6 +285,38 @@ export interface Store {
   findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
   /** The user with this id (for instance a quote's account manager, named on its proposal). */
   getUser(id: string): Promise<User | undefined>;
+
+  /** Every user, by name (then id). */
+  listUsers(): Promise<User[]>;
+
+  /**
+   * The exact sums of the quotes `filter` matches, per group and over all of them, read on one
+   * snapshot: in SQL numeric on PostgreSQL, in MoneyTotal over SQLite's decimal text. Groups in
+   * no particular order.
+   */
+  sumQuoteFigures(
+    filter: MarginFilter,
+    groupBy: FigureGrouping,
+  ): Promise<{ groups: FigureGroup[]; total: FigureSums }>;
+  /**
+   * Every quote `filter` matches, oldest first, handed to `consume` `pageSize` at a time, all on
+   * one snapshot (read on a connection of its own where the database has one, so the service goes
+   * on meanwhile); then the exact sums of all of them, from the same snapshot.
+   */
+  readQuoteFigures(
+    filter: MarginFilter,
+    pageSize: number,
+    consume: PageConsumer<QuoteFigures>,
+  ): Promise<FigureSums>;
+  /**
+   * Like readQuoteFigures, with what the component split of each quote needs from its priced
+   * quote (read from its JSON: some 50 µs a quote), then the sums of all of them.
+   */
+  readQuoteComponents(
+    filter: MarginFilter,
+    pageSize: number,
+    consume: PageConsumer<QuoteComponentsSource>,
+  ): Promise<FigureSums>;
 
   /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;

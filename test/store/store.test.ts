@@ -67,6 +67,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0002-list-indexes-cover-order',
         '0003-quotes-by-validity',
         '0004-audit-quote-hashes',
+        '0005-margin-report-figures',
       ]);
     } finally {
       await database.dispose();
