@@ -24,6 +24,10 @@ export const OPERATIONS = [
   'quote.deal-sheet',
   'ruleset.read',
   'audit.read',
+  'report.margin',
+  'report.chart',
+  'report.pdf',
+  'user.list',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -66,6 +70,14 @@ export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Sc
   // A rule set carries the cost sheet (§5: internal), so account managers do not read it.
   'ruleset.read': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   'audit.read': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // Margin reports sum costs and margin (§5: internal). An account manager sees the totals of
+  // their own pipeline only, without costs or margin (SEES_INTERNAL_FIGURES).
+  'report.margin': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // Every chart and the monthly report show margin, so none is for an account manager.
+  'report.chart': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  'report.pdf': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // Who the account managers in a report are: for finance and whoever runs the system.
+  'user.list': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
 };
 
 /** §8: the roles that may approve (or reject) a quote of each level; a finance director also covers the pricing manager's level. */
@@ -155,6 +167,10 @@ function describe(operation: Operation): string {
   const [subject, verb] = operation.split('.') as [string, string];
   if (subject === 'audit') return 'read the audit log';
   if (subject === 'ruleset') return 'read rule sets';
+  if (subject === 'user') return 'list users';
+  if (verb === 'margin') return 'read margin reports';
+  if (verb === 'chart') return 'draw margin charts';
+  if (verb === 'pdf') return 'print the monthly finance report';
   if (verb === 'proposal') return 'print proposals';
   if (verb === 'deal-sheet') return 'print deal sheets (they carry costs and margin)';
   return verb === 'list' ? 'list quotes' : `${verb} quotes`;
