@@ -6,6 +6,7 @@
 import { auditRoutes } from './audit/routes';
 import { metaRoutes } from './meta/routes';
 import { quoteRoutes } from './quotes/routes';
+import { reportRoutes } from './reports/routes';
 import type { Route } from './route';
 import { ruleSetRoutes } from './rulesets/routes';
 
@@ -14,6 +15,7 @@ export const API_ROUTES: readonly Route[] = [
   ...quoteRoutes,
   ...ruleSetRoutes,
   ...auditRoutes,
+  ...reportRoutes,
 ];
 
 /** Served before authentication. */

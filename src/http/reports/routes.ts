@@ -1,0 +1,125 @@
+/** /api/reports and /api/users: parse, call one report-service function, shape the response. */
+import type { Response } from 'express';
+import { reportServiceFor, type ReportDownload } from '../../reports/service';
+import { ClientGone } from '../../reports/table';
+import { ERRORS } from '../openapi';
+import { defineRoute, type Route } from '../route';
+import {
+  marginChartQuery,
+  marginQueryOf,
+  marginReportQuery,
+  monthlyReportQuery,
+} from './validators';
+
+const RENDERER_UNAVAILABLE = {
+  description: 'The PDF renderer is busy or failed; see Retry-After',
+  schema: 'Error',
+} as const;
+
+export const reportRoutes: readonly Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/reports/margin',
+    operationId: 'marginReport',
+    summary:
+      'Revenue, cost and margin of stored quotes grouped by quote, enterprise, account manager, tier, industry, approval level, state, month or component, with exact totals; JSON, CSV or XLSX, streamed',
+    policy: 'report.margin',
+    query: marginReportQuery,
+    responses: {
+      200: {
+        description:
+          'The report: JSON { groupBy, filters, figures, rows, total, pareto? }, or a CSV or XLSX download (format=); an account manager’s counts only their own quotes, without costs or margin',
+      },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+    },
+    async handler({ query, actor, res, service }) {
+      const download = await reportServiceFor(service).marginReport(
+        actor,
+        marginQueryOf(query),
+        query.format,
+      );
+      await send(download, res, query.format === 'json' ? 'inline' : 'attachment');
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/reports/margin.svg',
+    operationId: 'marginChart',
+    summary:
+      'A chart of the margin report as SVG, drawn on the server: margin by month, margin % by account manager, the 80/20 curve or the approval mix',
+    policy: 'report.chart',
+    query: marginChartQuery,
+    responses: {
+      200: { description: 'The chart (image/svg+xml)' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+    },
+    async handler({ query, actor, res, service }) {
+      const svg = await reportServiceFor(service).chart(actor, query.chart, marginQueryOf(query));
+      res.type('image/svg+xml').set('Content-Disposition', `inline; filename="${query.chart}.svg"`);
+      res.send(svg);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/reports/margin.pdf',
+    operationId: 'monthlyFinanceReport',
+    summary:
+      'The monthly finance report as a PDF: the month’s margin by account manager, tier and component, the 80/20 view and its loss-makers, and the charts',
+    policy: 'report.pdf',
+    query: monthlyReportQuery,
+    responses: {
+      200: { description: 'The report (Content-Disposition: inline)', pdf: true },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      503: RENDERER_UNAVAILABLE,
+    },
+    async handler({ query, actor, res, service }) {
+      const printed = await reportServiceFor(service).monthlyReport(actor, query.month, query.lang);
+      res
+        .type('application/pdf')
+        .set('Content-Disposition', `inline; filename="${printed.filename}"`)
+        .send(printed.pdf);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users',
+    operationId: 'listUsers',
+    summary: 'Every user: id, name, role and whether they are active, for naming account managers',
+    policy: 'user.list',
+    responses: {
+      200: { description: '{ items: [{ id, name, role, active, createdAt }] }, by name' },
+      401: ERRORS[401],
+      403: ERRORS[403],
+    },
+    async handler({ actor, res, service }) {
+      res.json(await reportServiceFor(service).users(actor));
+    },
+  }),
+];
+
+/**
+ * Streams a download. Once the first bytes are out, a failure can no longer become an error
+ * response: the connection is cut, so the client sees a broken download, never a short one that
+ * looks whole. A client that went away just stops the reading.
+ */
+async function send(
+  download: ReportDownload,
+  res: Response,
+  disposition: 'inline' | 'attachment',
+): Promise<void> {
+  res.status(200).type(download.contentType);
+  res.set('Content-Disposition', `${disposition}; filename="${download.filename}"`);
+  try {
+    await download.write(res);
+  } catch (error) {
+    if (error instanceof ClientGone) return;
+    if (!res.headersSent) throw error;
+    res.destroy(error as Error);
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The report's charts as SVG, drawn on the server by Apache ECharts' server-side SVG renderer (no
+ * browser, no canvas): margin by month, margin % by account manager, the 80/20 curve of
+ * enterprises and the approval mix. Pure: report rows in, SVG text out. ECharts escapes every text
+ * it writes, so an enterprise's name never becomes markup. Figures reach ECharts as JS numbers
+ * (it can plot nothing else); the exact strings go into the labels where a figure is printed.
+ */
+import * as echarts from 'echarts';
+import { displayNumber } from '../money/money';
+import type { Locale } from '../proposals/locale';
+import type { MarginGroupRow } from './margin';
+import type { Pareto } from './pareto';
+
+export const CHARTS = [
+  'margin-by-month',
+  'margin-pct-by-account-manager',
+  'pareto',
+  'approval-mix',
+] as const;
+export type ChartName = (typeof CHARTS)[number];
+
+/** The report's palette (templates/styles.css). */
+const NAVY = '#0b3a6f';
+const BLUE = '#1f6fbf';
+const SKY = '#9cc3e8';
+const GREY = '#9aa5b1';
+const RED = '#b3122e';
+const INK = '#1d2733';
+const MUTED = '#5f6b7a';
+const APPROVAL_COLOURS: Record<string, string> = {
+  auto: '#2e8b57',
+  'pricing-manager': BLUE,
+  'finance-director': '#d98c1f',
+  rejected: RED,
+};
+
+/** The fonts the PDF embeds (templates/fonts.css), then whatever a browser has. */
+const FONT_FAMILY = "'Liberation Sans', 'WenQuanYi Zen Hei', 'DejaVu Sans', sans-serif";
+
+/** Enterprises drawn one by one on the 80/20 chart; the rest are drawn together. */
+export const PARETO_BARS = 15;
+
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+export const DEFAULT_CHART_SIZE: ChartSize = { width: 760, height: 380 };
+
+// The options are ECharts' own, loosely typed: its option types are too wide to help here.
+type Option = Record<string, unknown>;
+
+/** Renders one ECharts option to SVG text, then frees the chart. */
+function svgOf(option: Option, size: ChartSize): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: size.width,
+    height: size.height,
+  });
+  try {
+    chart.setOption({
+      animation: false,
+      backgroundColor: '#ffffff',
+      textStyle: { fontFamily: FONT_FAMILY, color: INK },
+      ...option,
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+function title(text: string, subtext?: string): Option {
+  return {
+    text,
+    ...(subtext ? { subtext } : {}),
+    left: 8,
+    top: 4,
+    textStyle: { fontSize: 15, color: NAVY, fontFamily: FONT_FAMILY },
+    subtextStyle: { fontSize: 11, color: MUTED, fontFamily: FONT_FAMILY },
+  };
+}
+
+function empty(locale: Locale, heading: string, size: ChartSize): string {
+  return svgOf(
+    {
+      title: [
+        title(heading),
+        {
+          text: locale.text('report.charts.empty'),
+          left: 'center',
+          top: 'middle',
+          textStyle: { fontSize: 13, color: MUTED, fontWeight: 'normal' },
+        },
+      ],
+    },
+    size,
+  );
+}
+
+/** Yuan on an axis as grouped digits (1,234,567), which read the same in both languages. */
+const yuanAxisLabel = { formatter: (value: number) => value.toLocaleString('en-US') };
+
+/** Revenue, cost and margin per month (bars), margin % (line, right axis). Months oldest first. */
+export function marginByMonthChart(
+  months: readonly MarginGroupRow[],
+  locale: Locale,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const heading = locale.text('report.charts.marginByMonth');
+  if (months.length === 0) return empty(locale, heading, size);
+  const words = (key: string) => locale.text(`report.charts.${key}`);
+  const figure = (row: MarginGroupRow, name: 'revenueExclTax' | 'totalCost' | 'margin') =>
+    displayNumber(row[name] ?? '0');
+  return svgOf(
+    {
+      title: title(heading, locale.text('report.charts.yuan')),
+      legend: { top: 8, right: 12, textStyle: { fontSize: 11 } },
+      grid: { left: 96, right: 64, top: 64, bottom: 40 },
+      xAxis: { type: 'category', data: months.map((row) => row.key) },
+      yAxis: [
+        { type: 'value', axisLabel: yuanAxisLabel },
+        { type: 'value', axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
+      ],
+      series: [
+        {
+          name: words('revenue'),
+          type: 'bar',
+          itemStyle: { color: SKY },
+          data: months.map((row) => figure(row, 'revenueExclTax')),
+        },
+        {
+          name: words('cost'),
+          type: 'bar',
+          itemStyle: { color: GREY },
+          data: months.map((row) => figure(row, 'totalCost')),
+        },
+        {
+          name: words('margin'),
+          type: 'bar',
+          itemStyle: { color: NAVY },
+          data: months.map((row) => ({
+            value: figure(row, 'margin'),
+            itemStyle: { color: (row.margin ?? '').startsWith('-') ? RED : NAVY },
+          })),
+        },
+        {
+          name: words('marginPct'),
+          type: 'line',
+          yAxisIndex: 1,
+          itemStyle: { color: '#d98c1f' },
+          data: months.map((row) => displayNumber(row.marginPct ?? '0')),
+        },
+      ],
+    },
+    size,
+  );
+}
+
+/** Each account manager's margin % (bars, lowest at the bottom), labelled with the exact figure. */
+export function marginPctByAccountManagerChart(
+  managers: readonly MarginGroupRow[],
+  locale: Locale,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const heading = locale.text('report.charts.marginPctByAccountManager');
+  if (managers.length === 0) return empty(locale, heading, size);
+  const sorted = [...managers].sort(
+    (a, b) => displayNumber(a.marginPct ?? '0') - displayNumber(b.marginPct ?? '0'),
+  );
+  const height = Math.max(size.height, 80 + sorted.length * 26);
+  return svgOf(
+    {
+      title: title(heading),
+      grid: { left: 150, right: 72, top: 48, bottom: 32 },
+      xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+      yAxis: {
+        type: 'category',
+        data: sorted.map((row) => row.label),
+        axisLabel: { width: 136, overflow: 'truncate' },
+      },
+      series: [
+        {
+          name: locale.text('report.charts.marginPct'),
+          type: 'bar',
+          barMaxWidth: 18,
+          label: {
+            show: true,
+            position: 'right',
+            fontSize: 10,
+            formatter: (point: { dataIndex: number }) => `${sorted[point.dataIndex]!.marginPct}%`,
+          },
+          data: sorted.map((row) => ({
+            value: displayNumber(row.marginPct ?? '0'),
+            itemStyle: { color: (row.marginPct ?? '').startsWith('-') ? RED : BLUE },
+          })),
+        },
+      ],
+    },
+    { width: size.width, height },
+  );
+}
+
+/**
+ * The 80/20 curve: the enterprises with the largest margins one by one, the other profitable ones
+ * together, the loss-makers together (bars, left axis); the cumulative share of margin after each
+ * (line, right axis) with the 80 % mark.
+ */
+export function paretoChart(
+  view: Pareto,
+  locale: Locale,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const heading = locale.text('report.charts.pareto');
+  if (view.rows.length === 0) return empty(locale, heading, size);
+  const profitable = view.rows.filter((row) => !(row.margin ?? '').startsWith('-'));
+  const lossMakers = view.rows.length - profitable.length;
+  const bars: { label: string; margin: number; cumulative: number; loss: boolean }[] = profitable
+    .slice(0, PARETO_BARS)
+    .map((row) => ({
+      label: row.label,
+      margin: displayNumber(row.margin ?? '0'),
+      cumulative: displayNumber(row.cumulativeShare ?? '0'),
+      loss: false,
+    }));
+  const group = (rows: readonly MarginGroupRow[], label: string, loss: boolean) => {
+    if (rows.length === 0) return;
+    bars.push({
+      label,
+      margin: rows.reduce((total, row) => total + displayNumber(row.margin ?? '0'), 0),
+      cumulative: displayNumber(rows.at(-1)!.cumulativeShare ?? '0'),
+      loss,
+    });
+  };
+  group(
+    profitable.slice(PARETO_BARS),
+    locale.text('report.pareto.more', { count: String(profitable.length - PARETO_BARS) }),
+    false,
+  );
+  group(
+    view.rows.slice(profitable.length),
+    `${locale.text('report.sections.lossMakers')} (${lossMakers})`,
+    true,
+  );
+  const summary =
+    view.vitalFew > 0
+      ? locale.text('report.pareto.vitalFew', {
+          count: String(view.vitalFew),
+          enterprises: String(view.enterprises),
+          share: view.vitalFewShare,
+        })
+      : locale.text('report.pareto.noneProfitable');
+  return svgOf(
+    {
+      title: title(heading, summary),
+      legend: { top: 8, right: 12, textStyle: { fontSize: 11 } },
+      grid: { left: 96, right: 56, top: 72, bottom: 96 },
+      xAxis: {
+        type: 'category',
+        data: bars.map((bar) => bar.label),
+        axisLabel: { rotate: 40, fontSize: 10, width: 110, overflow: 'truncate', interval: 0 },
+      },
+      yAxis: [
+        { type: 'value', axisLabel: yuanAxisLabel },
+        {
+          type: 'value',
+          // Ticks at the margin axis's lines, so that both zeros are one line.
+          alignTicks: true,
+          axisLabel: { formatter: '{value}%' },
+          splitLine: { show: false },
+        },
+      ],
+      series: [
+        {
+          name: locale.text('report.charts.margin'),
+          type: 'bar',
+          itemStyle: { color: NAVY },
+          data: bars.map((bar) => ({
+            value: bar.margin,
+            itemStyle: { color: bar.loss ? RED : NAVY },
+          })),
+        },
+        {
+          name: locale.text('report.charts.cumulativeShare'),
+          type: 'line',
+          yAxisIndex: 1,
+          itemStyle: { color: '#d98c1f' },
+          data: bars.map((bar) => bar.cumulative),
+          markLine: {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: RED, type: 'dashed' },
+            label: {
+              formatter: locale.text('report.charts.threshold'),
+              color: RED,
+              position: 'insideStartTop',
+            },
+            data: [{ yAxis: displayNumber(view.threshold) }],
+          },
+        },
+      ],
+    },
+    size,
+  );
+}
+
+/** How many quotes need which approval (§8), as a ring. */
+export function approvalMixChart(
+  levels: readonly MarginGroupRow[],
+  locale: Locale,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const heading = locale.text('report.charts.approvalMix');
+  const present = levels.filter((row) => row.quotes > 0);
+  if (present.length === 0) return empty(locale, heading, size);
+  return svgOf(
+    {
+      title: title(heading),
+      legend: { orient: 'vertical', right: 16, top: 'middle', textStyle: { fontSize: 11 } },
+      series: [
+        {
+          name: locale.text('report.charts.quotes'),
+          type: 'pie',
+          radius: ['38%', '68%'],
+          center: ['40%', '55%'],
+          label: { formatter: '{b}: {c} ({d}%)', fontSize: 11 },
+          data: present.map((row) => ({
+            name: row.label,
+            value: row.quotes,
+            itemStyle: { color: APPROVAL_COLOURS[row.key] ?? GREY },
+          })),
+        },
+      ],
+    },
+    size,
+  );
+}
