@@ -5,7 +5,7 @@
  */
 export * from './approval';
 export * from './decimal';
-export * from './enterprise';
+export * from './usage';
 export * from './quote-number';
 export * from './quote-states';
 export * from './roles';

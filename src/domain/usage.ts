@@ -1,16 +1,8 @@
-/** The closed vocabularies of a quote request (tariff book §1). */
-export const INDUSTRIES = [
-  'finance',
-  'government',
-  'manufacturing',
-  'logistics',
-  'education',
-  'healthcare',
-  'retail',
-  'other',
-] as const;
-export const CREDIT_RATINGS = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'C'] as const;
-export const PURCHASING_MODES = ['centralized', 'distributed'] as const;
+/**
+ * The usage a request states per line (tariff book §1): fixed by the code, because price-list
+ * items read their quantity from these fields. The enterprise's other facts (industry, credit
+ * rating, …) are the tariff's declarations (tariff.json `customerFacts`), not code.
+ */
 export const USAGE_FIELDS = [
   'localMinutes',
   'groupMinutes',
@@ -19,7 +11,4 @@ export const USAGE_FIELDS = [
   'dataGB',
 ] as const;
 
-export type Industry = (typeof INDUSTRIES)[number];
-export type CreditRating = (typeof CREDIT_RATINGS)[number];
-export type PurchasingMode = (typeof PURCHASING_MODES)[number];
 export type UsageField = (typeof USAGE_FIELDS)[number];

@@ -13,7 +13,7 @@ import { OPERATORS } from '../../src/rules/files';
 import { fixtureRuleSet } from '../support/rule-set-copy';
 import type { StoredQuote } from '../../src/store/types';
 import { EXAMPLE_IDS, exampleInput, inputNamed, yuan } from './support';
-import { APPROVAL_LEVELS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
+import { APPROVAL_LEVELS } from '../../src/domain';
 
 /** What a reader sees of a page: no stylesheet, no tags. */
 function visibleText(html: string): string {
@@ -142,8 +142,9 @@ describe('words come from the locale files', () => {
         `approval.levels.${level}`,
         `approval.approversByLevel.${level}`,
       ]),
-      ...INDUSTRIES.map((industry) => `industries.${industry}`),
-      ...PURCHASING_MODES.map((mode) => `purchasing.${mode}`),
+      // The tariff names its enum values itself; the locale's words are the fallback.
+      ...enumCodes('industry').map((industry) => `industries.${industry}`),
+      ...enumCodes('purchasing').map((mode) => `purchasing.${mode}`),
     ];
     expect(codes.filter((key) => !keys.has(key))).toEqual([]);
   });
@@ -164,3 +165,8 @@ describe('words come from the locale files', () => {
     }
   });
 });
+
+function enumCodes(fact: string): string[] {
+  const declared = fixtureRuleSet().tariff.customerFacts.find((entry) => entry.name === fact);
+  return declared?.type === 'enum' ? declared.values.map((value) => value.code) : [];
+}

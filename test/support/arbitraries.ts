@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { CREDIT_RATINGS, INDUSTRIES, PURCHASING_MODES } from '../../src/domain';
+import { fixtureRuleSet } from './rule-set-copy';
+
+/** The values the fixture tariff declares for an enum customer fact (tariff.json). */
+function declared(fact: string): string[] {
+  const declaration = fixtureRuleSet().tariff.customerFacts.find((entry) => entry.name === fact);
+  if (declaration?.type !== 'enum') throw new Error(`the fixture tariff declares no enum ${fact}`);
+  return declaration.values.map((value) => value.code);
+}
 
 /**
  * Every fast-check run of a suite that imports this module uses one seed, so a run is the same
@@ -29,9 +36,9 @@ export const eligibleRequest = fc
     lines: fc.oneof(fc.integer({ min: 10, max: 120 }), fc.integer({ min: 10, max: 3000 })),
     termMonths: fc.constantFrom(12, 24, 36),
     // Every rating but C, which §2 refuses.
-    creditRating: fc.constantFrom(...CREDIT_RATINGS.filter((rating) => rating !== 'C')),
-    purchasing: fc.constantFrom(...PURCHASING_MODES),
-    industry: fc.constantFrom(...INDUSTRIES),
+    creditRating: fc.constantFrom(...declared('creditRating').filter((rating) => rating !== 'C')),
+    purchasing: fc.constantFrom(...declared('purchasing')),
+    industry: fc.constantFrom(...declared('industry')),
     annualSpend: decimalText(3_000_000, 2),
     usage: fc.record({
       localMinutes: decimalText(2000, 2),
