@@ -261,6 +261,9 @@ const INTEGER_LITERAL = /^-?(0|[1-9]\d*)$/;
  */
 export function inexactNumberIssues(text: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  // The visitor recurses: a body nested thousands deep would overflow the stack. No request field
+  // nests deeper than a few levels, so the schema has refused such a body already.
+  if (nestingDepth(text) > MAX_SCANNED_DEPTH) return issues;
   visit(text, {
     onLiteralValue(value, offset, length, _line, _character, pathSupplier) {
       if (typeof value !== 'number') return;
@@ -273,6 +276,25 @@ export function inexactNumberIssues(text: string): FieldIssue[] {
     },
   });
   return issues;
+}
+
+const MAX_SCANNED_DEPTH = 32;
+
+/** How deep arrays and objects nest in JSON text, counted without recursion (strings skipped). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (inString) {
+      if (character === '\\') index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === '[' || character === '{') deepest = Math.max(deepest, ++depth);
+    else if (character === ']' || character === '}') depth--;
+  }
+  return deepest;
 }
 
 /**

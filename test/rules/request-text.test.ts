@@ -76,3 +76,11 @@ describe('names and ids are text a proposal can print', () => {
     );
   });
 });
+
+describe('a body nested deeper than any request', () => {
+  it('is refused by the schema, and the number check does not overflow the stack', () => {
+    const text = '['.repeat(60_000) + '1.5' + ']'.repeat(60_000);
+    expect(inexactNumberIssues(text)).toEqual([]);
+    expect(issuesFor(text)).toEqual([{ path: '(request)', message: 'must be a JSON object' }]);
+  });
+});
