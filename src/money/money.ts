@@ -119,8 +119,10 @@ export function allocate(amount: Decimal, weights: readonly Decimal[]): Decimal[
   return shares;
 }
 
-/** Amounts at the fen or coarser, the form every stored figure takes (`formatMoney`). */
+/** Amounts at the fen or coarser. */
 const FEN_TEXT = /^(-?)(0|[1-9]\d*)(?:\.(\d{1,2}))?$/;
+/** Exactly two decimals: the form every stored figure takes (`formatMoney`). */
+const TWO_DECIMALS = /^-?(?:0|[1-9]\d*)\.\d\d$/;
 const FEN_PER_YUAN = 100n;
 
 /**
@@ -136,6 +138,12 @@ export class MoneyTotal {
   /** Adds a decimal string (or a Decimal); throws on anything that is not one. */
   add(amount: string | Decimal): this {
     if (typeof amount === 'string') {
+      // The common case, "1234.50": its digits without the point are its fen.
+      if (TWO_DECIMALS.test(amount)) {
+        const point = amount.length - 3;
+        this.#fen += BigInt(amount.slice(0, point) + amount.slice(point + 1));
+        return this;
+      }
       const fen = FEN_TEXT.exec(amount);
       if (fen) {
         const [, sign, whole = '0', fraction = ''] = fen;

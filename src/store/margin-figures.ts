@@ -10,7 +10,7 @@ import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kyse
 import { calendarDate, BUSINESS_TIME_ZONE } from '../calendar';
 import { MoneyTotal } from '../money/money';
 import type { Dialect, StoreConnection } from './connection';
-import { sqliteFigureExpression, type MarginFigure } from './migrations';
+import { MARGIN_FIGURES_COLUMN, sqliteFigureExpression, type MarginFigure } from './migrations';
 import { instantText, type Database } from './schema';
 import type {
   FigureGroup,
@@ -27,13 +27,13 @@ import type { QuoteState } from '../domain';
 const SUM_PAGE_SIZE = 5000;
 
 /**
- * A figure of migration 0005: its generated column in PostgreSQL, the very expression its index
- * holds in SQLite (so that the index answers). Decimal text (numeric in PostgreSQL), as the quote
- * writes it.
+ * A figure of migration 0005: a field of its generated column in PostgreSQL, the very expression
+ * its index holds in SQLite (so that the index answers). Decimal text (numeric in PostgreSQL), as
+ * the quote writes it.
  */
 function figure(dialect: Dialect, name: MarginFigure): RawBuilder<string | null> {
   return dialect === 'postgres'
-    ? sql<string | null>`${sql.ref(name)}`
+    ? sql<string | null>`(${sql.ref(MARGIN_FIGURES_COLUMN)}).${sql.ref(name)}`
     : sqliteFigureExpression(name);
 }
 
@@ -95,22 +95,18 @@ interface Cursor {
   sequence: number;
 }
 
+/**
+ * The quotes after `cursor` in read order, as one row-value comparison: both databases seek it
+ * along the index. (Spelt out as ORs, SQLite scanned from the first quote again for every page.)
+ */
 function after<O>(query: ReportQuery<O>, cursor: Cursor | undefined): ReportQuery<O> {
   if (!cursor) return query;
-  return query.where((expression) =>
-    expression.or([
-      expression('created_at', '>', cursor.createdAt),
-      expression.and([
-        expression('created_at', '=', cursor.createdAt),
-        expression.or([
-          expression('year', '>', cursor.year),
-          expression.and([
-            expression('year', '=', cursor.year),
-            expression('sequence', '>', cursor.sequence),
-          ]),
-        ]),
-      ]),
-    ]),
+  return query.where(({ eb, refTuple, tuple }) =>
+    eb(
+      refTuple('created_at', 'year', 'sequence'),
+      '>',
+      tuple(cursor.createdAt, cursor.year, cursor.sequence),
+    ),
   );
 }
 
@@ -124,7 +120,7 @@ function figuresPage(
   return after(matching(db, dialect, filter), cursor)
     .select([
       'number',
-      'created_at',
+      createdAtText(dialect).as('created_text'),
       'year',
       'sequence',
       shownState(filter.expiry).as('shown_state'),
@@ -147,6 +143,17 @@ function figuresPage(
     .limit(limit);
 }
 
+/**
+ * created_at as the ISO text the store keeps (`Date.toISOString()` form). PostgreSQL writes it
+ * itself: a Date per quote, only to be turned back into that text, was a tenth of what an export
+ * of 100,000 quotes allocated.
+ */
+function createdAtText(dialect: Dialect): RawBuilder<string> {
+  return dialect === 'postgres'
+    ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : sql<string>`created_at`;
+}
+
 type FiguresRow = Awaited<ReturnType<ReturnType<typeof figuresPage>['execute']>>[number];
 
 /** A stored amount as both dialects answer it: a PostgreSQL numeric never says -0.00, nor does this. */
@@ -158,7 +165,7 @@ function amount(text: string | null): string {
 function quoteFiguresFrom(row: FiguresRow): QuoteFigures {
   return {
     number: row.number,
-    createdAt: instantText(row.created_at),
+    createdAt: row.created_text,
     state: row.shown_state,
     enterpriseId: row.enterprise_id,
     enterpriseName: row.enterprise_name,
@@ -176,7 +183,7 @@ function quoteFiguresFrom(row: FiguresRow): QuoteFigures {
 }
 
 function cursorOf(row: FiguresRow): Cursor {
-  return { createdAt: instantText(row.created_at), year: row.year, sequence: row.sequence };
+  return { createdAt: row.created_text, year: row.year, sequence: row.sequence };
 }
 
 /** Exact sums, added up row by row (SQLite). */
@@ -195,6 +202,14 @@ class FigureTotals {
     this.revenueExclTax.add(figures.revenueExclTax);
     this.totalCost.add(figures.totalCost);
     this.margin.add(figures.margin);
+  }
+
+  addTotals(other: FigureTotals): void {
+    this.quotes += other.quotes;
+    this.contractValue.addTotal(other.contractValue);
+    this.revenueExclTax.addTotal(other.revenueExclTax);
+    this.totalCost.addTotal(other.totalCost);
+    this.margin.addTotal(other.margin);
   }
 
   sums(): FigureSums {
@@ -223,42 +238,32 @@ function monthOf(createdAt: string): string {
   return month;
 }
 
-function groupKey(figures: QuoteFigures, groupBy: FigureGrouping): string {
-  switch (groupBy) {
-    case 'enterprise':
-      return figures.enterpriseId;
-    case 'accountManager':
-      return figures.accountManagerId;
-    case 'tier':
-      return figures.tier;
-    case 'industry':
-      return figures.industry;
-    case 'approvalLevel':
-      return figures.approvalLevel;
-    case 'state':
-      return figures.state;
-    case 'month':
-      return monthOf(figures.createdAt);
-  }
-}
-
-/** The SQL of a grouping's key (PostgreSQL). */
-function keyExpression(filter: MarginFilter, groupBy: FigureGrouping): RawBuilder<string> {
+/**
+ * The SQL of a grouping's key. SQLite's month is worked out from created_at in Node (monthOf):
+ * it has no time zones.
+ */
+function keyExpression(
+  dialect: Dialect,
+  filter: MarginFilter,
+  groupBy: FigureGrouping,
+): RawBuilder<string> {
   switch (groupBy) {
     case 'enterprise':
       return sql<string>`enterprise_id`;
     case 'accountManager':
       return sql<string>`account_manager_id`;
     case 'tier':
-      return sql<string>`coalesce(tier, '')`;
+      return sql<string>`coalesce(${figure(dialect, 'tier')}, '')`;
     case 'industry':
-      return sql<string>`coalesce(industry, '')`;
+      return sql<string>`coalesce(${figure(dialect, 'industry')}, '')`;
     case 'approvalLevel':
       return sql<string>`approval_level`;
     case 'state':
       return shownState(filter.expiry) as RawBuilder<string>;
     case 'month':
-      return sql<string>`to_char(created_at at time zone ${sql.lit(BUSINESS_TIME_ZONE)}, 'YYYY-MM')`;
+      return dialect === 'postgres'
+        ? sql<string>`to_char(created_at at time zone ${sql.lit(BUSINESS_TIME_ZONE)}, 'YYYY-MM')`
+        : sql<string>`created_at`;
   }
 }
 
@@ -267,9 +272,9 @@ function sumColumns() {
   return [
     sql<string>`count(*)`.as('quotes'),
     sql<string>`coalesce(sum(contract_value), 0)`.as('contract_value'),
-    sql<string>`coalesce(sum(revenue_excl_tax), 0)`.as('revenue_excl_tax'),
-    sql<string>`coalesce(sum(total_cost), 0)`.as('total_cost'),
-    sql<string>`coalesce(sum(margin), 0)`.as('margin'),
+    sql<string>`coalesce(sum(${figure('postgres', 'revenue_excl_tax')}), 0)`.as('revenue_excl_tax'),
+    sql<string>`coalesce(sum(${figure('postgres', 'total_cost')}), 0)`.as('total_cost'),
+    sql<string>`coalesce(sum(${figure('postgres', 'margin')}), 0)`.as('margin'),
   ] as const;
 }
 
@@ -330,7 +335,7 @@ export async function sumQuoteFigures(
     if (connection.dialect === 'postgres') {
       const rows = await matching(tx, 'postgres', filter)
         .select([
-          keyExpression(filter, groupBy).as('key'),
+          keyExpression('postgres', filter, groupBy).as('key'),
           ...sumColumns(),
           // The name on the enterprise's latest quote.
           sql<
@@ -348,31 +353,71 @@ export async function sumQuoteFigures(
       }));
       return { groups, total: await totalIn(tx, filter) };
     }
-    const groups = new Map<string, { totals: FigureTotals; name: string }>();
-    const total = new FigureTotals();
-    await eachFiguresPage(tx, 'sqlite', filter, SUM_PAGE_SIZE, (page) => {
-      for (const figures of page) {
-        const key = groupKey(figures, groupBy);
-        let group = groups.get(key);
-        if (!group) {
-          group = { totals: new FigureTotals(), name: figures.enterpriseName };
-          groups.set(key, group);
-        }
-        group.totals.add(figures);
-        // Oldest first: the last name seen is the one on the latest quote.
-        group.name = figures.enterpriseName;
-        total.add(figures);
-      }
-    });
-    return {
-      groups: [...groups].map(([key, group]) => ({
-        key,
-        ...(groupBy === 'enterprise' ? { name: group.name } : {}),
-        ...group.totals.sums(),
-      })),
-      total: total.sums(),
-    };
+    return sumInNode(tx, filter, groupBy);
   });
+}
+
+/**
+ * SQLite's sums: the key and the four figures of each quote, read along the report index a page
+ * at a time, added up per group in MoneyTotal; the total is the sum of the groups. Only the
+ * columns a grouping needs are read: every column more costs some 0.3 µs a quote.
+ */
+async function sumInNode(
+  tx: Kysely<Database>,
+  filter: MarginFilter,
+  groupBy: FigureGrouping,
+): Promise<{ groups: FigureGroup[]; total: FigureSums }> {
+  const groups = new Map<string, { totals: FigureTotals; name: string }>();
+  let cursor: Cursor | undefined;
+  for (;;) {
+    const rows = await after(matching(tx, 'sqlite', filter), cursor)
+      .select([
+        'created_at',
+        'year',
+        'sequence',
+        keyExpression('sqlite', filter, groupBy).as('key'),
+        'enterprise_name',
+        'contract_value',
+        figure('sqlite', 'revenue_excl_tax').as('revenue_excl_tax'),
+        figure('sqlite', 'total_cost').as('total_cost'),
+        figure('sqlite', 'margin').as('margin'),
+      ])
+      .orderBy('created_at')
+      .orderBy('year')
+      .orderBy('sequence')
+      .limit(SUM_PAGE_SIZE)
+      .execute();
+    for (const row of rows) {
+      const key = groupBy === 'month' ? monthOf(instantText(row.created_at)) : row.key;
+      let group = groups.get(key);
+      if (!group) {
+        group = { totals: new FigureTotals(), name: row.enterprise_name };
+        groups.set(key, group);
+      }
+      group.totals.add({
+        contractValue: row.contract_value,
+        revenueExclTax: row.revenue_excl_tax ?? '0',
+        totalCost: row.total_cost ?? '0',
+        margin: row.margin ?? '0',
+      });
+      // Oldest first: the last name seen is the one on the latest quote.
+      group.name = row.enterprise_name;
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < SUM_PAGE_SIZE) break;
+    cursor = { createdAt: instantText(last.created_at), year: last.year, sequence: last.sequence };
+    await makeWay();
+  }
+  const total = new FigureTotals();
+  for (const group of groups.values()) total.addTotals(group.totals);
+  return {
+    groups: [...groups].map(([key, group]) => ({
+      key,
+      ...(groupBy === 'enterprise' ? { name: group.name } : {}),
+      ...group.totals.sums(),
+    })),
+    total: total.sums(),
+  };
 }
 
 export async function readQuoteFigures(
