@@ -51,27 +51,19 @@ import { monthlyReportPrintJob, type MonthlyReportData } from './monthly';
 import { pareto, type Pareto } from './pareto';
 import { fieldColumn, figureColumn, type ReportColumn, type ReportTable } from './table';
 import { writeXlsx } from './xlsx';
-import { ROLES, type ApprovalLevel, type QuoteState } from '../domain';
+import { ROLES } from '../domain';
 import type { Locale } from '../proposals/locale';
 
 export type Clock = () => Date;
 
 /** What a margin report is asked for: its grouping, its filters, its language. */
-export interface MarginQuery {
+/** The store's filter (without the expiry the service supplies), and how to group and word it. */
+export type MarginQuery = Omit<MarginFilter, 'expiry'> & {
   groupBy: MarginGrouping;
   /** groupBy=enterprise only: the 80/20 view. */
   pareto?: boolean;
   lang: ProposalLanguage;
-  createdFrom?: string;
-  createdTo?: string;
-  states?: readonly QuoteState[];
-  tier?: string;
-  industry?: string;
-  accountManagerId?: string;
-  enterpriseId?: string;
-  approvalLevel?: ApprovalLevel;
-  ruleSetHash?: string;
-}
+};
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
