@@ -4,14 +4,18 @@ import {
   HUNDRED,
   ONE,
   ZERO,
+  MoneyTotal,
   allocate,
+  displayNumber,
   floorToMultiple,
   formatMoney,
   formatQuantity,
   parseDecimal,
   percent,
   roundHalfUp,
+  marginPercent,
   ruleConstant,
+  sharePercent,
   sum,
   taxInside,
 } from '../../src/money/money';
@@ -206,6 +210,50 @@ describe('money', () => {
     expect(() => floorToMultiple(d('26256.00'), d('-100'))).toThrow(
       new RangeError('cannot round down to a multiple of -100'),
     );
+  });
+
+  describe('MoneyTotal', () => {
+    it('adds amounts at the fen, coarser and finer, and totals, exactly', () => {
+      const total = new MoneyTotal()
+        .add('1234.50')
+        .add('-0.05')
+        .add('-7')
+        .add('0.5')
+        .add('-0.3')
+        .add('10');
+      expect(total.toString()).toBe('1237.65');
+      total.add('0.001').add(d('2.0004'));
+      expect(total.toString()).toBe('1239.6514');
+      expect(total.toDecimal().toFixed()).toBe('1239.6514');
+      const other = new MoneyTotal().add('100.00').add('0.0001');
+      expect(total.addTotal(other).toString()).toBe('1339.6515');
+      expect(new MoneyTotal().toString()).toBe('0.00');
+      expect(new MoneyTotal().add('-12.30').add('2.05').toString()).toBe('-10.25');
+    });
+
+    it('refuses what is not a decimal string', () => {
+      for (const bad of ['1e3', '12,50', '007.00', '.5', ''])
+        expect(() => new MoneyTotal().add(bad)).toThrow(TypeError);
+    });
+  });
+
+  it('margin % of §7: half-up to 0.01, a total loss without revenue, 0.00 of nothing', () => {
+    expect(marginPercent(d('1'), d('3')).toFixed()).toBe('33.33');
+    expect(marginPercent(d('2'), d('3')).toFixed()).toBe('66.67');
+    expect(marginPercent(d('-60'), d('0')).toFixed()).toBe('-100');
+    expect(marginPercent(d('0'), d('0')).toFixed()).toBe('0');
+    expect(marginPercent(d('5'), d('0')).toFixed()).toBe('0');
+  });
+
+  it('a share as a percentage, half-up to 0.01, and 0.00 of nothing', () => {
+    expect(sharePercent(d('1'), d('8')).toFixed()).toBe('12.5');
+    expect(sharePercent(d('1'), d('3')).toFixed()).toBe('33.33');
+    expect(sharePercent(d('1'), d('0')).toFixed()).toBe('0');
+  });
+
+  it('gives a chart the number of a figure', () => {
+    expect(displayNumber('1234.50')).toBe(1234.5);
+    expect(() => displayNumber('1,234.50')).toThrow(TypeError);
   });
 
   describe('allocate', () => {

@@ -148,6 +148,81 @@ describe('a refusal', () => {
         },
       ],
     });
+    const undated = await priceQuote(ruleSet, {
+      ...workedExample('ENT-0001').request,
+      lines: 9,
+      handsets: [],
+    });
+    expect(Object.keys(undated)).toEqual(['eligible', 'ruleSetHash', 'reasons', 'refusals']);
+  });
+});
+
+describe('items and adjustments', () => {
+  it('charges a one-off item once when the request takes its option, and not otherwise', async () => {
+    const withSetup = edited((files) => {
+      files['tariff.json'].options.push({
+        name: 'onSiteSetup',
+        type: 'boolean',
+        names: { 'zh-CN': '上门开通', en: 'On-site setup' },
+      });
+      files['prices.json'].items.push({
+        code: 'SETUP',
+        names: { 'zh-CN': '上门开通费', en: 'On-site setup' },
+        unitNames: { 'zh-CN': '次', en: 'visit' },
+        category: 'service',
+        kind: 'one-time',
+        unitPrice: '800.00',
+        vatClass: 'value-added-telecom',
+        quantity: { basis: 'single', onlyIf: 'onSiteSetup' },
+      });
+      files['costs.json'].unitCosts.SETUP = '300.00';
+    });
+    const request = workedExample('ENT-0002').request;
+    const taken = await priced(withSetup, { ...request, onSiteSetup: true });
+    expect(taken.items.find((item) => item.code === 'SETUP')).toMatchObject({
+      quantity: '1',
+      list: '800.00',
+    });
+    for (const onSiteSetup of [false, undefined]) {
+      const without = await priced(withSetup, { ...request, onSiteSetup });
+      expect(without.items.map((item) => item.code)).not.toContain('SETUP');
+    }
+  });
+
+  it('lets the approval rules read the deepest negotiated percent, whichever comes first', async () => {
+    const deepest = edited((files) => {
+      files['approval.rules.json'].rules.unshift({
+        name: 'approval-deep-negotiation',
+        priority: 20,
+        conditions: {
+          all: [{ fact: 'negotiatedPercent', operator: 'decimalGreaterThan', value: '4' }],
+        },
+        event: { type: 'approval-level', params: { level: 'finance-director' } },
+      });
+      for (const rule of files['approval.rules.json'].rules.slice(1))
+        rule.conditions.all.push({
+          fact: 'negotiatedPercent',
+          operator: 'decimalLessThanInclusive',
+          value: '4',
+        });
+    });
+    const request = (percents: string[]) => ({
+      ...workedExample('ENT-0001').request,
+      adjustments: percents.map((percent) => ({
+        item: 'SMS',
+        percent,
+        reason: 'competitor offer',
+      })),
+    });
+    const quote = await priced(deepest, request(['5', '1']));
+    expect(quote.internal.approvalRules[0]).toMatchObject({
+      rule: 'approval-deep-negotiation',
+      conditions: [{ fact: 'negotiatedPercent', saw: '5', passed: true }],
+    });
+    const shallow = await priced(deepest, request(['1', '3']));
+    expect(shallow.internal.approvalRules[0]?.conditions).toContainEqual(
+      expect.objectContaining({ fact: 'negotiatedPercent', saw: '3' }),
+    );
   });
 });
 

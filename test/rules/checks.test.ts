@@ -187,6 +187,35 @@ describe('the files of a rule set', () => {
     ]);
   });
 
+  it('says text is text even where a decimal string is wanted, and fixes a number keyed by digits', () => {
+    expect(
+      problemsAfter((files) => {
+        files['long-distance.rules.json'].rules[1].event.params.percent = true;
+        files['eligibility.rules.json'].rules[0].event.params.reason = 5;
+        files['costs.json'].unitCosts['123'] = 0.5;
+      }),
+    ).toEqual([
+      {
+        file: 'costs.json',
+        path: 'unitCosts.123',
+        code: 'schema',
+        message: 'a decimal is a string in quotes: write "0.5", not 0.5',
+      },
+      {
+        file: 'eligibility.rules.json',
+        path: 'rules.0.event.params.reason',
+        code: 'invalid-params',
+        message: 'refuse: must be text',
+      },
+      {
+        file: 'long-distance.rules.json',
+        path: 'rules.1.event.params.percent',
+        code: 'invalid-params',
+        message: 'percent-off: must be text',
+      },
+    ]);
+  });
+
   it('calls a bad operator an unknown operator and any other condition flaw an invalid condition', () => {
     expect(
       problemsAfter((files) => {
