@@ -103,11 +103,12 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
           conditions: rule.conditions as never,
           event: rule.event,
           // A derived fact (the tier) must be in the almanac before rules of lower priority run.
+          // Uncached like the request's facts: addRuntimeFact would hash it for a cache key.
           ...(derives
             ? {
                 onSuccess: (_event: unknown, almanac: Almanac) => {
                   for (const [fact, value] of Object.entries(derives))
-                    almanac.addRuntimeFact(fact, value);
+                    almanac.addFact(new Fact(fact, value, { cache: false }));
                 },
               }
             : {}),
