@@ -3,7 +3,7 @@
  * are written in one write transaction; quote numbers and audit links are assigned inside it, so
  * a rollback leaves neither a gap in the numbers nor a fork in the chain.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../errors';
 import type { RuleSetSnapshot } from '../rules/compile';
 import { ruleSetHash } from '../rules/compile';
@@ -44,6 +44,7 @@ import {
   type StoredQuote,
   type Transition,
   type User,
+  type WebSession,
 } from './types';
 import { QUOTE_STATES, ROLES, type QuoteState, type Role } from '../domain';
 
@@ -382,6 +383,94 @@ export class KyselyStore implements Store {
         .orderBy('id')
         .execute();
       return rows.map(userFrom);
+    });
+  }
+
+  async createSession(session: WebSession): Promise<void> {
+    const row = {
+      id_hash: session.idHash,
+      user_id: session.userId,
+      csrf_token: session.csrfToken,
+      created_at: instant(session.createdAt, 'createdAt'),
+      last_seen_at: instant(session.lastSeenAt, 'lastSeenAt'),
+      expires_at: instant(session.expiresAt, 'expiresAt'),
+    };
+    await guarded(() =>
+      this.#connection.writeTransaction((tx) =>
+        tx.insertInto('web_sessions').values(row).execute(),
+      ),
+    );
+  }
+
+  async findSession(idHash: string): Promise<{ session: WebSession; user: User } | undefined> {
+    return guarded(async () => {
+      const row = await this.#db
+        .selectFrom('web_sessions')
+        .innerJoin('users', 'users.id', 'web_sessions.user_id')
+        .select([
+          'web_sessions.id_hash',
+          'web_sessions.user_id',
+          'web_sessions.csrf_token',
+          'web_sessions.created_at as session_created_at',
+          'web_sessions.last_seen_at',
+          'web_sessions.expires_at',
+          'users.id',
+          'users.name',
+          'users.role',
+          'users.token_hash',
+          'users.created_at',
+        ])
+        .where('web_sessions.id_hash', '=', idHash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        session: {
+          idHash: row.id_hash,
+          userId: row.user_id,
+          csrfToken: row.csrf_token,
+          createdAt: instantText(row.session_created_at),
+          lastSeenAt: instantText(row.last_seen_at),
+          expiresAt: instantText(row.expires_at),
+        },
+        user: userFrom(row),
+      };
+    });
+  }
+
+  async touchSession(idHash: string, lastSeenAt: string): Promise<void> {
+    const at = instant(lastSeenAt, 'lastSeenAt');
+    await guarded(() =>
+      this.#connection.writeTransaction((tx) =>
+        tx
+          .updateTable('web_sessions')
+          .set({ last_seen_at: at })
+          .where('id_hash', '=', idHash)
+          .execute(),
+      ),
+    );
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await guarded(() =>
+      this.#connection.writeTransaction((tx) =>
+        tx.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute(),
+      ),
+    );
+  }
+
+  async deleteExpiredSessions(expiry: { now: string; lastSeenBefore: string }): Promise<number> {
+    const now = instant(expiry.now, 'now');
+    const lastSeenBefore = instant(expiry.lastSeenBefore, 'lastSeenBefore');
+    return guarded(async () => {
+      const result = await this.#connection.writeTransaction((tx) =>
+        tx
+          .deleteFrom('web_sessions')
+          .where((where) =>
+            where.or([where('expires_at', '<=', now), where('last_seen_at', '<', lastSeenBefore)]),
+          )
+          .executeTakeFirst(),
+      );
+      return Number(result.numDeletedRows);
     });
   }
 
@@ -767,7 +856,15 @@ export function quoteListQueries(db: Kysely<Database>, filter: QuoteFilter) {
     )
     .$if(filter.createdTo !== undefined, (query) =>
       query.where('created_at', '<=', filter.createdTo!),
-    );
+    )
+    .$if(filter.search !== undefined, (query) => {
+      const pattern = `%${likeEscaped(filter.search!.toLowerCase())}%`;
+      const contains = (column: 'number' | 'enterprise_id' | 'enterprise_name') =>
+        sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+      return query.where(
+        sql<boolean>`(${contains('number')} or ${contains('enterprise_id')} or ${contains('enterprise_name')})`,
+      );
+    });
   return {
     total: matching.select((expression) => expression.fn.countAll().as('total')),
     page: matching
@@ -778,6 +875,11 @@ export function quoteListQueries(db: Kysely<Database>, filter: QuoteFilter) {
       .limit(filter.limit)
       .offset(filter.offset),
   };
+}
+
+/** Text for a LIKE pattern that matches itself: `%`, `_` and the escape character escaped. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** Runs a store operation, turning "database busy or down" into AppError('unavailable'). */

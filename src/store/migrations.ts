@@ -278,6 +278,30 @@ export const MIGRATIONS: readonly Migration[] = [
       await sql`create index quotes_margin_report on quotes (${sql.join(columns)})`.execute(db);
     },
   },
+  {
+    // The web workspace (issue 16) signs a user in once with their token and keeps a session in
+    // the store, so that every service process knows it and a sign-out ends it everywhere. Only
+    // the sha256 of a session id is kept, as for tokens: a copy of the table signs nobody in. The
+    // CSRF token is the session's own, compared with what each form sends.
+    name: '0008-web-sessions',
+    async up(db, dialect) {
+      const type = columnTypes(dialect);
+      await db.schema
+        .createTable('web_sessions')
+        .addColumn('id_hash', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id'))
+        .addColumn('csrf_token', 'text', (column) => column.notNull())
+        .addColumn('created_at', type.instant, (column) => column.notNull())
+        .addColumn('last_seen_at', type.instant, (column) => column.notNull())
+        .addColumn('expires_at', type.instant, (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('web_sessions_by_expiry')
+        .on('web_sessions')
+        .column('expires_at')
+        .execute();
+    },
+  },
 ];
 
 /** PostgreSQL: the generated column of migration 0005 that holds every MARGIN_FIGURE_SOURCES field. */

@@ -77,6 +77,17 @@ export interface AuditChainHeadTable {
   quote_hashes_from: BigIntColumn;
 }
 
+/** A signed-in browser (migration 0008): the sha256 of its cookie's id, never the id itself. */
+export interface WebSessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: InstantColumn;
+  last_seen_at: InstantColumn;
+  /** The absolute end: no activity keeps a session past it. */
+  expires_at: InstantColumn;
+}
+
 export interface StoreMigrationsTable {
   name: string;
   applied_at: string;
@@ -90,6 +101,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   store_migrations: StoreMigrationsTable;
+  web_sessions: WebSessionsTable;
 }
 
 /** One text form for an instant read from either dialect. */

@@ -45,6 +45,18 @@ export interface StoredQuote {
   decidedAt?: string;
 }
 
+/** A signed-in browser of the web workspace, found by the sha256 of its cookie's id. */
+export interface WebSession {
+  idHash: string;
+  userId: string;
+  /** Every form of the session sends it back; a request without it changes nothing. */
+  csrfToken: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** The absolute end, whatever the activity. */
+  expiresAt: string;
+}
+
 export interface NewQuote {
   accountManagerId: string;
   request: QuoteRequest;
@@ -64,6 +76,8 @@ export interface QuoteFilter {
   approvalLevel?: ApprovalLevel;
   createdFrom?: string;
   createdTo?: string;
+  /** Text found in the quote number, the enterprise id or the enterprise name (any case). */
+  search?: string;
   limit: number;
   offset: number;
 }
@@ -288,6 +302,17 @@ export interface Store {
 
   /** Every user, by name (then id). */
   listUsers(): Promise<User[]>;
+
+  /** Stores a new web session. */
+  createSession(session: WebSession): Promise<void>;
+  /** The session and its user, or undefined; expiry is the caller's to judge. */
+  findSession(idHash: string): Promise<{ session: WebSession; user: User } | undefined>;
+  /** Records activity, for the idle expiry. */
+  touchSession(idHash: string, lastSeenAt: string): Promise<void>;
+  /** Ends a session (sign-out, or found expired). */
+  deleteSession(idHash: string): Promise<void>;
+  /** Ends every session idle since before `lastSeenBefore` or past its end at `now`; how many. */
+  deleteExpiredSessions(expiry: { now: string; lastSeenBefore: string }): Promise<number>;
 
   /**
    * The exact sums of the quotes `filter` matches, per group and over all of them, read on one
