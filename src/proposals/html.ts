@@ -108,7 +108,12 @@ function compileTemplates(templatesDir: string): TemplateSet {
 
 type HelperOptions = Handlebars.HelperOptions & { data: { locale: Locale } };
 
-function registerHelpers(handlebars: typeof Handlebars): void {
+/**
+ * The helpers every groupquote template formats with (`t`, `money`, `discount`, `quantity`,
+ * `percent`, `rate`, `date`, `isZero`, `pageOf`), reading the locale from the template's data: the
+ * proposals, and the web workspace's pages, which show figures exactly as the proposals print them.
+ */
+export function registerHelpers(handlebars: typeof Handlebars): void {
   const required = (value: unknown, helper: string): string => {
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new TypeError(

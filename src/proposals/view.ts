@@ -370,7 +370,8 @@ function itemGroup(items: QuoteItem[], lang: Locale['lang'], credits: CreditRow[
   };
 }
 
-function ruleView(rule: AppliedRule, locale: Locale): RuleView {
+/** A rule that fired, in the locale's words: its component, params and what its conditions saw. */
+export function ruleView(rule: AppliedRule, locale: Locale): RuleView {
   return {
     rule: rule.rule,
     description: rule.description ?? null,

@@ -137,6 +137,11 @@ export function authorize(actor: Actor, operation: Operation): Scope {
   return scope;
 }
 
+/** Whether the role may do `operation` at all (on some quotes, for `own`): authorize without throwing. */
+export function mayDo(role: Role, operation: Operation): boolean {
+  return ACCESS[operation][role] !== undefined;
+}
+
 export function rolesAllowed(operation: Operation): Role[] {
   return ROLES.filter((role) => ACCESS[operation][role] !== undefined);
 }
