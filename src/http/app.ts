@@ -34,6 +34,11 @@ export interface AppOptions {
   /** Milliseconds since the epoch; injectable so tests can move time past a token's cache life. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * What the service serves outside /api: the web workspace's pages (src/web), which serve/
+   * builds and hands in. Without it, every path outside /api is not found.
+   */
+  pages?: RequestHandler;
 }
 
 /**
@@ -94,6 +99,7 @@ export function createApp(options: AppOptions): Express {
   api.use(notFound);
 
   app.use(API_PREFIX, api);
+  if (options.pages) app.use(options.pages);
   app.use(notFound);
   app.use(errorHandler);
   return app;

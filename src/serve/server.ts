@@ -11,6 +11,8 @@ import { ProposalRenderer } from '../proposals/renderer';
 import { QuoteService, type Clock } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
 import type { Store } from '../store/types';
+import type { SessionLifetime } from '../web/sessions';
+import { createWorkspace } from '../web/workspace';
 
 export interface ServerOptions {
   store: Store;
@@ -24,6 +26,8 @@ export interface ServerOptions {
    * startServer makes one (Chromium starts at the first PDF asked for) and closes it in close().
    */
   renderer?: ProposalRenderer;
+  /** How long a web session lasts idle and at most; the workspace's defaults otherwise. */
+  sessionLifetime?: SessionLifetime;
   /** 0 (the default): an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -48,9 +52,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const renderer = options.renderer ?? ownRenderer!;
   const { store, ruleSet, clock } = options;
   const service = new QuoteService({ store, ruleSet, renderer, ...(clock ? { clock } : {}) });
+  const now = clock ? () => clock().getTime() : Date.now;
   const app = createApp({
     service,
     ruleSet,
+    pages: createWorkspace({
+      service,
+      ruleSet,
+      now,
+      ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
+    }),
     findUserByTokenHash: (tokenHash) => store.findUserByTokenHash(tokenHash),
     ...(clock ? { now: () => clock().getTime() } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

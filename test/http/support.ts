@@ -17,6 +17,7 @@ import type { Role } from '../../src/domain';
 import { generateToken, hashToken, openStore, type Store } from '../../src/store';
 import { workedExample } from '../support/tariff-book';
 import type { QuoteView } from '../../src/quotes/view';
+import type { SessionLifetime } from '../../src/web/sessions';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -126,6 +127,8 @@ export async function startTestService(
     renderer?: ProposalRenderer;
     /** The rule set to serve, when not the frozen fixture (a planted defect). */
     ruleSet?: RuleSet;
+    /** Web sessions' idle and absolute ends, when not the workspace's defaults. */
+    sessionLifetime?: SessionLifetime;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
@@ -151,6 +154,7 @@ export async function startTestService(
     ruleSet,
     clock: clock.read,
     ...(options.renderer ? { renderer: options.renderer } : {}),
+    ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
   });
 

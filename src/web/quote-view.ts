@@ -1,0 +1,131 @@
+/**
+ * What the quote pages show of a priced quote, built from the quote exactly as the service hands it
+ * to the role (an account manager's carries no internal figures, so none can be shown): tier, line
+ * items with why each discount applied, totals, benefits, the approval it needs and, where the
+ * role sees them, costs and margin. Amounts stay decimal strings; the templates' helpers format
+ * them as the proposals do.
+ */
+import type { ApprovalLevel, Role } from '../domain';
+import type { PricedQuote } from '../pricing/quote';
+import type { Headroom } from '../pricing/headroom';
+import type { Locale } from '../proposals/locale';
+import { ruleView, type RuleView } from '../proposals/view';
+import type { ApprovalView, CustomerQuote } from '../quotes/view';
+import type { RuleSet } from '../rules/compile';
+
+export interface ItemView {
+  code: string;
+  name: string;
+  unit: string;
+  kind: string;
+  unitPrice: string;
+  quantity: string;
+  list: string;
+  discount: string;
+  net: string;
+  rules: RuleView[];
+}
+
+export interface QuoteFiguresView {
+  tier: string;
+  tierName: string;
+  tierRules: RuleView[];
+  termMonths: number;
+  lines: number;
+  items: ItemView[];
+  totals: PricedQuote['totals'];
+  benefits: PricedQuote['benefits'];
+  credits: { name: string; amount: string; rules: RuleView[] }[];
+  approval: { level: ApprovalLevel; levelName: string; approvers: string; required: boolean };
+  /** Costs and margin: for the roles that see internal figures only. */
+  internal?: PricedQuote['internal'] & { approvalRuleViews: RuleView[] };
+  headroom?: {
+    item: string;
+    name: string;
+    keepsLevelUpTo: string;
+    reaches: { level: string; fromPercent: string }[];
+  }[];
+}
+
+function isPriced(quote: PricedQuote | CustomerQuote): quote is PricedQuote {
+  return 'internal' in quote;
+}
+
+export function approvalWords(
+  approval: ApprovalView,
+  locale: Locale,
+): QuoteFiguresView['approval'] {
+  return {
+    level: approval.level,
+    levelName: locale.optionalText(`approval.levels.${approval.level}`) ?? approval.level,
+    approvers: locale.optionalText(`approval.approversByLevel.${approval.level}`) ?? approval.level,
+    required: approval.required,
+  };
+}
+
+export function quoteFigures(
+  quote: PricedQuote | CustomerQuote,
+  approval: ApprovalView,
+  locale: Locale,
+  ruleSet: RuleSet,
+  headroom?: Headroom,
+): QuoteFiguresView {
+  const lang = locale.lang;
+  const tierName =
+    ruleSet.tariff.tiers.find((tier) => tier.code === quote.tier)?.names[lang] ??
+    locale.optionalText(`tiers.${quote.tier}`) ??
+    quote.tier;
+  const names = new Map(quote.items.map((item) => [item.code, item.names[lang]]));
+  const view: QuoteFiguresView = {
+    tier: quote.tier,
+    tierName,
+    tierRules: quote.explanations.tier.map((rule) => ruleView(rule, locale)),
+    termMonths: quote.termMonths,
+    lines: quote.lines,
+    items: quote.items.map((item) => ({
+      code: item.code,
+      name: item.names[lang],
+      unit: item.unitNames[lang],
+      kind: item.kind,
+      unitPrice: item.unitPrice,
+      quantity: item.quantity,
+      list: item.list,
+      discount: item.discount,
+      net: item.net,
+      rules: (quote.explanations.items[item.code] ?? []).map((rule) => ruleView(rule, locale)),
+    })),
+    totals: quote.totals,
+    benefits: quote.benefits,
+    credits: (quote.credits ?? []).map((credit) => ({
+      name: locale.optionalText(`components.${credit.component}`) ?? credit.component,
+      amount: credit.amount,
+      rules: (quote.explanations.credits ?? [])
+        .filter((rule) => rule.rule === credit.rule)
+        .map((rule) => ruleView(rule, locale)),
+    })),
+    approval: approvalWords(approval, locale),
+  };
+  if (isPriced(quote)) {
+    view.internal = {
+      ...quote.internal,
+      approvalRuleViews: quote.internal.approvalRules.map((rule) => ruleView(rule, locale)),
+    };
+  }
+  if (headroom) {
+    view.headroom = headroom.items.map((entry) => ({
+      item: entry.item,
+      name: names.get(entry.item) ?? entry.item,
+      keepsLevelUpTo: entry.keepsLevelUpTo,
+      reaches: entry.reaches.map((reach) => ({
+        level: locale.optionalText(`approval.levels.${reach.level}`) ?? reach.level,
+        fromPercent: reach.fromPercent,
+      })),
+    }));
+  }
+  return view;
+}
+
+/** The role's words for display: `客户经理`. */
+export function roleName(locale: Locale, role: Role): string {
+  return locale.text(`web.roles.${role}`);
+}
