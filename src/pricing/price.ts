@@ -13,6 +13,7 @@ import {
   ZERO,
   formatMoney,
   formatQuantity,
+  marginPercent,
   parseDecimal,
   percent,
   roundHalfUp,
@@ -539,8 +540,3 @@ class Approval implements ApproveContext {
   }
 }
 
-/** §7: margin % = round(margin / revenue × 100). With no revenue at all, any cost is a total loss. */
-function marginPercent(margin: Decimal, revenue: Decimal): Decimal {
-  if (revenue.isZero()) return margin.isNegative() ? HUNDRED.negated() : ZERO;
-  return roundHalfUp(margin.div(revenue).mul(HUNDRED));
-}
