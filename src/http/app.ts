@@ -11,6 +11,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppError } from '../errors';
 import type { QuoteService } from '../quotes/service';
+import type { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
 import type { User } from '../store/types';
 import { authenticate } from './auth';
@@ -27,6 +28,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
   service: QuoteService;
+  /** Margin reports, charts, the monthly PDF and the user list, over the same store and clock. */
+  reports: ReportService;
   /** The rule set new quotes are priced with, described by the OpenAPI document. */
   ruleSet: RuleSet;
   /** The user a bearer token's sha256 belongs to. */
@@ -82,6 +85,7 @@ export function createApp(options: AppOptions): Express {
   const openApi = buildOpenApiDocument(API_ROUTES, options.ruleSet);
   const context: RouteContext = {
     service: options.service,
+    reports: options.reports,
     documentation: { openApi, page: renderDocsPage(openApi) },
   };
   const api = Router();

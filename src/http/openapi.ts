@@ -14,6 +14,7 @@ import {
   customerQuoteSchema,
   errorSchema,
   healthSchema,
+  marginReportSchema,
   previewSchema,
   pricedQuoteSchema,
   quotePageSchema,
@@ -21,6 +22,7 @@ import {
   refusedQuoteSchema,
   replaySchema,
   ruleSetSchema,
+  userListSchema,
 } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -41,15 +43,20 @@ const COMPONENTS = {
   AuditPage: auditPageSchema,
   AuditVerification: auditVerificationSchema,
   Health: healthSchema,
+  MarginReport: marginReportSchema,
+  UserList: userListSchema,
   Error: errorSchema,
 } satisfies Record<string, z.ZodType>;
 export type ComponentName = keyof typeof COMPONENTS;
 
-/** One response of an operation: JSON of a component schema, a PDF, or (neither) as described. */
+/**
+ * One response of an operation: JSON of a component schema, files of the media types listed (a
+ * PDF, a CSV download, an SVG), both when a query chooses the format, or (neither) as described.
+ */
 export interface ResponseDoc {
   description: string;
   schema?: ComponentName;
-  pdf?: true;
+  files?: readonly string[];
 }
 
 /** Responses by status; every operation documents the success it answers with. */
@@ -164,21 +171,22 @@ function describeOperation(operation: OperationDescription): Record<string, unkn
           status,
           {
             description: response.description,
-            ...(response.schema
+            ...(response.schema || response.files
               ? {
                   content: {
-                    'application/json': {
-                      schema: { $ref: `#/components/schemas/${response.schema}` },
-                    },
-                  },
-                }
-              : {}),
-            ...(response.pdf
-              ? {
-                  content: {
-                    'application/pdf': {
-                      schema: { type: 'string', contentMediaType: 'application/pdf' },
-                    },
+                    ...(response.schema
+                      ? {
+                          'application/json': {
+                            schema: { $ref: `#/components/schemas/${response.schema}` },
+                          },
+                        }
+                      : {}),
+                    ...Object.fromEntries(
+                      (response.files ?? []).map((mediaType) => [
+                        mediaType,
+                        { schema: { type: 'string', contentMediaType: mediaType } },
+                      ]),
+                    ),
                   },
                 }
               : {}),

@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Actor } from '../quotes/policy';
 import type { QuoteService } from '../quotes/service';
+import type { ReportService } from '../reports/service';
 import {
   isQuoteRequestBody,
   type OpenApiDocument,
@@ -19,6 +20,7 @@ import { actorOf, jsonBody, parsePart, type RequestPart } from './parse';
 /** What every handler may use besides its request: built once per app. */
 export interface RouteContext {
   service: QuoteService;
+  reports: ReportService;
   /** The document of this table and its HTML page, which the public meta routes serve. */
   documentation: { openApi: OpenApiDocument; page: string };
 }

@@ -19,6 +19,8 @@ export {
   replayViewSchema as replaySchema,
 } from '../quotes/view';
 export { auditEntrySchema, auditVerificationSchema } from '../store/types';
+export { marginReportSchema } from '../reports/margin';
+export { userListSchema } from '../reports/service';
 
 export const ruleSetSchema = z.strictObject({
   hash: z.string(),

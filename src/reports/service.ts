@@ -14,7 +14,7 @@ import { withoutInternals, type ProposalRenderer } from '../proposals/renderer';
 import { OPEN_STATES } from '../quotes/lifecycle';
 import { SEES_INTERNAL_FIGURES, authorize, type Actor } from '../quotes/policy';
 import { RuleSetCache } from '../quotes/replay';
-import type { QuoteService } from '../quotes/service';
+import type { Clock } from '../quotes/service';
 import type { RuleSet } from '../rules/compile';
 import type {
   FigureGrouping,
@@ -54,8 +54,6 @@ import { writeXlsx } from './xlsx';
 import { ROLES } from '../domain';
 import type { Locale } from '../proposals/locale';
 
-export type Clock = () => Date;
-
 /** What a margin report is asked for: its grouping, its filters, its language. */
 /** The store's filter (without the expiry the service supplies), and how to group and word it. */
 export type MarginQuery = Omit<MarginFilter, 'expiry'> & {
@@ -66,6 +64,8 @@ export type MarginQuery = Omit<MarginFilter, 'expiry'> & {
 };
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export const CSV_MEDIA_TYPE = 'text/csv';
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A report ready to be written: authorized and planned, nothing read or written yet. */
@@ -208,13 +208,13 @@ export class ReportService {
         };
       case 'csv':
         return {
-          contentType: 'text/csv; charset=utf-8; header=present',
+          contentType: `${CSV_MEDIA_TYPE}; charset=utf-8; header=present`,
           filename: `${stem}.csv`,
           write: (out) => writeCsv(writeTable, out),
         };
       case 'xlsx':
         return {
-          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          contentType: XLSX_MEDIA_TYPE,
           filename: `${stem}.xlsx`,
           write: (out) => writeXlsx(writeTable, out, locale),
         };
@@ -527,28 +527,4 @@ function chinaTime(instant: Date): string {
     minute: '2-digit',
     hourCycle: 'h23',
   }).format(instant);
-}
-
-const services = new WeakMap<QuoteService, ReportService>();
-
-/**
- * The report service beside a quote service: the same store, rule set, clock and PDF renderer.
- * The route table hands routes the quote service alone, so reports are built from it here, once
- * per service. (Private fields are read by name: the quote service keeps its clock and renderer
- * to itself, and a report must see the same time and print through the same Chromium pool.)
- */
-export function reportServiceFor(quotes: QuoteService): ReportService {
-  let reports = services.get(quotes);
-  if (!reports) {
-    const clock = quotes['clock'];
-    const renderer = quotes['renderer'];
-    reports = new ReportService({
-      store: quotes.store,
-      ruleSet: quotes.ruleSet,
-      clock,
-      ...(renderer ? { renderer } : {}),
-    });
-    services.set(quotes, reports);
-  }
-  return reports;
 }

@@ -1,6 +1,6 @@
 /**
  * Composition: the one place that builds the parts of a running service (proposal renderer,
- * quote service, express app) from a store and a rule set, and listens.
+ * quote and report services, express app) from a store and a rule set, and listens.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../http/app';
 import { ProposalRenderer } from '../proposals/renderer';
 import { QuoteService, type Clock } from '../quotes/service';
+import { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
 import type { Store } from '../store/types';
 import type { SessionLifetime } from '../web/sessions';
@@ -53,11 +54,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { store, ruleSet, clock } = options;
   const service = new QuoteService({ store, ruleSet, renderer, ...(clock ? { clock } : {}) });
   const now = clock ? () => clock().getTime() : Date.now;
+  // Reports see the same time as quotes (an open quote past its validity counts as expired) and
+  // print through the same Chromium pool.
+  const reports = new ReportService({ store, ruleSet, renderer, ...(clock ? { clock } : {}) });
   const app = createApp({
     service,
+    reports,
     ruleSet,
     pages: createWorkspace({
       service,
+      reports,
       ruleSet,
       now,
       ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),

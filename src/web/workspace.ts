@@ -26,7 +26,7 @@ import type { ProposalLanguage } from '../proposals/input';
 import { CSRF_HEADER, CSRF_FIELD, SESSION_COOKIE, languageOf, sameSecret } from './cookies';
 import { TEMPLATES_DIR } from '../proposals/html';
 import type { QuoteService } from '../quotes/service';
-import { reportServiceFor } from '../reports/service';
+import type { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
 import {
   PageSignInNeeded,
@@ -45,6 +45,7 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 
 export interface WorkspaceOptions {
   service: QuoteService;
+  reports: ReportService;
   ruleSet: RuleSet;
   /** Milliseconds since the epoch; injectable so tests can move time past a session's end. */
   now?: () => number;
@@ -89,7 +90,7 @@ export function createWorkspace(options: WorkspaceOptions): Router {
   const pages = options.pages ?? WEB_PAGES;
   const context: PageContext = {
     service: options.service,
-    reports: reportServiceFor(options.service),
+    reports: options.reports,
     ruleSet: options.ruleSet,
     views: new Views(templatesDir),
     sessions,

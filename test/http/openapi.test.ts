@@ -153,6 +153,45 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('the finance report operations', () => {
+  let document: {
+    paths: Record<string, Record<string, OpenApiOperation>>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
+  beforeAll(async () => {
+    document = (await service.call('GET', '/api/openapi.json')).body;
+  });
+  const answer = (path: string) =>
+    document.paths[path]!.get!.responses['200']!.content as Record<
+      string,
+      { schema: { $ref?: string; contentMediaType?: string } }
+    >;
+
+  it('name the margin report and the user list as schemas', () => {
+    const report = answer('/api/reports/margin');
+    expect(report['application/json']!.schema.$ref).toBe('#/components/schemas/MarginReport');
+    expect(Object.keys(report)).toEqual([
+      'application/json',
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ]);
+    expect(Object.keys(document.components.schemas.MarginReport!.properties!)).toEqual(
+      expect.arrayContaining(['groupBy', 'rows', 'total', 'pareto']),
+    );
+    expect(answer('/api/users')['application/json']!.schema.$ref).toBe(
+      '#/components/schemas/UserList',
+    );
+    expect(Object.keys(document.components.schemas.UserList!.properties!)).toEqual(['items']);
+  });
+
+  it('describe the chart as SVG and the monthly report as a PDF', () => {
+    expect(answer('/api/reports/margin.svg')['image/svg+xml']!.schema.contentMediaType).toBe(
+      'image/svg+xml',
+    );
+    expect(Object.keys(answer('/api/reports/margin.pdf'))).toEqual(['application/pdf']);
+  });
+});
+
 describe('GET /api/docs', () => {
   it('is one self-contained HTML page listing every operation', async () => {
     const page = await service.call('GET', '/api/docs');

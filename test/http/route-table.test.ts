@@ -11,6 +11,7 @@ import { API_PREFIX, buildOpenApiDocument } from '../../src/http/openapi';
 import { expressPath } from '../../src/http/route';
 import { API_ROUTES } from '../../src/http/routes';
 import type { QuoteService } from '../../src/quotes/service';
+import type { ReportService } from '../../src/reports/service';
 import { fixtureRuleSet } from '../support/rule-set-copy';
 
 const ruleSet = fixtureRuleSet();
@@ -19,7 +20,8 @@ function appWithStubService(): Express {
   const service = {
     health: async () => ({ status: 'ok', store: 'sqlite', ruleSetHash: ruleSet.hash }),
   } as unknown as QuoteService;
-  return createApp({ service, ruleSet, findUserByTokenHash: async () => undefined });
+  const reports = {} as ReportService;
+  return createApp({ service, reports, ruleSet, findUserByTokenHash: async () => undefined });
 }
 
 /** The shape of express 5's router internals (the `router` package) that the walk below reads. */

@@ -172,7 +172,10 @@ export const quoteRoutes: readonly Route[] = [
     params: quoteParams,
     query: printQuery,
     responses: {
-      200: { description: 'The proposal (Content-Disposition: inline)', pdf: true },
+      200: {
+        description: 'The proposal (Content-Disposition: inline)',
+        files: ['application/pdf'],
+      },
       400: ERRORS[400],
       401: ERRORS[401],
       403: ERRORS[403],
@@ -198,7 +201,10 @@ export const quoteRoutes: readonly Route[] = [
     params: quoteParams,
     query: printQuery,
     responses: {
-      200: { description: 'The deal sheet (Content-Disposition: inline)', pdf: true },
+      200: {
+        description: 'The deal sheet (Content-Disposition: inline)',
+        files: ['application/pdf'],
+      },
       400: ERRORS[400],
       401: ERRORS[401],
       403: { description: 'Account managers (for their own quotes)', schema: 'Error' },

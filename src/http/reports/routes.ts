@@ -1,6 +1,6 @@
 /** /api/reports and /api/users: parse, call one report-service function, shape the response. */
 import type { Response } from 'express';
-import { reportServiceFor, type ReportDownload } from '../../reports/service';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, type ReportDownload } from '../../reports/service';
 import { ClientGone } from '../../reports/table';
 import { ERRORS } from '../openapi';
 import { defineRoute, type Route } from '../route';
@@ -28,18 +28,16 @@ export const reportRoutes: readonly Route[] = [
     responses: {
       200: {
         description:
-          'The report: JSON { groupBy, filters, figures, rows, total, pareto? }, or a CSV or XLSX download (format=); an account manager’s counts only their own quotes, without costs or margin',
+          'The report as JSON, or a CSV or XLSX download (format=); an account manager’s counts only their own quotes, without costs or margin',
+        schema: 'MarginReport',
+        files: [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE],
       },
       400: ERRORS[400],
       401: ERRORS[401],
       403: ERRORS[403],
     },
-    async handler({ query, actor, res, service }) {
-      const download = await reportServiceFor(service).marginReport(
-        actor,
-        marginQueryOf(query),
-        query.format,
-      );
+    async handler({ query, actor, res, reports }) {
+      const download = await reports.marginReport(actor, marginQueryOf(query), query.format);
       await send(download, res, query.format === 'json' ? 'inline' : 'attachment');
     },
   }),
@@ -52,13 +50,13 @@ export const reportRoutes: readonly Route[] = [
     policy: 'report.chart',
     query: marginChartQuery,
     responses: {
-      200: { description: 'The chart (image/svg+xml)' },
+      200: { description: 'The chart', files: ['image/svg+xml'] },
       400: ERRORS[400],
       401: ERRORS[401],
       403: ERRORS[403],
     },
-    async handler({ query, actor, res, service }) {
-      const svg = await reportServiceFor(service).chart(actor, query.chart, marginQueryOf(query));
+    async handler({ query, actor, res, reports }) {
+      const svg = await reports.chart(actor, query.chart, marginQueryOf(query));
       res.type('image/svg+xml').set('Content-Disposition', `inline; filename="${query.chart}.svg"`);
       res.send(svg);
     },
@@ -72,14 +70,14 @@ export const reportRoutes: readonly Route[] = [
     policy: 'report.pdf',
     query: monthlyReportQuery,
     responses: {
-      200: { description: 'The report (Content-Disposition: inline)', pdf: true },
+      200: { description: 'The report (Content-Disposition: inline)', files: ['application/pdf'] },
       400: ERRORS[400],
       401: ERRORS[401],
       403: ERRORS[403],
       503: RENDERER_UNAVAILABLE,
     },
-    async handler({ query, actor, res, service }) {
-      const printed = await reportServiceFor(service).monthlyReport(actor, query.month, query.lang);
+    async handler({ query, actor, res, reports }) {
+      const printed = await reports.monthlyReport(actor, query.month, query.lang);
       res
         .type('application/pdf')
         .set('Content-Disposition', `inline; filename="${printed.filename}"`)
@@ -93,12 +91,12 @@ export const reportRoutes: readonly Route[] = [
     summary: 'Every user: id, name, role and whether they are active, for naming account managers',
     policy: 'user.list',
     responses: {
-      200: { description: '{ items: [{ id, name, role, active, createdAt }] }, by name' },
+      200: { description: 'Every user, by name', schema: 'UserList' },
       401: ERRORS[401],
       403: ERRORS[403],
     },
-    async handler({ actor, res, service }) {
-      res.json(await reportServiceFor(service).users(actor));
+    async handler({ actor, res, reports }) {
+      res.json(await reports.users(actor));
     },
   }),
 ];
