@@ -97,11 +97,21 @@ export function menuOf(
   locale: Locale,
   here: string,
 ): Frame['nav'] {
-  return pages
-    .filter((page) => page.nav && page.method === 'get' && mayOpen(user, page.access))
-    .map((page) => ({
-      href: page.path,
-      label: locale.text(page.nav!.labelKey),
-      current: here === page.path || here.startsWith(`${page.path}/`),
-    }));
+  const shown = pages.filter(
+    (page) => page.nav && page.method === 'get' && mayOpen(user, page.access),
+  );
+  // The current entry is the one whose path leads to this page most closely: /quotes/new is
+  // "new quote", /quotes/Q-… is "quotes".
+  const leadsHere = (path: string) => here === path || here.startsWith(`${path}/`);
+  const current = shown
+    .filter((page) => leadsHere(page.path))
+    .reduce<Page | undefined>(
+      (best, page) => (best && best.path.length >= page.path.length ? best : page),
+      undefined,
+    );
+  return shown.map((page) => ({
+    href: page.path,
+    label: locale.text(page.nav!.labelKey),
+    current: page === current,
+  }));
 }

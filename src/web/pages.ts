@@ -6,7 +6,12 @@
  * in both locale files, and list it here.
  */
 import type { Page } from './page';
+import { financePages } from './pages/finance';
 import { quotePages } from './pages/quotes';
 import { sessionPages } from './pages/session';
 
-export const WEB_PAGES: readonly Page[] = [...sessionPages(() => WEB_PAGES), ...quotePages];
+export const WEB_PAGES: readonly Page[] = [
+  ...sessionPages(() => WEB_PAGES),
+  ...quotePages,
+  ...financePages,
+];

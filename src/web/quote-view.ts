@@ -12,6 +12,7 @@ import type { Locale } from '../proposals/locale';
 import { ruleView, type RuleView } from '../proposals/view';
 import type { ApprovalView, CustomerQuote } from '../quotes/view';
 import type { RuleSet } from '../rules/compile';
+import type { AuditEntry, User } from '../store/types';
 
 export interface ItemView {
   code: string;
@@ -128,4 +129,16 @@ export function quoteFigures(
 /** The role's words for display: `客户经理`. */
 export function roleName(locale: Locale, role: Role): string {
   return locale.text(`web.roles.${role}`);
+}
+
+/** Audit entries with the name of whoever acted (`system` and unknown ids as they are). */
+export function auditRows(
+  entries: readonly AuditEntry[],
+  users: readonly User[],
+): (AuditEntry & { actorName: string })[] {
+  const names = new Map(users.map((user) => [user.id, user.name]));
+  return entries.map((entry) => ({
+    ...entry,
+    actorName: entry.actorId ? (names.get(entry.actorId) ?? entry.actorId) : '—',
+  }));
 }

@@ -23,7 +23,7 @@ import type { QuoteView } from '../../quotes/view';
 import type { User } from '../../store/types';
 import { definePage, type Page, type PageRequest } from '../page';
 import { DECIMAL_INPUT_PATTERN, formValues, quoteForm, requestFromForm } from '../quote-form';
-import { quoteFigures } from '../quote-view';
+import { auditRows, quoteFigures } from '../quote-view';
 
 /** Quotes a list page shows. */
 const PAGE_SIZE = 25;
@@ -262,7 +262,7 @@ export const quotePages: Page[] = [
             decision: action === 'approve' || action === 'reject',
           })),
           prints: printsOf(actor, quote),
-          trail: trail?.items,
+          trail: trail ? auditRows(trail.items, await service.store.listUsers()) : undefined,
         },
         'web.quote.title',
       );
@@ -278,11 +278,13 @@ export const quotePages: Page[] = [
         const comment = typeof body.comment === 'string' ? body.comment.trim() : '';
         const number = quoteNumberOf(req.params.number);
         await service.act(actor, number, action, comment === '' ? undefined : comment);
-        const back =
-          typeof body.back === 'string' && body.back === 'approvals'
-            ? '/approvals'
-            : `/quotes/${number}`;
-        res.redirect(303, back);
+        // From the approvals queue, back to it, saying what was done.
+        res.redirect(
+          303,
+          body.back === 'approvals'
+            ? `/approvals?done=${number}&action=${action}`
+            : `/quotes/${number}`,
+        );
       },
     }),
   ),
