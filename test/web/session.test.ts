@@ -10,7 +10,7 @@ import {
   startTestService,
   type TestService,
 } from '../http/support';
-import { WebClient, hiddenValue, signIn } from './support';
+import { WebClient, flatForm, hiddenValue, signIn } from './support';
 
 announceSkippedPostgres('web sessions');
 
@@ -126,22 +126,6 @@ describe.each(DIALECTS)('web sessions on %s', (dialect) => {
     expect(replayed.status).toBe(303);
   });
 });
-
-/** A quote request as the new-quote form posts it. */
-export function flatForm(request: ReturnType<typeof REQUESTS.ENT0001>): Record<string, string> {
-  const form: Record<string, string> = {
-    termMonths: String(request.termMonths),
-    lines: String(request.lines),
-  };
-  for (const [name, value] of Object.entries(request.enterprise))
-    form[`enterprise.${name}`] = value;
-  for (const [name, value] of Object.entries(request.usagePerLine))
-    form[`usagePerLine.${name}`] = value;
-  if (request.ringbackTone) form.ringbackTone = 'true';
-  for (const handset of request.handsets)
-    form[`handset.${handset.model}`] = String(handset.quantity);
-  return form;
-}
 
 async function createQuote(service: TestService): Promise<{ quote: string }> {
   const created = await service.call('POST', '/api/quotes', {

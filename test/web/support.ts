@@ -3,7 +3,7 @@
  * the sign-in form, and forms posted with the session's CSRF token. The Chromium suites
  * (browser.test.ts) drive the same pages with JavaScript on.
  */
-import type { TestService, UserKey } from '../http/support';
+import type { QuoteRequestBody, TestService, UserKey } from '../http/support';
 
 export interface PageResponse {
   status: number;
@@ -97,4 +97,20 @@ export async function signIn(
   if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
   const page = await client.get('/quotes');
   return { client, csrf: hiddenValue(page.text, '_csrf') };
+}
+
+/** A quote request as the new-quote form posts it. */
+export function flatForm(request: QuoteRequestBody): Record<string, string> {
+  const form: Record<string, string> = {
+    termMonths: String(request.termMonths),
+    lines: String(request.lines),
+  };
+  for (const [name, value] of Object.entries(request.enterprise))
+    form[`enterprise.${name}`] = value;
+  for (const [name, value] of Object.entries(request.usagePerLine))
+    form[`usagePerLine.${name}`] = value;
+  if (request.ringbackTone) form.ringbackTone = 'true';
+  for (const handset of request.handsets)
+    form[`handset.${handset.model}`] = String(handset.quantity);
+  return form;
 }

@@ -1,0 +1,215 @@
+/**
+ * The web workspace in real Chromium with JavaScript on: an account manager's quote from the
+ * form (live preview) to an issued proposal, approved by finance on the way; finance's dashboard
+ * and its export; refusals; accessibility (axe-core: no serious or critical violation on any
+ * page) and no CSP violation or script error anywhere. With WEB_SCREENSHOTS=<dir> every page is
+ * also saved as a PNG, in Chinese and English.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer';
+import { formatYuan } from '../../src/proposals/format';
+import { TEMPLATES_DIR } from '../../src/proposals/html';
+import {
+  REQUESTS,
+  startTestService,
+  type QuoteRequestBody,
+  type TestService,
+  type UserKey,
+} from '../http/support';
+import { fetchFromPage, launchBrowser, openAs, seriousViolations, type UserPage } from './browser';
+import { flatForm } from './support';
+
+const SCREENSHOTS = process.env.WEB_SCREENSHOTS;
+
+jest.setTimeout(120_000);
+
+let browser: Browser;
+let service: TestService;
+const opened: UserPage[] = [];
+
+beforeAll(async () => {
+  [browser, service] = await Promise.all([
+    launchBrowser(),
+    startTestService({
+      sessionLifetime: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, touchEveryMs: 60_000 },
+    }),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+afterEach(async () => {
+  for (const user of opened.splice(0)) {
+    expect(user.problems).toEqual([]);
+    await user.context.close();
+  }
+});
+
+async function as(who: UserKey | undefined, lang: 'zh-CN' | 'en'): Promise<UserPage> {
+  const user = await openAs(browser, service, who, lang);
+  opened.push(user);
+  return user;
+}
+
+/** Checks the page with axe and, when asked, saves it as a PNG. */
+async function inspect(page: Page, name: string): Promise<void> {
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({
+    page: name,
+    violations: [],
+  });
+  if (SCREENSHOTS) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+}
+
+/** Types a request into the new-quote form, field by field, as a person would. */
+async function fillQuoteForm(page: Page, request: QuoteRequestBody): Promise<void> {
+  for (const [name, value] of Object.entries(flatForm(request))) {
+    const selector = `[name="${name}"]`;
+    const tag = await page.$eval(selector, (element) => element.tagName);
+    if (tag === 'SELECT') await page.select(selector, value);
+    else if (value === 'true') await page.click(selector);
+    else await page.type(selector, value);
+  }
+}
+
+async function previewShows(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (expected) => document.querySelector('#preview')?.textContent?.includes(expected) === true,
+    { timeout: 15_000 },
+    text,
+  );
+}
+
+async function submitForm(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+describe.each(['zh-CN', 'en'] as const)('the web workspace in %s', (lang) => {
+  it('takes an account manager from a new quote to an issued proposal, approved by finance', async () => {
+    const request = REQUESTS.ENT0003();
+    const priced = await service.call('POST', '/api/quotes/preview', { as: 'am1', body: request });
+    const contractValue = formatYuan(priced.body.quote.totals.contractValue as string);
+
+    const am = await as('am1', lang);
+    await inspect(am.page, `${lang}-quotes-empty`);
+    await am.page.goto(`${service.url}/quotes/new`);
+    await inspect(am.page, `${lang}-quote-new`);
+    await fillQuoteForm(am.page, request);
+    // The preview is the API's own pricing, to the fen, with the tier and approval it needs.
+    await previewShows(am.page, contractValue);
+    const preview = await am.page.$eval('#preview', (element) => element.textContent ?? '');
+    expect(preview).toContain(lang === 'en' ? 'Strategic account' : '战略客户');
+    expect(preview).toContain(lang === 'en' ? 'Finance director' : '财务总监');
+    await inspect(am.page, `${lang}-quote-new-preview`);
+
+    await submitForm(am.page, '#quote-form button[type=submit]');
+    const number = /\/quotes\/(Q-\d{4}-\d{6})$/.exec(am.page.url())?.[1];
+    expect(number).toBeDefined();
+    await inspect(am.page, `${lang}-quote-draft`);
+    await submitForm(am.page, `form[action="/quotes/${number}/submit"] button`);
+    expect(await am.page.$eval('.badge', (element) => element.textContent)).toBe(
+      stateWord('pending-approval', lang),
+    );
+
+    const fd = await as('fd', lang);
+    await fd.page.goto(`${service.url}/approvals`);
+    await inspect(fd.page, `${lang}-approvals`);
+    await fd.page.type(`#comment-${number}`, lang === 'en' ? 'Margin accepted' : '同意，战略客户');
+    await submitForm(fd.page, `form[action="/quotes/${number}/approve"] button.primary`);
+    expect(fd.page.url()).toContain(`/approvals?done=${number}`);
+    await fd.page.goto(`${service.url}/quotes/${number}`);
+    await inspect(fd.page, `${lang}-quote-finance`);
+    const dealSheet = await fetchFromPage(fd.page, `/quotes/${number}/deal-sheet.pdf?lang=${lang}`);
+    expect(dealSheet).toMatchObject({ status: 200, type: 'application/pdf', head: '%PDF-' });
+
+    await am.page.goto(`${service.url}/quotes/${number}`);
+    await submitForm(am.page, `form[action="/quotes/${number}/issue"] button`);
+    const state = await service.call('GET', `/api/quotes/${number}`, { as: 'am1' });
+    expect(state.body.state).toBe('issued');
+    const link = await am.page.$eval(
+      `a[href^="/quotes/${number}/proposal.pdf?lang=${lang}"]`,
+      (anchor) => anchor.getAttribute('href') ?? '',
+    );
+    const pdf = await fetchFromPage(am.page, link);
+    expect(pdf.status).toBe(200);
+    expect(pdf.type).toBe('application/pdf');
+    // Opened in the browser's viewer, not saved.
+    expect(pdf.disposition).toMatch(/^inline; filename="Q-\d{4}-\d{6}-/);
+    expect(pdf.head).toBe('%PDF-');
+    // An account manager sees no deal sheet: no link, and the URL answers 403.
+    expect(await am.page.$(`a[href*="deal-sheet.pdf"]`)).toBeNull();
+    expect((await fetchFromPage(am.page, `/quotes/${number}/deal-sheet.pdf`)).status).toBe(403);
+  });
+
+  it('gives finance the dashboard, its charts and its exports, and the audit log verified', async () => {
+    const fd = await as('fd', lang);
+    await fd.page.goto(`${service.url}/finance`);
+    await fd.page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLImageElement>('.chart img')].every(
+          (image) => image.complete && image.naturalWidth > 0,
+        ),
+      { timeout: 20_000 },
+    );
+    await inspect(fd.page, `${lang}-finance`);
+    const csvLink = await fd.page.$eval('a[href^="/finance/margin.csv?"]', (anchor) =>
+      anchor.getAttribute('href'),
+    );
+    const csv = await fetchFromPage(fd.page, csvLink ?? '');
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.disposition).toMatch(/^attachment; filename="margin-accountManager-.*\.csv"$/);
+    expect(csv.text).toContain('am1');
+    const xlsx = await fetchFromPage(
+      fd.page,
+      (await fd.page.$eval('a[href^="/finance/margin.xlsx?"]', (anchor) =>
+        anchor.getAttribute('href'),
+      )) ?? '',
+    );
+    expect(xlsx).toMatchObject({ status: 200, head: 'PK\u0003\u0004\u0014' });
+
+    // Filters narrow the figures as the API's report does.
+    await fd.page.select('#state', 'accepted');
+    await submitForm(fd.page, 'form.report-filters button[type=submit]');
+    expect(fd.page.url()).toContain('state=accepted');
+    expect(await fd.page.$eval('.kpi-value', (element) => element.textContent)).toBe('0');
+
+    await fd.page.goto(`${service.url}/audit`);
+    await fd.page.click('button[hx-get="/audit/verify"]');
+    await fd.page.waitForSelector('#verification .alert.ok', { timeout: 20_000 });
+    await inspect(fd.page, `${lang}-audit`);
+  });
+
+  it('refuses what a role may not do, and ends an idle session', async () => {
+    const am = await as('am2', lang);
+    const refused = await am.page.goto(`${service.url}/finance`);
+    expect(refused?.status()).toBe(403);
+    expect(await am.page.$eval('h1', (element) => element.textContent)).toBe(
+      lang === 'en' ? 'Not allowed' : '无权访问',
+    );
+    await inspect(am.page, `${lang}-forbidden`);
+    // No menu entry leads there either.
+    expect(await am.page.$('nav a[href="/finance"]')).toBeNull();
+
+    const signIn = await as(undefined, lang);
+    await inspect(signIn.page, `${lang}-sign-in`);
+
+    await am.page.goto(`${service.url}/quotes/new`);
+    service.clock.advanceDays(0, 31 * 60_000);
+    // The next preview finds the session ended; htmx is told to go and sign in.
+    await am.page.type('[name="lines"]', '12');
+    await am.page.waitForFunction(() => location.pathname === '/sign-in', { timeout: 15_000 });
+    expect(am.page.url()).toContain('/sign-in?next=');
+  });
+});
+
+function stateWord(state: string, lang: 'zh-CN' | 'en'): string {
+  const words = JSON.parse(
+    readFileSync(join(TEMPLATES_DIR, 'locales', `${lang}.json`), 'utf8'),
+  ) as { quoteStates: Record<string, string> };
+  return words.quoteStates[state] ?? state;
+}
