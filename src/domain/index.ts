@@ -9,5 +9,6 @@ export * from './usage';
 export * from './quote-number';
 export * from './quote-states';
 export * from './roles';
+export * from './rule-set-states';
 export * from './text';
 export * from './text-safety';

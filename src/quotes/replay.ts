@@ -6,8 +6,8 @@ import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors';
 import { priceQuote } from '../pricing/price';
 import type { QuoteOutcome } from '../pricing/quote';
-import { compileRuleSet, type RuleSet } from '../rules/compile';
-import { formatProblem } from '../rules/load';
+import type { RuleSet } from '../rules/compile';
+import { compileStoredRuleSet } from '../rules/load';
 import type { Store, StoredQuote } from '../store/types';
 
 /**
@@ -43,21 +43,7 @@ export class RuleSetCache {
   private async load(hash: string): Promise<RuleSet> {
     const snapshot = await this.store.getRuleSet(hash);
     if (!snapshot) throw new AppError('rule-set', `rule set ${hash} is not in the store`);
-    const result = compileRuleSet(snapshot);
-    if (!result.ok) {
-      throw new AppError(
-        'rule-set',
-        `stored rule set ${hash} no longer compiles: ${result.problems.map(formatProblem).join('; ')}`,
-        { problems: result.problems },
-      );
-    }
-    if (result.ruleSet.hash !== hash) {
-      throw new AppError(
-        'rule-set',
-        `stored rule set ${hash} hashes to ${result.ruleSet.hash}: it was changed`,
-      );
-    }
-    return result.ruleSet;
+    return compileStoredRuleSet(hash, snapshot);
   }
 }
 

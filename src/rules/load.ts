@@ -106,6 +106,29 @@ export function loadRuleSet(dir: string = process.env.RULES_DIR || DEFAULT_RULES
   return compiled.ruleSet;
 }
 
+/**
+ * A rule set read back from the store, compiled. A stored snapshot compiled when it was stored,
+ * so one that no longer compiles, or no longer hashes to its hash, is a defect on the server side
+ * (AppError 'rule-set'), never the caller's.
+ */
+export function compileStoredRuleSet(hash: string, snapshot: RuleSetSnapshot): RuleSet {
+  const result = compileRuleSet(snapshot);
+  if (!result.ok) {
+    throw new AppError(
+      'rule-set',
+      `stored rule set ${hash} no longer compiles: ${result.problems.map(formatProblem).join('; ')}`,
+      { problems: result.problems },
+    );
+  }
+  if (result.ruleSet.hash !== hash) {
+    throw new AppError(
+      'rule-set',
+      `stored rule set ${hash} hashes to ${result.ruleSet.hash}: it was changed`,
+    );
+  }
+  return result.ruleSet;
+}
+
 export function ruleSetError(source: string, problems: Problem[]): AppError {
   return new AppError(
     'rule-set',

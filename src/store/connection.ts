@@ -26,6 +26,14 @@ export interface StoreConnection {
    * connection of its own, so this process's other requests and writes go on meanwhile.
    */
   longReadSnapshot<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: LISTENs on `channel` over a connection of its own and calls `onNotify` for
+   * each notification, and `onLost` once if that connection fails. Resolves to its closer.
+   */
+  listen?(
+    channel: string,
+    handlers: { onNotify: () => void; onLost: (error: Error) => void },
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -182,6 +190,26 @@ export function connectPostgres(connectionString: string): StoreConnection {
     readSnapshot,
     // Each transaction has a pooled connection of its own already.
     longReadSnapshot: readSnapshot,
+    async listen(channel, { onNotify, onLost }) {
+      const client = new pg.Client({ connectionString });
+      let lost = false;
+      const lose = (error: Error) => {
+        if (lost) return;
+        lost = true;
+        onLost(error);
+      };
+      client.on('error', lose);
+      client.on('end', () => lose(new Error('the LISTEN connection ended')));
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      await client.connect();
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        lost = true;
+        await client.end();
+      };
+    },
     close: () => db.destroy(),
   };
 }

@@ -14,6 +14,17 @@ import type { Dialect, StoreConnection } from './connection';
 import { isUniqueViolation, translateDatabaseError } from './database-errors';
 import { readQuoteComponents, readQuoteFigures, sumQuoteFigures } from './margin-figures';
 import { migrateToLatest } from './migrations';
+import {
+  LIVE_RULE_SET_CHANNEL,
+  activateDuePublications,
+  describeRuleSet,
+  importLiveRuleSet,
+  listPublications,
+  listRuleSets,
+  liveRuleSetVersion,
+  publishRuleSet,
+  pushRuleSet,
+} from './rule-set-versions';
 import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
 import {
@@ -33,6 +44,11 @@ import {
   type FigureGroup,
   type FigureGrouping,
   type FigureSums,
+  type LiveRuleSetVersion,
+  type NewPublication,
+  type NewRuleSetDraft,
+  type Publication,
+  type StoredRuleSet,
   type MarginFilter,
   type PageConsumer,
   type QuoteComponentsSource,
@@ -132,6 +148,55 @@ export class KyselyStore implements Store {
         .executeTakeFirst();
       return row ? (JSON.parse(row.snapshot) as RuleSetSnapshot) : undefined;
     });
+  }
+
+  async pushRuleSet(draft: NewRuleSetDraft): Promise<{ ruleSet: StoredRuleSet; created: boolean }> {
+    return guarded(() => pushRuleSet(this.#connection, draft));
+  }
+
+  async listRuleSets(): Promise<StoredRuleSet[]> {
+    return guarded(() => listRuleSets(this.#db));
+  }
+
+  async describeRuleSet(hash: string): Promise<StoredRuleSet | undefined> {
+    return guarded(() => describeRuleSet(this.#db, hash));
+  }
+
+  async liveRuleSetVersion(): Promise<LiveRuleSetVersion> {
+    return guarded(() => liveRuleSetVersion(this.#db));
+  }
+
+  async publishRuleSet(publication: NewPublication): Promise<Publication> {
+    return guarded(() => publishRuleSet(this.#connection, publication));
+  }
+
+  async activateDuePublications(now: string): Promise<Publication[]> {
+    return guarded(() => activateDuePublications(this.#connection, now));
+  }
+
+  async importLiveRuleSet(input: {
+    hash: string;
+    snapshot: RuleSetSnapshot;
+    actorId: string;
+    note: string;
+    now: string;
+  }): Promise<{ hash: string; imported: boolean }> {
+    return guarded(() => importLiveRuleSet(this.#connection, input));
+  }
+
+  async listPublications(): Promise<Publication[]> {
+    return guarded(() => listPublications(this.#db));
+  }
+
+  async watchLiveRuleSet(handlers: {
+    onChange: () => void;
+    onLost: (error: Error) => void;
+  }): Promise<(() => Promise<void>) | undefined> {
+    const listen = this.#connection.listen;
+    if (!listen) return undefined;
+    return guarded(() =>
+      listen(LIVE_RULE_SET_CHANNEL, { onNotify: handlers.onChange, onLost: handlers.onLost }),
+    );
   }
 
   async createQuote(input: NewQuote): Promise<{ quote: StoredQuote; created: boolean }> {

@@ -12,7 +12,14 @@ import { sql, type Kysely } from 'kysely';
 import { GENESIS_HASH } from './audit-chain';
 import type { Dialect, StoreConnection } from './connection';
 import type { Database } from './schema';
-import { APPROVAL_LEVELS, QUOTE_STATES, ROLES } from '../domain';
+import {
+  APPROVAL_LEVELS,
+  PUBLICATION_KINDS,
+  PUBLICATION_STATUSES,
+  QUOTE_STATES,
+  ROLES,
+  RULE_SET_STATES,
+} from '../domain';
 
 export interface Migration {
   name: string;
@@ -276,6 +283,79 @@ export const MIGRATIONS: readonly Migration[] = [
           : sql.ref(column),
       );
       await sql`create index quotes_margin_report on quotes (${sql.join(columns)})`.execute(db);
+    },
+  },
+  {
+    // Rule sets become governed versions (issue 13): pushed as drafts with an author and a note,
+    // published deliberately, retired when replaced. Rule sets stored before were live at some
+    // time (the service stored the set it started with), so they count as retired: the first
+    // start after this migration imports RULES_DIR as the live set, as on a new store.
+    //
+    // Exactly one set is live. The database holds that twice over: rule_set_live is one row that
+    // every publication locks and moves (its version tells each service process, cheaply, that
+    // something changed), and a partial unique index refuses a second `published` row whatever
+    // code writes it. Publications are kept as history: a rollback republishes what was live
+    // before, and a scheduled one waits for its effective_from.
+    name: '0006-rule-set-versions',
+    async up(db, dialect) {
+      const type = columnTypes(dialect);
+      for (const [column, columnType] of [
+        ['author', 'text'],
+        ['published_at', type.instant],
+        ['published_by', 'text'],
+      ] as const) {
+        await db.schema.alterTable('rule_sets').addColumn(column, columnType).execute();
+      }
+      await db.schema
+        .alterTable('rule_sets')
+        .addColumn('note', 'text', (column) => column.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('rule_sets')
+        .addColumn('state', 'text', (column) =>
+          column.notNull().defaultTo('draft').check(oneOf('state', RULE_SET_STATES)),
+        )
+        .execute();
+      await db.updateTable('rule_sets').set({ state: 'retired' }).execute();
+      await sql`create unique index rule_sets_one_published on rule_sets (state) where state = 'published'`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('rule_set_live')
+        .addColumn('id', 'integer', (column) => column.primaryKey())
+        .addColumn('hash', 'text', (column) => column.references('rule_sets.hash'))
+        .addColumn('version', type.bigint, (column) => column.notNull())
+        .addColumn('changed_at', type.instant)
+        .addCheckConstraint('rule_set_live_single_row', sql`id = 1`)
+        .execute();
+      await db.insertInto('rule_set_live').values({ id: 1, hash: null, version: 0 }).execute();
+
+      await db.schema
+        .createTable('rule_set_publications')
+        .addColumn('seq', type.bigint, (column) => column.primaryKey())
+        .addColumn('hash', 'text', (column) => column.notNull().references('rule_sets.hash'))
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('note', 'text', (column) => column.notNull())
+        .addColumn('requested_by', 'text', (column) => column.notNull())
+        .addColumn('requested_at', type.instant, (column) => column.notNull())
+        .addColumn('effective_from', type.instant, (column) => column.notNull())
+        .addColumn('from_hash', 'text')
+        .addColumn('took_effect_at', type.instant)
+        // rule_set_live.version once it took effect: the order publications went live in.
+        .addColumn('live_version', type.bigint)
+        .addCheckConstraint('rule_set_publications_kind_known', oneOf('kind', PUBLICATION_KINDS))
+        .addCheckConstraint(
+          'rule_set_publications_status_known',
+          oneOf('status', PUBLICATION_STATUSES),
+        )
+        .execute();
+      await db.schema
+        .createIndex('rule_set_publications_due')
+        .on('rule_set_publications')
+        .columns(['status', 'effective_from', 'seq'])
+        .execute();
     },
   },
   {

@@ -4,7 +4,14 @@
  * (SQLite) or Date (PostgreSQL timestamptz), which `instantText` folds into one form.
  */
 import type { ColumnType } from 'kysely';
-import type { ApprovalLevel, QuoteState, Role } from '../domain';
+import type {
+  ApprovalLevel,
+  PublicationKind,
+  PublicationStatus,
+  QuoteState,
+  Role,
+  RuleSetState,
+} from '../domain';
 
 /** ISO-8601 text in SQLite; timestamptz in PostgreSQL, which pg reads back as a Date. */
 export type InstantColumn = ColumnType<string | Date, string, string>;
@@ -23,6 +30,38 @@ export interface RuleSetsTable {
   snapshot: string;
   created_at: InstantColumn;
   created_by: string;
+  /** Who pushed it (migration 0006); null for a set stored only because a service used it. */
+  author: ColumnType<string | null, string | null | undefined, string | null>;
+  note: ColumnType<string, string | undefined, string>;
+  state: ColumnType<RuleSetState, RuleSetState | undefined, RuleSetState>;
+  /** When and by whom it last went live. */
+  published_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  published_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One row (id 1): the live rule set, and a version that every change of it increments. */
+export interface RuleSetLiveTable {
+  id: number;
+  hash: string | null;
+  version: BigIntColumn;
+  changed_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+}
+
+/** Every publication and rollback, scheduled or done, in the order they were asked for. */
+export interface RuleSetPublicationsTable {
+  seq: BigIntColumn;
+  hash: string;
+  kind: PublicationKind;
+  status: PublicationStatus;
+  note: string;
+  requested_by: string;
+  requested_at: InstantColumn;
+  effective_from: InstantColumn;
+  /** The set it replaced, once it took effect. */
+  from_hash: string | null;
+  took_effect_at: NullableInstantColumn;
+  /** rule_set_live.version once it took effect: the order publications went live in. */
+  live_version: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface QuotesTable {
@@ -96,6 +135,8 @@ export interface StoreMigrationsTable {
 export interface Database {
   quote_counters: QuoteCountersTable;
   rule_sets: RuleSetsTable;
+  rule_set_live: RuleSetLiveTable;
+  rule_set_publications: RuleSetPublicationsTable;
   quotes: QuotesTable;
   users: UsersTable;
   audit_log: AuditLogTable;

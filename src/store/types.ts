@@ -12,7 +12,14 @@ import type { PricedQuote } from '../pricing/quote';
 import type { RuleSetSnapshot } from '../rules/compile';
 import type { ApprovalLevel } from '../domain';
 import { z } from 'zod';
-import { isoInstant, type QuoteState, type Role } from '../domain';
+import {
+  PUBLICATION_KINDS,
+  PUBLICATION_STATUSES,
+  RULE_SET_STATES,
+  isoInstant,
+  type QuoteState,
+  type Role,
+} from '../domain';
 import type { QuoteTrailVerdict } from './quote-trail';
 
 export interface User {
@@ -248,6 +255,77 @@ export interface CheckedQuote {
   trail: QuoteTrailVerdict;
 }
 
+/** A stored rule set's version record: who pushed it, why, and where it is in its life. */
+export const storedRuleSetSchema = z.strictObject({
+  hash: z.string(),
+  state: z.enum(RULE_SET_STATES),
+  live: z.boolean().describe('the one rule set new quotes are priced with'),
+  author: z
+    .string()
+    .optional()
+    .describe('who pushed it; absent for a set stored only because a service priced with it'),
+  note: z.string(),
+  createdAt: isoInstant,
+  createdBy: z.string(),
+  publishedAt: isoInstant.optional().describe('when it last went live'),
+  publishedBy: z.string().optional(),
+  scheduledFrom: isoInstant
+    .optional()
+    .describe('a publication of it waits for this instant (effectiveFrom)'),
+});
+export type StoredRuleSet = z.infer<typeof storedRuleSetSchema>;
+
+/** One publication or rollback, as the history keeps it. */
+export const publicationSchema = z.strictObject({
+  seq: z.int(),
+  hash: z.string().describe('the rule set it makes live'),
+  kind: z.enum(PUBLICATION_KINDS),
+  status: z.enum(PUBLICATION_STATUSES),
+  note: z.string(),
+  requestedBy: z.string(),
+  requestedAt: isoInstant,
+  effectiveFrom: isoInstant,
+  fromHash: z.string().optional().describe('the rule set it replaced, once it took effect'),
+  tookEffectAt: isoInstant.optional(),
+  liveVersion: z
+    .int()
+    .optional()
+    .describe('the live version it made, once it took effect: the order publications went live in'),
+});
+export type Publication = z.infer<typeof publicationSchema>;
+
+/** What a service process polls: the live set and a version every change increments. */
+export interface LiveRuleSetVersion {
+  /** Absent only on a store no service has started on yet. */
+  hash?: string;
+  version: number;
+  /** The earliest effectiveFrom of a scheduled publication, if any. */
+  nextDueAt?: string;
+}
+
+export interface NewRuleSetDraft {
+  hash: string;
+  snapshot: RuleSetSnapshot;
+  author: string;
+  note: string;
+  now: string;
+}
+
+export interface NewPublication {
+  hash: string;
+  kind: Publication['kind'];
+  note: string;
+  actorId: string;
+  now: string;
+  /** Later than `now`: the publication waits (scheduled) and takes effect when due. */
+  effectiveFrom?: string;
+  /**
+   * Compare-and-set: the publication takes effect only if this is still the live set (absent:
+   * whatever is live); otherwise a conflict naming the set that is live now.
+   */
+  expectedLive?: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
@@ -261,6 +339,53 @@ export interface Store {
     now: string,
   ): Promise<{ created: boolean }>;
   getRuleSet(hash: string): Promise<RuleSetSnapshot | undefined>;
+
+  /**
+   * Stores a pushed draft once by hash (idempotent: the same content again returns the stored
+   * record, `created: false`) and audits it as `ruleset.pushed`. A set stored before only because
+   * a service priced with it becomes pushed, with this author and note.
+   */
+  pushRuleSet(draft: NewRuleSetDraft): Promise<{ ruleSet: StoredRuleSet; created: boolean }>;
+  /** Every stored rule set, newest first. */
+  listRuleSets(): Promise<StoredRuleSet[]>;
+  /** The version record of one rule set (not its files: getRuleSet). */
+  describeRuleSet(hash: string): Promise<StoredRuleSet | undefined>;
+  /** One indexed read of one row: what a service process polls to see a publication. */
+  liveRuleSetVersion(): Promise<LiveRuleSetVersion>;
+  /**
+   * Makes `hash` the live set in one transaction that every other publication waits for: the live
+   * one retired, this one published, the history and the audit log (`ruleset.published` or
+   * `ruleset.rolled-back`, with who, note, fromHash and toHash) appended, and every service
+   * process told. With a later `effectiveFrom` it is only scheduled (`ruleset.scheduled`) and
+   * takes effect with activateDuePublications. Not-found for an unknown hash; conflict when the
+   * set is already live or `expectedLive` is not.
+   */
+  publishRuleSet(publication: NewPublication): Promise<Publication>;
+  /** Takes every scheduled publication whose effectiveFrom has come into effect, in that order. */
+  activateDuePublications(now: string): Promise<Publication[]>;
+  /**
+   * On a store with no live set (a new one, or the first start after migration 0006): stores
+   * `snapshot` and publishes it as `actorId`. Returns the live hash either way.
+   */
+  importLiveRuleSet(input: {
+    hash: string;
+    snapshot: RuleSetSnapshot;
+    actorId: string;
+    note: string;
+    now: string;
+  }): Promise<{ hash: string; imported: boolean }>;
+  /** Every publication and rollback, in the order they were asked for. */
+  listPublications(): Promise<Publication[]>;
+  /**
+   * Calls `onChange` whenever a process may have changed the live set (PostgreSQL: LISTEN/NOTIFY
+   * on a connection of its own), and `onLost` once if that connection fails (watch again then).
+   * Resolves to a function that stops listening, or undefined where the database has no such
+   * signal (SQLite): there callers poll liveRuleSetVersion, one cheap read.
+   */
+  watchLiveRuleSet(handlers: {
+    onChange: () => void;
+    onLost: (error: Error) => void;
+  }): Promise<(() => Promise<void>) | undefined>;
 
   /**
    * Assigns the next number of the year (the year of `createdAt` in China) and stores the quote and its

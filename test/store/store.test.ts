@@ -68,6 +68,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0003-quotes-by-validity',
         '0004-audit-quote-hashes',
         '0005-margin-report-figures',
+        '0006-rule-set-versions',
         '0008-web-sessions',
       ]);
     } finally {
