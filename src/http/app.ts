@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors';
 import type { QuoteService } from '../quotes/service';
 import type { ReportService } from '../reports/service';
-import type { RuleSet } from '../rules/compile';
+import type { RuleSetService } from '../rulesets/service';
 import type { User } from '../store/types';
 import { authenticate } from './auth';
 import { errorHandler, notFound } from './errors';
@@ -30,8 +30,8 @@ export interface AppOptions {
   service: QuoteService;
   /** Margin reports, charts, the monthly PDF and the user list, over the same store and clock. */
   reports: ReportService;
-  /** The rule set new quotes are priced with, described by the OpenAPI document. */
-  ruleSet: RuleSet;
+  /** Rule-set governance: push, diff, publish, roll back. */
+  ruleSets: RuleSetService;
   /** The user a bearer token's sha256 belongs to. */
   findUserByTokenHash: (tokenHash: string) => Promise<User | undefined>;
   /** Milliseconds since the epoch; injectable so tests can move time past a token's cache life. */
@@ -82,11 +82,23 @@ export function createApp(options: AppOptions): Express {
   app.use(requestLogger(logger));
   app.use(securityHeaders);
 
-  const openApi = buildOpenApiDocument(API_ROUTES, options.ruleSet);
+  // The document describes the request of the rule set live now: built again after a publication.
+  let documented: { hash: string; documentation: RouteContext['documentation'] } | undefined;
   const context: RouteContext = {
     service: options.service,
     reports: options.reports,
-    documentation: { openApi, page: renderDocsPage(openApi) },
+    ruleSets: options.ruleSets,
+    get documentation() {
+      const ruleSet = options.service.ruleSet;
+      if (documented?.hash !== ruleSet.hash) {
+        const openApi = buildOpenApiDocument(API_ROUTES, ruleSet);
+        documented = {
+          hash: ruleSet.hash,
+          documentation: { openApi, page: renderDocsPage(openApi) },
+        };
+      }
+      return documented.documentation;
+    },
   };
   const api = Router();
   api.use(routerOf(API_ROUTES.filter(isPublic), context));

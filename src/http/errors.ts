@@ -33,6 +33,10 @@ const PUBLIC_DETAILS = [
   'quoteNumber',
   'problems',
   'rules',
+  'findings',
+  'cases',
+  'liveHash',
+  'author',
 ] as const;
 
 /** Errors raised by express's body parser carry a `type`; see body-parser's README. */

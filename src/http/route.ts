@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Actor } from '../quotes/policy';
 import type { QuoteService } from '../quotes/service';
 import type { ReportService } from '../reports/service';
+import type { RuleSetService } from '../rulesets/service';
 import {
   isQuoteRequestBody,
   type OpenApiDocument,
@@ -21,6 +22,7 @@ import { actorOf, jsonBody, parsePart, type RequestPart } from './parse';
 export interface RouteContext {
   service: QuoteService;
   reports: ReportService;
+  ruleSets: RuleSetService;
   /** The document of this table and its HTML page, which the public meta routes serve. */
   documentation: { openApi: OpenApiDocument; page: string };
 }

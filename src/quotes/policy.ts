@@ -23,6 +23,8 @@ export const OPERATIONS = [
   'quote.proposal',
   'quote.deal-sheet',
   'ruleset.read',
+  'ruleset.push',
+  'ruleset.publish',
   'audit.read',
   'report.margin',
   'report.chart',
@@ -69,6 +71,10 @@ export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Sc
   'quote.deal-sheet': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   // A rule set carries the cost sheet (§5: internal), so account managers do not read it.
   'ruleset.read': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
+  // The tariff is the pricing team's (issue 13): they push drafts and publish them (and roll back).
+  // Finance reads every version, diff and history; admin is absent for the reason approvals are.
+  'ruleset.push': { [PM]: 'any' },
+  'ruleset.publish': { [PM]: 'any' },
   'audit.read': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   // Margin reports sum costs and margin (§5: internal). An account manager sees the totals of
   // their own pipeline only, without costs or margin (SEES_INTERNAL_FIGURES).
@@ -171,7 +177,11 @@ export function assertMayDecide(
 function describe(operation: Operation): string {
   const [subject, verb] = operation.split('.') as [string, string];
   if (subject === 'audit') return 'read the audit log';
-  if (subject === 'ruleset') return 'read rule sets';
+  if (subject === 'ruleset') {
+    if (verb === 'push') return 'push rule sets';
+    if (verb === 'publish') return 'publish or roll back rule sets';
+    return 'read rule sets';
+  }
   if (subject === 'user') return 'list users';
   if (verb === 'margin') return 'read margin reports';
   if (verb === 'chart') return 'draw margin charts';

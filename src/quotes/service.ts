@@ -59,10 +59,18 @@ import { canonicalJson } from '../hashing';
 
 export type Clock = () => Date;
 
+/**
+ * Where the rule set for a new quote comes from: the store's live set, swapped when a publication
+ * changes it (src/rulesets/live.ts). A request reads it once and prices with that set throughout.
+ */
+export interface RuleSetSource {
+  current(): RuleSet;
+}
+
 export interface QuoteServiceOptions {
   store: Store;
-  /** The rule set new quotes are priced with. */
-  ruleSet: RuleSet;
+  /** The rule set new quotes are priced with: one fixed set, or the store's live one. */
+  ruleSet: RuleSet | RuleSetSource;
   clock?: Clock;
   /** Prints proposals and deal sheets; without one, printing answers AppError('unavailable'). */
   renderer?: ProposalRenderer;
@@ -98,19 +106,20 @@ const EXPIRY_SWEEP_BATCH = 500;
 
 export class QuoteService {
   readonly store: Store;
-  readonly ruleSet: RuleSet;
+  private readonly rules: RuleSetSource;
   private readonly clock: Clock;
   private readonly ruleSets: RuleSetCache;
   private readonly renderer: ProposalRenderer | undefined;
-  private ruleSetSaved: Promise<unknown> | undefined;
+  private readonly ruleSetsSaved = new Map<string, Promise<unknown>>();
   private lastExpirySweep = Number.NEGATIVE_INFINITY;
   private readonly pricingTurns: EventLoopTurns | undefined;
 
   constructor(options: QuoteServiceOptions) {
     this.store = options.store;
-    this.ruleSet = options.ruleSet;
+    const given = options.ruleSet;
+    this.rules = 'current' in given ? given : { current: () => given };
     this.clock = options.clock ?? (() => new Date());
-    this.ruleSets = new RuleSetCache(options.store, [options.ruleSet]);
+    this.ruleSets = new RuleSetCache(options.store, [this.rules.current()]);
     this.renderer = options.renderer;
     // On PostgreSQL a batch of creates holds the year's counter and the audit-chain head over
     // several round trips. A reply that arrived while this process was pricing waited until every
@@ -122,20 +131,28 @@ export class QuoteService {
     this.pricingTurns = options.store.dialect === 'postgres' ? new EventLoopTurns() : undefined;
   }
 
-  /** Stores the current rule set once (its first use is audited); safe to call again. */
-  saveRuleSet(): Promise<unknown> {
-    if (!this.ruleSetSaved) {
-      this.ruleSetSaved = this.store.saveRuleSet(
-        this.ruleSet.hash,
-        this.ruleSet.snapshot,
+  /** The rule set a new quote is priced with now. */
+  get ruleSet(): RuleSet {
+    return this.rules.current();
+  }
+
+  /**
+   * Stores a rule set once (its first use is audited); safe to call again. A live set from the
+   * store is stored already, and this finds it in one read, once per process.
+   */
+  saveRuleSet(ruleSet: RuleSet = this.ruleSet): Promise<unknown> {
+    let saved = this.ruleSetsSaved.get(ruleSet.hash);
+    if (!saved) {
+      saved = this.store.saveRuleSet(
+        ruleSet.hash,
+        ruleSet.snapshot,
         SYSTEM_ACTOR,
         this.clock().toISOString(),
       );
-      this.ruleSetSaved.catch(() => {
-        this.ruleSetSaved = undefined;
-      });
+      this.ruleSetsSaved.set(ruleSet.hash, saved);
+      saved.catch(() => this.ruleSetsSaved.delete(ruleSet.hash));
     }
-    return this.ruleSetSaved;
+    return saved;
   }
 
   /** Prices a request without storing anything. */
@@ -146,14 +163,14 @@ export class QuoteService {
     options: { headroom?: boolean } = {},
   ): Promise<PreviewView> {
     authorize(actor, 'quote.preview');
-    const { request, quote } = await this.price(input, sourceText);
+    const { ruleSet, request, quote } = await this.price(input, sourceText);
     // The deal desk's view costs a few hundred pricings, so it is priced only when asked for.
     const room = options.headroom
-      ? await headroom(this.ruleSet, request, quote.quoteDate ? { quoteDate: quote.quoteDate } : {})
+      ? await headroom(ruleSet, request, quote.quoteDate ? { quoteDate: quote.quoteDate } : {})
       : undefined;
     return {
       ruleSetHash: quote.ruleSetHash,
-      validityDays: this.ruleSet.tariff.validityDays,
+      validityDays: ruleSet.tariff.validityDays,
       approval: approvalView(quote.internal.approval),
       quote: quoteFor(actor.role, quote),
       ...(room ? { headroom: room } : {}),
@@ -171,8 +188,8 @@ export class QuoteService {
     sourceText?: string,
   ): Promise<{ quote: QuoteView; created: boolean }> {
     authorize(actor, 'quote.create');
-    const { request, quote } = await this.price(input, sourceText);
-    await this.saveRuleSet();
+    const { ruleSet, request, quote } = await this.price(input, sourceText);
+    await this.saveRuleSet(ruleSet);
     const now = this.clock();
     const result = await this.store.createQuote({
       accountManagerId: actor.id,
@@ -180,7 +197,7 @@ export class QuoteService {
       quote,
       state: 'draft',
       createdAt: now.toISOString(),
-      validUntil: validUntil(now, this.ruleSet.tariff.validityDays).toISOString(),
+      validUntil: validUntil(now, ruleSet.tariff.validityDays).toISOString(),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
     if (!result.created && canonicalJson(result.quote.request) !== canonicalJson(asJson(request))) {
@@ -350,12 +367,17 @@ export class QuoteService {
     return { status: 'ok', store: this.store.dialect, ruleSetHash: this.ruleSet.hash };
   }
 
-  /** `sourceText`: the request's JSON as sent, when the channel has it (numbers are checked on it). */
+  /**
+   * Prices with the rule set live when pricing starts, and answers with that set too: a
+   * publication meanwhile changes neither this request's rules nor its validity.
+   * `sourceText`: the request's JSON as sent, when the channel has it (numbers are checked on it).
+   */
   private async price(input: unknown, sourceText?: string) {
     await this.pricingTurns?.next();
-    const request = parseQuoteRequest(this.ruleSet.requestSchema, input, sourceText);
+    const ruleSet = this.ruleSet;
+    const request = parseQuoteRequest(ruleSet.requestSchema, input, sourceText);
     // Priced on today's date in China, which the quote records and a replay uses again.
-    const outcome = await priceRequest(this.ruleSet, request, {
+    const outcome = await priceRequest(ruleSet, request, {
       quoteDate: calendarDate(this.clock()),
     });
     if (!outcome.eligible) {
@@ -364,7 +386,7 @@ export class QuoteService {
         reasons: outcome.reasons,
       });
     }
-    return { request, quote: outcome };
+    return { ruleSet, request, quote: outcome };
   }
 
   /** Prints with the rule set the quote was priced with, naming its account manager. */

@@ -38,6 +38,16 @@ export const tariffFileSchema = z.strictObject({
     .describe(
       'options a request may take (yes/no or a count), which price-list items read their quantity from; rules read them as facts of their own name',
     ),
+  publication: z
+    .strictObject({
+      fourEyes: z
+        .boolean()
+        .describe(
+          'true: whoever publishes a rule set must not be who pushed it (four eyes); applies when the live set or the one being published says so',
+        ),
+    })
+    .optional()
+    .describe('how a rule set is published (quote rulesets publish)'),
 });
 
 const optionName = z.string().min(1).describe('a yes/no option declared in tariff.json');

@@ -8,17 +8,21 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from '../http/app';
 import { ProposalRenderer } from '../proposals/renderer';
-import { QuoteService, type Clock } from '../quotes/service';
+import { QuoteService, type Clock, type RuleSetSource } from '../quotes/service';
 import { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
+import { RuleSetService } from '../rulesets/service';
 import type { Store } from '../store/types';
 import type { SessionLifetime } from '../web/sessions';
 import { createWorkspace } from '../web/workspace';
 
 export interface ServerOptions {
   store: Store;
-  /** The rule set new quotes are priced with (loadRuleSet). */
-  ruleSet: RuleSet;
+  /**
+   * The rule set new quotes are priced with: the store's live set (LiveRuleSet), swapped without
+   * a restart when one is published; or one fixed set (loadRuleSet), stored at its first use.
+   */
+  ruleSet: RuleSet | RuleSetSource;
   /** Injectable so tests can move time past a quote's validity. */
   clock?: Clock;
   logger?: Logger;
@@ -56,15 +60,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const now = clock ? () => clock().getTime() : Date.now;
   // Reports see the same time as quotes (an open quote past its validity counts as expired) and
   // print through the same Chromium pool.
-  const reports = new ReportService({ store, ruleSet, renderer, ...(clock ? { clock } : {}) });
+  const reports = new ReportService({
+    store,
+    ruleSet: service.ruleSet,
+    renderer,
+    ...(clock ? { clock } : {}),
+  });
   const app = createApp({
     service,
     reports,
-    ruleSet,
+    ruleSets: new RuleSetService({ store, ...(clock ? { clock } : {}) }),
     pages: createWorkspace({
       service,
       reports,
-      ruleSet,
       now,
       ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     }),

@@ -1,5 +1,6 @@
 /**
- * One service process: loads the rule set, opens the store, serves the API until SIGTERM or
+ * One service process: opens the store and its live rule set (kept current as publications come),
+ * serves the API until SIGTERM or
  * SIGINT, then finishes the requests in flight and closes Chromium and the store. Run on its own
  * (WORKERS=1) or as one of the supervisor's workers, which it tells when it is listening.
  */
@@ -7,9 +8,10 @@ import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { startServer, type RunningServer } from './server';
 import { ProposalRenderer } from '../proposals/renderer';
-import { SYSTEM_ACTOR } from '../quotes/lifecycle';
-import { loadRuleSet } from '../rules/load';
+import { DEFAULT_RULES_DIR, loadRuleSet } from '../rules/load';
 import type { RuleSet } from '../rules/compile';
+import { LiveRuleSet } from '../rulesets/live';
+import { importLiveRuleSetIfNone } from '../rulesets/stored';
 import { describeStoreLocation, openStore, type Store } from '../store';
 import type { ServiceConfig } from './config';
 import type { LogDestination } from './logs';
@@ -29,22 +31,27 @@ export function isListeningMessage(message: unknown): message is ListeningMessag
 }
 
 /**
- * Loads the rule set (a broken one stops the start) and opens and migrates the store, recording
- * the rule set's first use. The supervisor does this before forking; a worker does it again so
+ * Opens and migrates the store and makes sure it has a live rule set: on a store without one (a
+ * new one, or the first start after migration 0006) RULES_DIR is imported as the live set, and a
+ * broken one stops the start. The supervisor does this before forking; a worker does it again so
  * it can start on its own, as a replacement does, and then both steps find nothing to do.
  */
 export async function openServiceStore(
   config: ServiceConfig,
-): Promise<{ ruleSet: RuleSet; store: Store }> {
-  const ruleSet = loadRuleSet();
+): Promise<{ liveHash: string; importedRuleSet?: RuleSet; store: Store }> {
   const store = await openStore(config.store);
   try {
-    await store.saveRuleSet(ruleSet.hash, ruleSet.snapshot, SYSTEM_ACTOR, new Date().toISOString());
+    const rulesDir = process.env.RULES_DIR || DEFAULT_RULES_DIR;
+    const live = await importLiveRuleSetIfNone(store, () => loadRuleSet(rulesDir), rulesDir);
+    return {
+      liveHash: live.hash,
+      ...(live.ruleSet ? { importedRuleSet: live.ruleSet } : {}),
+      store,
+    };
   } catch (error) {
     await store.close();
     throw error;
   }
-  return { ruleSet, store };
 }
 
 export async function runServiceProcess(
@@ -52,10 +59,20 @@ export async function runServiceProcess(
   logger: Logger,
   destination: LogDestination,
 ): Promise<void> {
-  const { ruleSet, store } = await openServiceStore(config);
+  const { importedRuleSet, store } = await openServiceStore(config);
   // One Chromium for the whole process, started by the first PDF asked for, closed on shutdown.
   const renderer = new ProposalRenderer();
   let running: RunningServer;
+  let ruleSet: LiveRuleSet;
+  try {
+    ruleSet = await LiveRuleSet.open(store, {
+      logger,
+      ...(importedRuleSet ? { preloaded: [importedRuleSet] } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   try {
     running = await startServer({
       store,
@@ -66,6 +83,7 @@ export async function runServiceProcess(
       host: config.host,
     });
   } catch (error) {
+    await ruleSet.close();
     await store.close();
     throw error;
   }
@@ -79,7 +97,7 @@ export async function runServiceProcess(
         port: running.port,
         store: store.dialect,
         location: describeStoreLocation(config.store),
-        ruleSetHash: ruleSet.hash,
+        ruleSetHash: ruleSet.current().hash,
       },
       `groupquote listening on port ${running.port}`,
     );
@@ -97,6 +115,7 @@ export async function runServiceProcess(
     } finally {
       // Chromium is a child process: it must not outlive the service, whatever else failed.
       await renderer.close();
+      await ruleSet.close();
       await store.close();
     }
     destination.flushSync();

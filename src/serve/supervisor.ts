@@ -4,8 +4,8 @@
  * store keeps them consistent: quote numbers and the audit chain are assigned inside write
  * transactions that serialise across processes, on SQLite as on PostgreSQL.
  *
- * The supervisor migrates the store and records the rule set's first use once, before any worker
- * starts, so workers never race each other over either. It announces the service when every
+ * The supervisor migrates the store and, on a store without a live rule set, imports RULES_DIR
+ * as the live set once, before any worker starts, so workers never race each other over either. It announces the service when every
  * worker listens, replaces a worker that dies (with a growing pause if they keep dying), closes
  * the connection it was handing a worker that died before taking it (lost-connections.ts), and
  * on SIGTERM or SIGINT lets each worker finish its requests before it exits itself.
@@ -42,7 +42,7 @@ export async function superviseWorkers(
   logger: Logger,
   destination: LogDestination,
 ): Promise<void> {
-  const { ruleSet, store } = await openServiceStore(config);
+  const { liveHash, store } = await openServiceStore(config);
   const dialect = store.dialect;
   await store.close();
 
@@ -79,7 +79,7 @@ export async function superviseWorkers(
         workers: config.workers,
         store: dialect,
         location: describeStoreLocation(config.store),
-        ruleSetHash: ruleSet.hash,
+        ruleSetHash: liveHash,
       },
       `groupquote listening on port ${message.port} with ${config.workers} processes`,
     );

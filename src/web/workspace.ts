@@ -27,7 +27,6 @@ import { CSRF_HEADER, CSRF_FIELD, SESSION_COOKIE, languageOf, sameSecret } from 
 import { TEMPLATES_DIR } from '../proposals/html';
 import type { QuoteService } from '../quotes/service';
 import type { ReportService } from '../reports/service';
-import type { RuleSet } from '../rules/compile';
 import {
   PageSignInNeeded,
   checkAccess,
@@ -46,7 +45,6 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 export interface WorkspaceOptions {
   service: QuoteService;
   reports: ReportService;
-  ruleSet: RuleSet;
   /** Milliseconds since the epoch; injectable so tests can move time past a session's end. */
   now?: () => number;
   sessionLifetime?: SessionLifetime;
@@ -91,7 +89,10 @@ export function createWorkspace(options: WorkspaceOptions): Router {
   const context: PageContext = {
     service: options.service,
     reports: options.reports,
-    ruleSet: options.ruleSet,
+    // The new-quote form follows the live rule set: a publication changes it without a restart.
+    get ruleSet() {
+      return options.service.ruleSet;
+    },
     views: new Views(templatesDir),
     sessions,
   };

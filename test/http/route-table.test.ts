@@ -12,16 +12,19 @@ import { expressPath } from '../../src/http/route';
 import { API_ROUTES } from '../../src/http/routes';
 import type { QuoteService } from '../../src/quotes/service';
 import type { ReportService } from '../../src/reports/service';
+import type { RuleSetService } from '../../src/rulesets/service';
 import { fixtureRuleSet } from '../support/rule-set-copy';
 
 const ruleSet = fixtureRuleSet();
 
 function appWithStubService(): Express {
   const service = {
+    ruleSet,
     health: async () => ({ status: 'ok', store: 'sqlite', ruleSetHash: ruleSet.hash }),
   } as unknown as QuoteService;
   const reports = {} as ReportService;
-  return createApp({ service, reports, ruleSet, findUserByTokenHash: async () => undefined });
+  const ruleSets = {} as RuleSetService;
+  return createApp({ service, reports, ruleSets, findUserByTokenHash: async () => undefined });
 }
 
 /** The shape of express 5's router internals (the `router` package) that the walk below reads. */
