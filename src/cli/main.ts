@@ -14,6 +14,7 @@ import { addRenderCommand } from './render';
 import { addRulesCommand } from './rules';
 import { addRulesCoverageCommand } from './rules-coverage';
 import { addRulesTestCommand } from './rules-test';
+import { addRulesetsCommand } from './rulesets';
 import { addUsersCommand } from './users';
 import {
   CliRun,
@@ -45,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const rules = program.commands.find((command) => command.name() === 'rules')!;
   addRulesTestCommand(rules, run);
   addRulesCoverageCommand(rules, run);
+  addRulesetsCommand(program, run);
   addUsersCommand(program, run);
   addAuditCommand(program, run);
   try {
