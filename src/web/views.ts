@@ -23,6 +23,20 @@ export interface Frame {
   here: string;
 }
 
+/** The language switch: each language named in its own words. */
+export interface LanguageChoice {
+  code: ProposalLanguage;
+  name: string;
+  current: boolean;
+}
+
+/** The language switch: each language named in its own words. */
+export interface LanguageChoice {
+  code: ProposalLanguage;
+  name: string;
+  current: boolean;
+}
+
 export class Views {
   readonly locales: Readonly<Record<ProposalLanguage, Locale>>;
   private readonly templates = new Map<string, HandlebarsTemplateDelegate>();
@@ -56,7 +70,15 @@ export class Views {
   page(name: string, view: object, frame: Frame, lang: ProposalLanguage): string {
     const data = { locale: this.locales[lang], csrfToken: frame.csrfToken };
     const body = this.template(name)(view, { data });
-    return this.layout({ ...frame, lang, body: new this.handlebars.SafeString(body) }, { data });
+    const languages: LanguageChoice[] = PROPOSAL_LANGUAGES.map((code) => ({
+      code,
+      name: this.locales[code].text('language.selfName'),
+      current: code === lang,
+    }));
+    return this.layout(
+      { ...frame, lang, languages, body: new this.handlebars.SafeString(body) },
+      { data },
+    );
   }
 
   /** A template alone, for htmx to swap into a page; its forms carry the session's CSRF token. */
