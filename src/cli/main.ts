@@ -9,6 +9,7 @@ import { CommanderError } from 'commander';
 import { AppError, isAppError } from '../errors';
 import { addAuditCommand } from './audit';
 import { addHeadroomCommand } from './headroom';
+import { addRulesetsImpactCommand } from './impact';
 import { addPriceCommand } from './price';
 import { addRenderCommand } from './render';
 import { addRulesCommand } from './rules';
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   addRulesetsCommand(program, run);
   addUsersCommand(program, run);
   addAuditCommand(program, run);
+  addRulesetsImpactCommand(program, run);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return run.exitCode;
@@ -78,6 +80,9 @@ if (require.main === module) {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     readStdin: () => readFileSync(0, 'utf8'),
+    ...(process.stderr.isTTY
+      ? { progress: (line: string) => process.stderr.write(`\r${line}\x1b[K`) }
+      : {}),
   }).then((code) => {
     process.exitCode = code;
   });

@@ -20,6 +20,11 @@ export interface CliIo {
   /** One line (or several) of messages; the newline is added. */
   err: (text: string) => void;
   readStdin: () => string;
+  /**
+   * Redraws a one-line progress display in place; present only when standard error is a terminal,
+   * so logs and pipes never fill with it. An empty line clears it.
+   */
+  progress?: (line: string) => void;
 }
 
 /** One run of the command line: its output, and the exit code its command ended with. */

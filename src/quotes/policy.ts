@@ -25,6 +25,8 @@ export const OPERATIONS = [
   'ruleset.read',
   'ruleset.push',
   'ruleset.publish',
+  'impact.run',
+  'impact.read',
   'audit.read',
   'report.margin',
   'report.chart',
@@ -75,6 +77,10 @@ export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Sc
   // Finance reads every version, diff and history; admin is absent for the reason approvals are.
   'ruleset.push': { [PM]: 'any' },
   'ruleset.publish': { [PM]: 'any' },
+  // Impact analysis (issue 13) re-prices the portfolio under a draft tariff: the pricing team
+  // runs it; finance reads what it found (it shows every enterprise's margin, §5: internal).
+  'impact.run': { [PM]: 'any' },
+  'impact.read': { [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any' },
   'audit.read': { [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   // Margin reports sum costs and margin (§5: internal). An account manager sees the totals of
   // their own pipeline only, without costs or margin (SEES_INTERNAL_FIGURES).
@@ -182,6 +188,7 @@ function describe(operation: Operation): string {
     if (verb === 'publish') return 'publish or roll back rule sets';
     return 'read rule sets';
   }
+  if (subject === 'impact') return verb === 'run' ? 'run impact analyses' : 'read impact analyses';
   if (subject === 'user') return 'list users';
   if (verb === 'margin') return 'read margin reports';
   if (verb === 'chart') return 'draw margin charts';

@@ -26,7 +26,10 @@ export function csvCell(value: string | number | undefined, kind: CellKind): str
 }
 
 /** Writes the table to `out` and ends it. */
-export async function writeCsv<Row>(table: ReportTable<Row>, out: Writable): Promise<void> {
+export async function writeCsv<Row, Total extends object>(
+  table: ReportTable<Row, Total>,
+  out: Writable,
+): Promise<void> {
   const stringifier = stringify({ bom: true, record_delimiter: 'windows' });
   stringifier.pipe(out);
   const write = async (cells: string[]) => {

@@ -13,33 +13,34 @@ import type { MarginFigures } from './margin';
  */
 export type CellKind = 'text' | 'count' | 'money' | 'percent' | 'instant';
 
-export interface ReportColumn<Row> {
+export interface ReportColumn<Row, Total extends object = MarginFigures> {
   id: string;
   header: string;
   kind: CellKind;
   value(row: Row): string | number | undefined;
   /** The total row's value comes from this figure of the report's total. */
-  figure?: keyof MarginFigures;
+  figure?: keyof Total & string;
 }
 
-export interface ReportTable<Row> {
+export interface ReportTable<Row, Total extends object = MarginFigures> {
   /** The worksheet's name and the file name's stem. */
   name: string;
   /** The total row's words, in the first text column. */
   totalLabel: string;
-  columns: readonly ReportColumn<Row>[];
+  columns: readonly ReportColumn<Row, Total>[];
   /** Hands the rows to `emit` a page at a time, awaiting each; then answers the report's total. */
-  produce(emit: (rows: readonly Row[]) => Promise<void>): Promise<MarginFigures>;
+  produce(emit: (rows: readonly Row[]) => Promise<void>): Promise<Total>;
 }
 
 /** The cells of the total row, by column: its label in the first text column, its figures, blanks. */
-export function totalCells<Row>(
-  table: ReportTable<Row>,
-  total: MarginFigures,
+export function totalCells<Row, Total extends object>(
+  table: ReportTable<Row, Total>,
+  total: Total,
 ): (string | number | undefined)[] {
   const labelAt = table.columns.findIndex((column) => column.kind === 'text');
   return table.columns.map((column, index) => {
-    if (column.figure) return total[column.figure];
+    // Every report's total holds text and counts only (MarginFigures, an impact's figures).
+    if (column.figure) return total[column.figure] as string | number | undefined;
     return index === labelAt ? table.totalLabel : undefined;
   });
 }

@@ -25,6 +25,7 @@ import {
   publishRuleSet,
   pushRuleSet,
 } from './rule-set-versions';
+import { countEnterprises, readLatestRequests } from './portfolio';
 import { QuoteCreationQueue } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
 import {
@@ -49,6 +50,7 @@ import {
   type NewRuleSetDraft,
   type Publication,
   type StoredRuleSet,
+  type LatestRequest,
   type MarginFilter,
   type PageConsumer,
   type QuoteComponentsSource,
@@ -565,6 +567,18 @@ export class KyselyStore implements Store {
     const checked = checkedMarginFilter(filter);
     const size = positiveCount(pageSize, 'pageSize');
     return guarded(() => readQuoteComponents(this.#connection, checked, size, consume));
+  }
+
+  async countEnterprises(): Promise<number> {
+    return guarded(() => countEnterprises(this.#connection));
+  }
+
+  async readLatestRequests(
+    pageSize: number,
+    consume: PageConsumer<LatestRequest>,
+  ): Promise<number> {
+    const size = positiveCount(pageSize, 'pageSize');
+    return guarded(() => readLatestRequests(this.#connection, size, consume));
   }
 
   async listAudit(filter: {

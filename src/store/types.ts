@@ -246,6 +246,16 @@ export interface QuoteComponentsSource {
   contractValue: string;
 }
 
+/** An enterprise's latest stored request, the portfolio an impact analysis re-prices (issue 13). */
+export interface LatestRequest {
+  enterpriseId: string;
+  enterpriseName: string;
+  quoteNumber: string;
+  ruleSetHash: string;
+  /** The request as stored; each rule set validates it again. */
+  request: unknown;
+}
+
 /** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */
 export type PageConsumer<Row> = (page: Row[]) => Promise<void>;
 
@@ -467,6 +477,14 @@ export interface Store {
     pageSize: number,
     consume: PageConsumer<QuoteComponentsSource>,
   ): Promise<FigureSums>;
+
+  /** How many enterprises have a stored quote: the size of the impact portfolio. */
+  countEnterprises(): Promise<number>;
+  /**
+   * Each enterprise's latest request (by creation), by enterprise id, handed to `consume`
+   * `pageSize` at a time on one snapshot; answers how many.
+   */
+  readLatestRequests(pageSize: number, consume: PageConsumer<LatestRequest>): Promise<number>;
 
   /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;

@@ -1,0 +1,229 @@
+/**
+ * Impact analysis, the pure part (issue 13): one enterprise's request priced under two rule sets
+ * becomes a row of before → after figures, and the rows become a summary. No I/O: the rows come
+ * from chunk.ts wherever it ran (a worker thread, a queue worker on another host).
+ *
+ * Every delta is after − before with a side that has no figure (refused, or not priceable under
+ * that set) counted as nothing, so the summary's deltas are exactly the sums of the rows' deltas.
+ */
+import { z } from 'zod';
+import { APPROVAL_LEVELS } from '../domain';
+import { MoneyTotal, formatMoney, marginPercent, parseDecimal } from '../money/money';
+import type { QuoteOutcome } from '../pricing/quote';
+
+/** The figures an analyst compares, per side; absent on a side that has none. */
+export const IMPACT_FIGURES = ['monthlyNet', 'contractValue', 'revenueExclTax', 'margin'] as const;
+export type ImpactFigure = (typeof IMPACT_FIGURES)[number];
+
+export const impactSideSchema = z.strictObject({
+  eligible: z.boolean().describe('priced (true) or refused by the rule set (false)'),
+  tier: z.string().optional(),
+  approval: z.enum(APPROVAL_LEVELS).optional(),
+  monthlyNet: z.string().optional(),
+  contractValue: z.string().optional(),
+  revenueExclTax: z.string().optional(),
+  margin: z.string().optional(),
+  marginPct: z.string().optional(),
+  reasons: z.array(z.string()).optional().describe('why it was refused'),
+  problem: z
+    .string()
+    .optional()
+    .describe('why the request could not be priced under this set (eligible is false)'),
+});
+export type ImpactSide = z.infer<typeof impactSideSchema>;
+
+export const impactRowSchema = z.strictObject({
+  enterpriseId: z.string(),
+  enterpriseName: z.string(),
+  quoteNumber: z.string().optional().describe('the stored quote the request comes from'),
+  before: impactSideSchema,
+  after: impactSideSchema,
+});
+export type ImpactRow = z.infer<typeof impactRowSchema>;
+
+/** Where a side stands: its approval level, refused, or not priceable. */
+export const STANDINGS = [...APPROVAL_LEVELS, 'ineligible', 'error'] as const;
+export type Standing = (typeof STANDINGS)[number];
+
+export function standingOf(side: ImpactSide): Standing {
+  if (side.problem !== undefined) return 'error';
+  return side.eligible && side.approval ? side.approval : 'ineligible';
+}
+
+/** A priced or refused quote as one side of a row. */
+export function sideOf(outcome: QuoteOutcome): ImpactSide {
+  if (!outcome.eligible) return { eligible: false, reasons: outcome.reasons };
+  return {
+    eligible: true,
+    tier: outcome.tier,
+    approval: outcome.internal.approval,
+    monthlyNet: outcome.totals.monthlyNet,
+    contractValue: outcome.totals.contractValue,
+    revenueExclTax: outcome.internal.revenueExclTax,
+    margin: outcome.internal.margin,
+    marginPct: outcome.internal.marginPct,
+  };
+}
+
+/** A request that one rule set cannot price (it fails that set's validation, or a rule conflicts). */
+export function unpriceable(problem: string): ImpactSide {
+  return { eligible: false, problem };
+}
+
+export type Deltas = Record<ImpactFigure | 'marginPct', string>;
+
+/** after − before for each figure (a missing figure is nothing); margin % in percent points. */
+export function rowDeltas(row: ImpactRow): Deltas {
+  const delta = (figure: ImpactFigure | 'marginPct') =>
+    formatMoney(
+      parseDecimal(row.after[figure] ?? '0').minus(parseDecimal(row.before[figure] ?? '0')),
+    );
+  return {
+    monthlyNet: delta('monthlyNet'),
+    contractValue: delta('contractValue'),
+    revenueExclTax: delta('revenueExclTax'),
+    margin: delta('margin'),
+    marginPct: delta('marginPct'),
+  };
+}
+
+/** Whether anything an analyst reads differs between the sides. */
+export function changed(row: ImpactRow): boolean {
+  const { before, after } = row;
+  return (
+    standingOf(before) !== standingOf(after) ||
+    before.tier !== after.tier ||
+    before.marginPct !== after.marginPct ||
+    IMPACT_FIGURES.some((figure) => before[figure] !== after[figure])
+  );
+}
+
+const portfolioFiguresSchema = z.strictObject({
+  monthlyNet: z.string(),
+  contractValue: z.string(),
+  revenueExclTax: z.string(),
+  margin: z.string(),
+  marginPct: z.string().describe('margin / revenue excl. VAT × 100 of the whole portfolio'),
+});
+export type PortfolioFigures = z.infer<typeof portfolioFiguresSchema>;
+
+export const MOVERS = 10;
+
+export const impactSummarySchema = z.strictObject({
+  enterprises: z.int(),
+  changed: z.int().describe('enterprises with any figure, tier, approval or eligibility changed'),
+  tierChanged: z.int(),
+  approvalChanged: z.int(),
+  eligibilityChanged: z.int().describe('priced on one side, refused or unpriceable on the other'),
+  before: portfolioFiguresSchema,
+  after: portfolioFiguresSchema,
+  delta: portfolioFiguresSchema.describe('after − before; margin % in percent points'),
+  approvalMigration: z
+    .record(z.string(), z.record(z.string(), z.int()))
+    .describe('enterprises by standing before (outer key) and after (inner key)'),
+  biggestMovers: z
+    .array(
+      z.strictObject({
+        enterpriseId: z.string(),
+        enterpriseName: z.string(),
+        contractValueDelta: z.string(),
+        marginDelta: z.string(),
+        approval: z.string().describe('standing before → after'),
+      }),
+    )
+    .describe(`the ${MOVERS} largest changes of contract value (either way), then of margin`),
+});
+export type ImpactSummary = z.infer<typeof impactSummarySchema>;
+
+/** The summary of an analysis; its totals are the exact sums of its rows. */
+export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
+  const before = portfolioTotals();
+  const after = portfolioTotals();
+  const migration: Record<string, Record<string, number>> = {};
+  const movers: { row: ImpactRow; deltas: Deltas }[] = [];
+  let changedCount = 0;
+  let tierChanged = 0;
+  let approvalChanged = 0;
+  let eligibilityChanged = 0;
+  for (const row of rows) {
+    before.add(row.before);
+    after.add(row.after);
+    const from = standingOf(row.before);
+    const to = standingOf(row.after);
+    const counts = (migration[from] ??= {});
+    counts[to] = (counts[to] ?? 0) + 1;
+    if (from !== to) approvalChanged += 1;
+    if (row.before.tier !== row.after.tier) tierChanged += 1;
+    if (priced(row.before) !== priced(row.after)) eligibilityChanged += 1;
+    if (changed(row)) {
+      changedCount += 1;
+      movers.push({ row, deltas: rowDeltas(row) });
+    }
+  }
+  const magnitude = (amount: string) => parseDecimal(amount).abs();
+  movers.sort(
+    (a, b) =>
+      magnitude(b.deltas.contractValue).cmp(magnitude(a.deltas.contractValue)) ||
+      magnitude(b.deltas.margin).cmp(magnitude(a.deltas.margin)) ||
+      a.row.enterpriseId.localeCompare(b.row.enterpriseId),
+  );
+  const beforeFigures = before.figures();
+  const afterFigures = after.figures();
+  return {
+    enterprises: rows.length,
+    changed: changedCount,
+    tierChanged,
+    approvalChanged,
+    eligibilityChanged,
+    before: beforeFigures,
+    after: afterFigures,
+    delta: {
+      monthlyNet: difference(afterFigures.monthlyNet, beforeFigures.monthlyNet),
+      contractValue: difference(afterFigures.contractValue, beforeFigures.contractValue),
+      revenueExclTax: difference(afterFigures.revenueExclTax, beforeFigures.revenueExclTax),
+      margin: difference(afterFigures.margin, beforeFigures.margin),
+      marginPct: difference(afterFigures.marginPct, beforeFigures.marginPct),
+    },
+    approvalMigration: migration,
+    biggestMovers: movers.slice(0, MOVERS).map(({ row, deltas }) => ({
+      enterpriseId: row.enterpriseId,
+      enterpriseName: row.enterpriseName,
+      contractValueDelta: deltas.contractValue,
+      marginDelta: deltas.margin,
+      approval: `${standingOf(row.before)} → ${standingOf(row.after)}`,
+    })),
+  };
+}
+
+function priced(side: ImpactSide): boolean {
+  return side.eligible && side.problem === undefined;
+}
+
+function difference(after: string, before: string): string {
+  return formatMoney(parseDecimal(after).minus(parseDecimal(before)));
+}
+
+function portfolioTotals() {
+  const totals = Object.fromEntries(
+    IMPACT_FIGURES.map((figure) => [figure, new MoneyTotal()]),
+  ) as Record<ImpactFigure, MoneyTotal>;
+  return {
+    add(side: ImpactSide): void {
+      for (const figure of IMPACT_FIGURES) {
+        const amount = side[figure];
+        if (amount !== undefined) totals[figure].add(amount);
+      }
+    },
+    figures(): PortfolioFigures {
+      return {
+        monthlyNet: totals.monthlyNet.toString(),
+        contractValue: totals.contractValue.toString(),
+        revenueExclTax: totals.revenueExclTax.toString(),
+        margin: totals.margin.toString(),
+        marginPct: formatMoney(
+          marginPercent(totals.margin.toDecimal(), totals.revenueExclTax.toDecimal()),
+        ),
+      };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The embedded default's chunk runner: a piscina pool of worker threads in this process, each
+ * running chunk.ts through thread.ts.
+ */
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { ImpactRow } from './compare';
+import type { ChunkRunner, ImpactChunk } from './runner';
+import type { ThreadTask } from './thread';
+
+/**
+ * The thread's module beside this one: compiled JavaScript in dist/, TypeScript when running from
+ * the sources (tsx, jest), which a thread then loads through tsx as the process did.
+ */
+function threadModule(): { filename: string; execArgv: string[] } {
+  const extension = extname(__filename);
+  const filename = join(__dirname, `thread${extension}`);
+  return { filename, execArgv: extension === '.ts' ? ['--import', 'tsx'] : [] };
+}
+
+export class ThreadRunner implements ChunkRunner {
+  readonly #pool: Piscina<ThreadTask, ImpactRow[]>;
+  readonly workers: number;
+
+  constructor(threads: number = availableParallelism()) {
+    this.workers = Math.max(1, threads);
+    this.#pool = new Piscina({
+      ...threadModule(),
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      // Threads leave when idle, so a service that ran one analysis does not keep them.
+      idleTimeout: 30_000,
+    });
+  }
+
+  /** Enough chunks queued that no thread waits for the next, few enough to bound memory. */
+  get window(): number {
+    return this.workers * 2;
+  }
+
+  run(chunk: ImpactChunk): Promise<ImpactRow[]> {
+    return this.#pool.run({
+      before: chunk.before,
+      after: chunk.after,
+      quoteDate: chunk.quoteDate,
+      entries: chunk.entries,
+    });
+  }
+
+  /** Chunks the threads have finished. */
+  get completed(): number {
+    return this.#pool.completed;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
