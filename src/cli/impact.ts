@@ -12,10 +12,10 @@ import { writeImpactCsv } from '../impact/csv';
 import { jsonlPortfolio } from '../impact/portfolio';
 import { ImpactService, LIVE } from '../impact/service';
 import { impactSettingsFromEnv } from '../impact/settings';
-import type { Progress } from '../impact/runner';
-import { loadRuleSet } from '../rules/load';
-import { openStore, storeOptionsFromEnv } from '../store/open';
-import { DATABASE_HELP } from './users';
+import type { ImpactAnalysis, Progress } from '../impact/runner';
+import { authorize } from '../quotes/policy';
+import { storeOptionsFromEnv } from '../store/open';
+import { hashArgument, RULESETS_HELP, withRuleSetStore } from './rulesets';
 import { EXIT_OK, usageError, type CliRun } from './usage';
 
 interface ImpactOptions {
@@ -27,27 +27,15 @@ interface ImpactOptions {
   json?: boolean;
 }
 
-const HASH = /^[0-9a-f]{64}$/;
-
-/** The `rulesets` group: the one the rule-set commands made, or a new one. */
-function rulesetsCommand(program: Command): Command {
-  return (
-    program.commands.find((command) => command.name() === 'rulesets') ??
-    program
-      .command('rulesets')
-      .description('rule sets stored as versions')
-      .addHelpText('after', DATABASE_HELP)
-  );
-}
-
-export function addRulesetsImpactCommand(program: Command, run: CliRun): void {
-  rulesetsCommand(program)
+/** Adds `impact` to the `rulesets` group (rulesets.ts). */
+export function addRulesetsImpactCommand(rulesets: Command, run: CliRun): void {
+  rulesets
     .command('impact')
     .description(
       'price the portfolio under a stored rule set and another (the live one by default) and show what changes per enterprise',
     )
-    .argument('<hash>', 'the stored rule set to analyse')
-    .option('--against <set>', 'live, or the hash of a stored rule set', LIVE)
+    .argument('<hash>', 'the stored rule set to analyse', hashArgument)
+    .option('--against <set>', 'live, or the hash of a stored rule set', hashArgument, LIVE)
     .option(
       '--requests <file.jsonl>',
       'price these requests (one JSON object a line) instead of each enterprise’s latest stored quote',
@@ -58,17 +46,13 @@ export function addRulesetsImpactCommand(program: Command, run: CliRun): void {
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
-      `${DATABASE_HELP}
+      `${RULESETS_HELP}
 IMPACT_THREADS: worker threads (default one per CPU); on PostgreSQL chunks go to the job queue,
 which this command works too and every \`npm run worker\` helps with.`,
     )
     .action(
-      run.action(async (hash: string, options: ImpactOptions, command: Command) => {
+      run.action(async (given: string, options: ImpactOptions, command: Command) => {
         const problems: string[] = [];
-        if (!HASH.test(hash))
-          problems.push('<hash>: must be a sha256 hash: 64 lower-case hex digits');
-        if (options.against !== LIVE && !HASH.test(options.against))
-          problems.push('--against: must be live or a sha256 hash');
         if (options.date !== undefined && !isCalendarDate(options.date))
           problems.push('--date: must be a date YYYY-MM-DD');
         if (options.lang !== 'zh-CN' && options.lang !== 'en')
@@ -78,45 +62,39 @@ which this command works too and every \`npm run worker\` helps with.`,
           options.requests === undefined
             ? undefined
             : jsonlPortfolio(readFileSync(options.requests, 'utf8'));
-
-        const storeOptions = storeOptionsFromEnv();
-        const store = await openStore(storeOptions);
-        const live = loadRuleSet();
-        const impact = new ImpactService({
-          store,
-          live: () => live,
-          clock: () => new Date(),
-          settings: { ...impactSettingsFromEnv(storeOptions), workLocally: true },
-          onQueueError: (error) => run.io.err(`impact queue: ${error.message}`),
-        });
-        try {
-          const analysis = await impact.analyse({
-            after: hash,
-            against: options.against,
-            ...(options.date ? { quoteDate: options.date } : {}),
-            ...(portfolio ? { portfolio } : {}),
-            ...(run.io.progress ? { onProgress: progressBar(run.io.progress) } : {}),
+        return withRuleSetStore(async ({ store, actor, resolveHash }) => {
+          authorize(actor, 'impact.run');
+          const impact = new ImpactService({
+            store,
+            clock: () => new Date(),
+            settings: { ...impactSettingsFromEnv(storeOptionsFromEnv()), workLocally: true },
+            onQueueError: (error) => run.io.err(`impact queue: ${error.message}`),
           });
-          run.io.progress?.('');
-          if (options.out) {
-            await writeImpactCsv(
-              analysis.rows,
-              analysis.summary,
-              options.lang as 'zh-CN' | 'en',
-              createWriteStream(options.out),
-            );
+          try {
+            const analysis = await impact.analyse({
+              after: await resolveHash(given),
+              against: await resolveHash(options.against),
+              ...(options.date ? { quoteDate: options.date } : {}),
+              ...(portfolio ? { portfolio } : {}),
+              ...(run.io.progress ? { onProgress: progressBar(run.io.progress) } : {}),
+            });
+            run.io.progress?.('');
+            if (options.out) {
+              await writeImpactCsv(
+                analysis.rows,
+                analysis.summary,
+                options.lang as 'zh-CN' | 'en',
+                createWriteStream(options.out),
+              );
+            }
+            if (options.json) run.io.out(JSON.stringify(analysis.summary, null, 2));
+            else run.io.out(describe(analysis));
+            if (options.out) run.io.out(`rows: ${options.out}`);
+            return EXIT_OK;
+          } finally {
+            await impact.close();
           }
-          if (options.json) run.io.out(JSON.stringify(analysis.summary, null, 2));
-          else
-            run.io.out(
-              describe(analysis.summary, analysis.before, analysis.after, analysis.quoteDate),
-            );
-          if (options.out) run.io.out(`rows: ${options.out}`);
-          return EXIT_OK;
-        } finally {
-          await impact.close();
-          await store.close();
-        }
+        });
       }),
     );
 }
@@ -134,12 +112,7 @@ function progressBar(draw: (line: string) => void): (progress: Progress) => void
 }
 
 /** The summary in words, for a terminal. */
-export function describe(
-  summary: ImpactSummary,
-  before: string,
-  after: string,
-  quoteDate: string,
-): string {
+export function describe({ summary, before, after, quoteDate }: ImpactAnalysis): string {
   const signed = (amount: string) => (amount.startsWith('-') ? amount : `+${amount}`);
   const line = (label: string, figure: keyof ImpactSummary['before']) =>
     `  ${label.padEnd(16)}${summary.before[figure].padStart(18)} → ${summary.after[figure].padStart(18)}  (${signed(summary.delta[figure])})`;

@@ -47,10 +47,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const rules = program.commands.find((command) => command.name() === 'rules')!;
   addRulesTestCommand(rules, run);
   addRulesCoverageCommand(rules, run);
-  addRulesetsCommand(program, run);
+  addRulesetsImpactCommand(addRulesetsCommand(program, run), run);
   addUsersCommand(program, run);
   addAuditCommand(program, run);
-  addRulesetsImpactCommand(program, run);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return run.exitCode;

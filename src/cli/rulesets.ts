@@ -319,7 +319,7 @@ async function actingUser(store: Store): Promise<Actor> {
 
 const HASH_PREFIX = /^[0-9a-f]{8,64}$/;
 
-function hashArgument(value: string): string {
+export function hashArgument(value: string): string {
   if (value !== 'live' && !HASH_PREFIX.test(value)) {
     throw new InvalidArgumentError(
       'It must be a rule-set hash (8 to 64 lower-case hex digits) or live.',

@@ -43,8 +43,11 @@ export interface ImpactSettings {
 
 export interface ImpactServiceOptions {
   store: Store;
-  /** The rule set new quotes are priced with now. */
-  live: () => RuleSet;
+  /**
+   * The rule set new quotes are priced with now, as this process holds it; without one, `live`
+   * is the store's live set.
+   */
+  live?: () => RuleSet;
   clock: () => Date;
   settings: ImpactSettings;
   /** What the job queue reports going wrong in the background (a lost connection). */
@@ -72,8 +75,11 @@ export class ImpactService {
   /** A rule set by hash from the store, or the live one. */
   async ruleSet(reference: string): Promise<StoredRuleSet> {
     if (reference === LIVE) {
-      const live = this.options.live();
-      return { hash: live.hash, snapshot: live.snapshot };
+      const live = this.options.live?.();
+      if (live) return { hash: live.hash, snapshot: live.snapshot };
+      const { hash } = await this.options.store.liveRuleSetVersion();
+      if (!hash) throw new AppError('not-found', 'the store has no live rule set yet');
+      return this.ruleSet(hash);
     }
     const snapshot = await this.options.store.getRuleSet(reference);
     if (!snapshot) throw new AppError('not-found', `rule set ${reference} is not in the store`);
@@ -129,7 +135,7 @@ export class ImpactService {
     runs.save(run);
     void this.analyse({
       after: after.hash,
-      against: before.hash === this.options.live().hash ? LIVE : before.hash,
+      against: before.hash,
       quoteDate: run.quoteDate,
       onProgress: ({ done, total }) => runs.save(Object.assign(run, { done, total })),
     }).then(
