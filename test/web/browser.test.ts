@@ -61,6 +61,8 @@ async function inspect(page: Page, name: string): Promise<void> {
   });
   if (SCREENSHOTS) {
     mkdirSync(SCREENSHOTS, { recursive: true });
+    if (process.env.WEB_SCREENSHOTS_VIEWPORT === '1')
+      await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({
       path: join(SCREENSHOTS, `${name}.png`),
       // The README's pictures are what a screen shows; a review wants the whole page.
@@ -108,7 +110,9 @@ describe.each(['zh-CN', 'en'] as const)('the web workspace in %s', (lang) => {
     const preview = await am.page.$eval('#preview', (element) => element.textContent ?? '');
     expect(preview).toContain(lang === 'en' ? 'Strategic account' : '战略客户');
     expect(preview).toContain(lang === 'en' ? 'Finance director' : '财务总监');
-    // Why the tier and the first discounted item are what they are, opened as a person would.
+    // Why the tier and the first discounted item are what they are, opened as a person would,
+    // once the last keystroke's preview has arrived.
+    await am.page.waitForNetworkIdle({ idleTime: 500 });
     await am.page.click('#preview details.why summary');
     await am.page.click('#preview table.items details.why summary');
     await inspect(am.page, `${lang}-quote-new-preview`);
