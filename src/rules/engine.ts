@@ -13,7 +13,7 @@ import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
 import type { PreparedEvent } from './components';
 import type { AppliedRule, ConditionSeen } from './explanation';
-import { resolvePath, type Phase } from './facts';
+import { resolvePath, splitPath, type Phase } from './facts';
 
 /** A rule that fired: why (its explanation in the quote) and what it does (its prepared event). */
 export interface Firing {
@@ -204,9 +204,10 @@ function conditionsSeen(node: unknown): ConditionSeen[] {
     if (condition.not) walk(condition.not);
     if (typeof condition.fact === 'string' && 'factResult' in condition) {
       seen.push({
-        fact: condition.path
-          ? `${condition.fact}.${String(condition.path).replace(/^\$\.?/, '')}`
-          : condition.fact,
+        fact:
+          typeof condition.path === 'string'
+            ? [condition.fact, ...splitPath(condition.path)].join('.')
+            : condition.fact,
         operator: String(condition.operator),
         value: condition.value,
         saw: condition.factResult,

@@ -8,7 +8,7 @@ import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { compileRuleSet, type RuleSet } from '../../src/rules/compile';
-import { buildEngine, DECIMAL_OPERATOR_IMPLEMENTATIONS } from '../../src/rules/engine';
+import { buildEngine, DECIMAL_OPERATOR_IMPLEMENTATIONS, runPhase } from '../../src/rules/engine';
 import { sampleSnapshot } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
@@ -105,6 +105,17 @@ describe('decimal operators', () => {
       'exactly-ten',
     ]);
     expect((await engine.run({ lines: 11 })).results).toEqual([]);
+  });
+});
+
+describe('facts', () => {
+  // The core supplies every fact a rule set may read (compile checks each condition against
+  // them); one it forgot is a defect to report, not a condition that silently fails.
+  it('a rule reading a fact the evaluation was not given stops it, naming the fact', async () => {
+    const ruleSet = edited(() => undefined);
+    await expect(runPhase(ruleSet, 'approval', { margin: '10.00' })).rejects.toThrow(
+      'Undefined fact: marginPct',
+    );
   });
 });
 
@@ -311,6 +322,33 @@ describe('explanations: what each condition saw, and whether it passed', () => {
     ]);
   });
 
+  it('names a path fact alike however the file writes the path: "$.x", "$x" or "x"', async () => {
+    const ruleSet = edited((files) => {
+      files['paths.rules.json'] = {
+        phase: 'offer',
+        rules: ['$.creditRating', '$creditRating', 'creditRating'].map((path, index) => ({
+          name: `sms-path-${index}`,
+          priority: 5,
+          conditions: { all: [{ fact: 'enterprise', path, operator: 'equal', value: 'AA' }] },
+          event: smsOff('1'),
+        })),
+      };
+    });
+    const quote = await priced(ruleSet, workedExample('ENT-0001').request);
+    const seen = quote.explanations.items.SMS?.map((applied) => applied.conditions);
+    expect(seen).toEqual(
+      ['$.creditRating', '$creditRating', 'creditRating'].map(() => [
+        {
+          fact: 'enterprise.creditRating',
+          operator: 'equal',
+          value: 'AA',
+          saw: 'AA',
+          passed: true,
+        },
+      ]),
+    );
+  });
+
   it('are the engine’s copies: editing one changes neither the rule set nor the next quote', async () => {
     const ruleSet = edited(() => undefined);
     const first = await priced(ruleSet, workedExample('ENT-0001').request);
@@ -357,6 +395,15 @@ describe('dated rules', () => {
     expect(await fires(to, '2000-01-01')).toBe(true);
     expect(await fires(to, '2027-03-31')).toBe(true);
     expect(await fires(to, '2027-04-01')).toBe(false);
+  });
+
+  it('to a last day only need a quote date too', async () => {
+    await expect(
+      priceQuote(dated(undefined, '2027-03-31'), workedExample('ENT-0001').request),
+    ).rejects.toMatchObject({
+      kind: 'invalid-input',
+      details: { issues: [{ path: 'quoteDate' }] },
+    });
   });
 
   it('need a quote date, which a set without dated rules does not', async () => {
