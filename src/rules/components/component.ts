@@ -73,7 +73,7 @@ export interface ItemUnderDiscount {
   readonly quantity: Decimal;
   /** Billed by usage (minutes, messages, GB), so a free pool makes sense on it. */
   readonly usage: boolean;
-  /** §6 C2: these units are free; percentages apply to what remains. */
+  /** §6 C2: these units are free, up to the quantity used; percentages apply to what remains. */
   giveFree(units: Decimal, because: AppliedRule): void;
   /** Percent points off; several on one item add up and are rounded once (§7). */
   takePercentOff(points: Decimal, because: AppliedRule): void;

@@ -29,7 +29,7 @@ export const freeUsagePool = defineComponent({
       if (item.code !== pool.item) continue;
       const pooled =
         'unlimited' in pool ? item.quantity : quote.lines.mul(ruleConstant(pool.freePerLine));
-      item.giveFree(pooled.lt(item.quantity) ? pooled : item.quantity, because);
+      item.giveFree(pooled, because);
     }
   },
 });
