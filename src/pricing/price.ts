@@ -539,4 +539,3 @@ class Approval implements ApproveContext {
     this.decided = { level, because };
   }
 }
-
