@@ -20,10 +20,34 @@ export type AppErrorKind =
    */
   | 'rule-conflict';
 
+/** A value of an enumeration as an error lists it: its code and, where declared, its names. */
+export interface EnumChoice {
+  code: string;
+  names?: { 'zh-CN': string; en: string };
+}
+
+/**
+ * What fills a message's `{placeholder}`: text as it is, a list of choices (worded and joined in
+ * the reader's language), or a `term` looked up under `errors.` in the locale files.
+ */
+export type MessageParam = string | number | readonly EnumChoice[] | { term: string };
+
+/**
+ * A message worded in the reader's language when it is shown: its key under `errors.` in the
+ * locale files (templates/locales) and what fills it.
+ */
+export interface MessageText {
+  key: string;
+  params?: Readonly<Record<string, MessageParam>>;
+}
+
 /** One problem with one field: `path` locates it (`usagePerLine.dataGB`, `handsets.0.model`). */
 export interface FieldIssue {
   path: string;
+  /** In English, as the command line and a caller without Accept-Language read it. */
   message: string;
+  /** The same problem, to be worded in another language; absent where only English exists. */
+  text?: MessageText;
 }
 
 export class AppError extends Error {
@@ -34,6 +58,11 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** The message worded in the reader's language, where the thrower gave one (see FieldIssue.text). */
+  get text(): MessageText | undefined {
+    return this.details.text as MessageText | undefined;
   }
 
   static invalidInput(issues: FieldIssue[], message = 'invalid request'): AppError {
@@ -79,10 +108,53 @@ function fits(issue: ZodIssue): boolean {
   return issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_type';
 }
 
-/** Every issue of a failed zod parse, each located by its dotted path. */
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return resolveUnions(error.issues).map(({ issue, path }) => ({
-    path: issuePath(path),
-    message: issue.message,
-  }));
+/**
+ * Every issue of a failed zod parse, each located by its dotted path. `choicesAt` names the
+ * values of an enumeration at a path (a declared customer fact's), for a message that lists them.
+ */
+export function toFieldIssues(
+  error: z.ZodError,
+  choicesAt: (path: string) => readonly EnumChoice[] | undefined = () => undefined,
+): FieldIssue[] {
+  return resolveUnions(error.issues).map(({ issue, path }) => {
+    const at = issuePath(path);
+    const text = issueText(issue, choicesAt(at));
+    return { path: at, message: issue.message, ...(text ? { text } : {}) };
+  });
+}
+
+/** A zod issue as a message of the locale files, where its code says all there is to say. */
+function issueText(issue: ZodIssue, choices?: readonly EnumChoice[]): MessageText | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? { key: 'issues.required' }
+        : { key: 'issues.invalid_type', params: { expected: { term: `types.${issue.expected}` } } };
+    case 'invalid_value':
+      return {
+        key: 'issues.invalid_value',
+        params: { allowed: choices ?? issue.values.map((value) => ({ code: String(value) })) },
+      };
+    case 'too_small':
+    case 'too_big': {
+      const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const length =
+        issue.origin === 'string'
+          ? issue.code === 'too_small'
+            ? 'too_short'
+            : 'too_long'
+          : issue.code;
+      return {
+        key: `issues.${length}`,
+        params: issue.code === 'too_small' ? { minimum: bound } : { maximum: bound },
+      };
+    }
+    case 'unrecognized_keys':
+      return {
+        key: 'issues.unrecognized_keys',
+        params: { keys: issue.keys.map((key) => ({ code: key })) },
+      };
+    default:
+      return undefined;
+  }
 }

@@ -2,8 +2,15 @@
  * The one place where errors become HTTP responses. Everything that goes wrong is (or is turned
  * into) an AppError; its kind decides the status. A response never carries a stack trace.
  */
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, isAppError, type AppErrorKind } from '../errors';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { AppError, isAppError, type AppErrorKind, type FieldIssue } from '../errors';
+import {
+  errorMessage,
+  issueMessage,
+  localeFromAcceptLanguage,
+  messageFor,
+  type MessageLocale,
+} from '../messages/messages';
 
 export const STATUS_BY_KIND: Readonly<Record<AppErrorKind, number>> = {
   'invalid-input': 400,
@@ -116,15 +123,12 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     return;
   }
   const requestId = requestIdOf(req);
+  const locale = speakTo(req, res);
   const appError = asAppError(error, req);
   if (!appError) {
     req.log.error({ err: error }, 'unexpected error');
     res.status(500).json({
-      error: {
-        kind: 'internal',
-        message: 'internal error: quote the request id when reporting it',
-        requestId,
-      },
+      error: { kind: 'internal', message: messageFor('kinds.internal', {}, locale), requestId },
     } satisfies ErrorBody);
     return;
   }
@@ -139,10 +143,27 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   for (const key of PUBLIC_DETAILS) {
     if (appError.details[key] !== undefined) details[key] = appError.details[key];
   }
+  if (appError.details.issues) {
+    details.issues = appError.details.issues.map((issue: FieldIssue) => ({
+      path: issue.path,
+      message: issueMessage(issue, locale),
+    }));
+  }
   res.status(status).json({
-    error: { kind: appError.kind, message: appError.message, ...details, requestId },
+    error: { kind: appError.kind, message: errorMessage(appError, locale), ...details, requestId },
   } satisfies ErrorBody);
 };
+
+/**
+ * The language an error answers in: the one the caller's Accept-Language prefers (English when it
+ * names none we have), said in Content-Language; caches learn that the answer varies with it.
+ */
+export function speakTo(req: Request, res: Response): MessageLocale {
+  const locale = localeFromAcceptLanguage(req.get('accept-language'));
+  res.vary('Accept-Language');
+  res.set('Content-Language', locale);
+  return locale;
+}
 
 /** Anything under /api that no route matched. */
 export const notFound: RequestHandler = (req) => {

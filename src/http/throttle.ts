@@ -19,7 +19,8 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors';
-import type { ErrorBody } from './errors';
+import { messageFor } from '../messages/messages';
+import { speakTo, type ErrorBody } from './errors';
 
 /** Unknown tokens an address may send per window and process before it is answered 429. */
 export const FAILED_AUTHENTICATION_LIMIT = 30;
@@ -55,10 +56,11 @@ export function throttleFailedAuthentication(logger?: Logger): ErrorRequestHandl
 
 function refuse(req: Request, res: Response): void {
   const retryAfter = res.get('Retry-After');
+  const locale = speakTo(req, res);
   res.status(429).json({
     error: {
       kind: 'rate-limited',
-      message: `too many unknown tokens from this address; try again in ${retryAfter ?? 'a few'} seconds`,
+      message: messageFor('kinds.rate-limited', { seconds: retryAfter ?? '60' }, locale),
       ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
     },
   } satisfies ErrorBody);

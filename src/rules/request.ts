@@ -13,7 +13,7 @@ import {
 } from '../domain';
 import { HUNDRED, parseDecimal } from '../money/money';
 import { visit } from 'jsonc-parser';
-import { AppError, issuePath, toFieldIssues, type FieldIssue } from '../errors';
+import { AppError, issuePath, toFieldIssues, type EnumChoice, type FieldIssue } from '../errors';
 import type { CustomerFact, Declarations, RequestOption } from './declarations';
 
 /** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
@@ -116,12 +116,18 @@ function presence<T extends z.ZodType>(
   return declared.required === false ? described.optional() : described;
 }
 
+/**
+ * The values of each declared enum fact, with their names, by request schema: a request may
+ * send a value's zh-CN or English name (`物流`, `Logistics`) for its code, and an error lists both.
+ */
+const enumFactsBySchema = new WeakMap<QuoteRequestSchema, ReadonlyMap<string, EnumChoice[]>>();
+
 /** A declared customer fact as a request field. */
 function factField(fact: CustomerFact): z.ZodType {
   switch (fact.type) {
     case 'enum': {
       const codes = fact.values.map((value) => value.code);
-      const known = `must be one of ${codes.join(', ')}`;
+      const known = `must be one of ${fact.values.map((value) => `${value.code} (${value.names.en})`).join(', ')}, or the value's name in Chinese or English`;
       return presence(z.enum(codes, { error: known }), fact, fact.default);
     }
     case 'decimal':
@@ -247,7 +253,45 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
     });
   // The declared fields are built from data, which TypeScript cannot follow: this is where the
   // generated schema is given the request's type.
-  return schema as unknown as QuoteRequestSchema;
+  const requestSchema = schema as unknown as QuoteRequestSchema;
+  enumFactsBySchema.set(
+    requestSchema,
+    new Map(
+      vocabulary.customerFacts.flatMap((fact) =>
+        fact.type === 'enum'
+          ? [[fact.name, fact.values.map((value) => ({ code: value.code, names: value.names }))]]
+          : [],
+      ),
+    ),
+  );
+  return requestSchema;
+}
+
+/**
+ * The request with each enum fact given by a declared name (`物流`, `Logistics`) given by its code
+ * instead; the input itself is left as it is. A name two values share, or that is another value's
+ * code, stands for nothing and is refused as the schema refuses any unknown value.
+ */
+function withEnumCodes(input: unknown, enumFacts: ReadonlyMap<string, EnumChoice[]>): unknown {
+  if (!isObject(input) || !isObject(input.enterprise)) return input;
+  const enterprise: Record<string, unknown> = { ...input.enterprise };
+  let renamed = false;
+  for (const [fact, choices] of enumFacts) {
+    const given = enterprise[fact];
+    if (typeof given !== 'string' || choices.some((choice) => choice.code === given)) continue;
+    const named = choices.filter(
+      (choice) => choice.names?.['zh-CN'] === given || choice.names?.en === given,
+    );
+    if (named.length === 1) {
+      enterprise[fact] = named[0]!.code;
+      renamed = true;
+    }
+  }
+  return renamed ? { ...input, enterprise } : input;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A JSON number as a request may write one: digits, an optional minus, nothing else. */
@@ -307,8 +351,15 @@ export function parseQuoteRequest(
   input: unknown,
   sourceText?: string,
 ): QuoteRequest {
-  const result = schema.safeParse(input, { reportInput: true });
-  const issues = result.success ? [] : toFieldIssues(result.error);
+  const enumFacts = enumFactsBySchema.get(schema) ?? new Map<string, EnumChoice[]>();
+  const result = schema.safeParse(withEnumCodes(input, enumFacts), { reportInput: true });
+  const issues = result.success
+    ? []
+    : toFieldIssues(result.error, (path) =>
+        path.startsWith('enterprise.')
+          ? enumFacts.get(path.slice('enterprise.'.length))
+          : undefined,
+      );
   if (sourceText !== undefined) {
     const flagged = new Set(issues.map((issue) => issue.path));
     issues.push(...inexactNumberIssues(sourceText).filter((issue) => !flagged.has(issue.path)));

@@ -1,0 +1,168 @@
+/**
+ * Error messages in zh-CN and en (issue 16): every kind and every issue has words in both locale
+ * files, Accept-Language picks the language, and a request may name an enum value as the rule set
+ * declares it (`物流`).
+ */
+import { STATUS_BY_KIND } from '../../src/http/errors';
+import { errorSchema } from '../../src/http/schemas';
+import { localeKeys } from '../../src/proposals/locale';
+import { TEMPLATES_DIR } from '../../src/proposals/html';
+import {
+  MESSAGE_LOCALES,
+  localeFromAcceptLanguage,
+  messageFor,
+  type ErrorBodyKind,
+} from '../../src/messages/messages';
+import { REQUESTS, startTestService, type TestService } from '../http/support';
+
+const ERROR_KINDS: readonly ErrorBodyKind[] = [
+  ...(Object.keys(STATUS_BY_KIND) as (keyof typeof STATUS_BY_KIND)[]),
+  'internal',
+  'rate-limited',
+];
+
+describe('the words of errors', () => {
+  it('has every kind in every language, each worded differently', () => {
+    for (const kind of ERROR_KINDS) {
+      const texts = MESSAGE_LOCALES.map((locale) =>
+        messageFor(`kinds.${kind}`, { issues: 'x', seconds: '60' }, locale),
+      );
+      expect({ kind, distinct: new Set(texts).size }).toEqual({
+        kind,
+        distinct: MESSAGE_LOCALES.length,
+      });
+    }
+  });
+
+  it('has the same error keys in every locale file', () => {
+    const errorKeys = (locale: (typeof MESSAGE_LOCALES)[number]) =>
+      localeKeys(TEMPLATES_DIR, locale).filter((key) => key.startsWith('errors.'));
+    expect(errorKeys('zh-CN')).toEqual(errorKeys('en'));
+    expect(errorKeys('en').length).toBeGreaterThan(ERROR_KINDS.length);
+  });
+
+  it('words a list of declared values in the reader’s language', () => {
+    const allowed = [
+      { code: 'logistics', names: { 'zh-CN': '物流', en: 'Logistics' } },
+      { code: 'other', names: { 'zh-CN': '其他', en: 'Other' } },
+    ];
+    expect(messageFor('issues.invalid_value', { allowed }, 'zh-CN')).toBe(
+      '必须是以下之一：logistics（物流）、other（其他）',
+    );
+    expect(messageFor('issues.invalid_value', { allowed }, 'en')).toBe(
+      'must be one of logistics (Logistics), other (Other)',
+    );
+  });
+
+  it('reads Accept-Language by weight, and answers English when it names nothing it has', () => {
+    expect(localeFromAcceptLanguage(undefined)).toBe('en');
+    expect(localeFromAcceptLanguage('zh-CN')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('zh')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('en-US,en;q=0.9')).toBe('en');
+    expect(localeFromAcceptLanguage('fr, zh;q=0.5, en;q=0.4')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('en;q=0.2, zh-CN;q=0.8')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('zh-CN;q=0, en')).toBe('en');
+    expect(localeFromAcceptLanguage('fr, de')).toBe('en');
+    expect(localeFromAcceptLanguage('*')).toBe('en');
+  });
+});
+
+describe('errors over HTTP in the caller’s language', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService();
+  });
+  afterAll(() => service.close());
+
+  const preview = (body: unknown, language?: string) =>
+    service.call('POST', '/api/quotes/preview', {
+      as: 'am1',
+      body,
+      headers: language ? { 'accept-language': language } : {},
+    });
+
+  function badRequest() {
+    const request = REQUESTS.ENT0001() as unknown as Record<string, unknown> & {
+      enterprise: Record<string, string>;
+    };
+    request.enterprise.industry = 'shipping';
+    request.lines = 'ten';
+    request.discount = '5';
+    return request;
+  }
+
+  it('answers the same bad request in zh-CN and in en, naming the same fields', async () => {
+    const [zh, en, unasked] = await Promise.all([
+      preview(badRequest(), 'zh-CN'),
+      preview(badRequest(), 'en'),
+      preview(badRequest()),
+    ]);
+    const parsed = [zh, en, unasked].map((response) => {
+      expect(response.status).toBe(400);
+      return errorSchema.parse(response.body).error;
+    });
+    const [zhError, enError, unaskedError] = parsed as [
+      (typeof parsed)[number],
+      (typeof parsed)[number],
+      (typeof parsed)[number],
+    ];
+    expect(zh.headers.get('content-language')).toBe('zh-CN');
+    expect(en.headers.get('content-language')).toBe('en');
+    expect(zh.headers.get('vary')).toMatch(/Accept-Language/i);
+    const paths = (error: typeof zhError) => error.issues!.map((issue) => issue.path).sort();
+    expect(paths(zhError)).toEqual(['(request)', 'enterprise.industry', 'lines']);
+    expect(paths(enError)).toEqual(paths(zhError));
+    const byPath = (error: typeof zhError) =>
+      Object.fromEntries(error.issues!.map((issue) => [issue.path, issue.message]));
+    expect(byPath(zhError)['enterprise.industry']).toContain('logistics（物流）');
+    expect(byPath(zhError)['(request)']).toBe('不认识的字段：discount');
+    expect(byPath(zhError).lines).toBe('类型不对：应为数字');
+    expect(zhError.message).toMatch(/^请求无效：/);
+    expect(byPath(enError)['enterprise.industry']).toContain('logistics (Logistics)');
+    expect(enError.message).toMatch(/^invalid quote request: /);
+    // No Accept-Language: English, as before the API spoke Chinese.
+    expect(unaskedError).toEqual({ ...enError, requestId: unaskedError.requestId });
+    expect(unasked.headers.get('content-language')).toBe('en');
+  });
+
+  it('answers an unknown route, a missing token and a bad query in Chinese when asked', async () => {
+    const zh = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' };
+    const route = await service.call('GET', '/api/nowhere', { as: 'fd', headers: zh });
+    expect(route.status).toBe(404);
+    expect(route.body.error.message).toBe(messageFor('kinds.not-found', {}, 'zh-CN'));
+    const token = await service.call('GET', '/api/quotes', { headers: zh });
+    expect(token.status).toBe(401);
+    expect(token.body.error.message).toBe(messageFor('kinds.unauthenticated', {}, 'zh-CN'));
+    const query = await service.call('GET', '/api/reports/margin?groupBy=nope', {
+      as: 'fd',
+      headers: zh,
+    });
+    expect(query.status).toBe(400);
+    expect(query.body.error.issues).toEqual([
+      {
+        path: 'query.groupBy',
+        message: expect.stringMatching(/^必须是以下之一：quote、enterprise、/),
+      },
+    ]);
+  });
+
+  it('takes a declared name of an enum value for its code: 物流 and Logistics are logistics', async () => {
+    const withIndustry = (industry: string) => {
+      const request = REQUESTS.ENT0001();
+      request.enterprise.industry = industry;
+      return request;
+    };
+    const [byCode, byChinese, byEnglish] = await Promise.all(
+      ['logistics', '物流', 'Logistics'].map((industry) => preview(withIndustry(industry))),
+    );
+    expect(byCode!.status).toBe(200);
+    expect(byChinese!.status).toBe(200);
+    expect(byEnglish!.status).toBe(200);
+    expect(byChinese!.body).toEqual(byCode!.body);
+    expect(byEnglish!.body).toEqual(byCode!.body);
+    // A name of another fact's value is still refused.
+    const wrong = await preview(withIndustry('统一采购'), 'zh-CN');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.issues[0].path).toBe('enterprise.industry');
+  });
+});
