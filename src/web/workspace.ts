@@ -19,8 +19,8 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import helmet from 'helmet';
 import { AppError } from '../errors';
+import { securityHeadersWith } from '../http/app';
 import { STATUS_BY_KIND, asAppError } from '../http/errors';
 import type { ProposalLanguage } from '../proposals/input';
 import { CSRF_HEADER, CSRF_FIELD, SESSION_COOKIE, languageOf, sameSecret } from './cookies';
@@ -57,22 +57,15 @@ export interface WorkspaceOptions {
  * only here; nothing frames them. No 'unsafe-inline' anywhere: a page holds no script and no
  * style of its own.
  */
-const pageHeaders: RequestHandler = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      baseUri: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  strictTransportSecurity: { maxAge: 365 * 24 * 60 * 60, includeSubDomains: false },
-  xFrameOptions: { action: 'deny' },
+const pageHeaders: RequestHandler = securityHeadersWith({
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
 });
 
 /** Pages show quotes, margins and the audit log: never kept by a browser cache or a proxy. */
@@ -116,6 +109,14 @@ export function createWorkspace(options: WorkspaceOptions): Router {
       await page.handler(pageRequest(req, res, pages, context, signedIn));
     });
   }
+  // A browser that asks for a page no table entry serves gets a page saying so; other clients
+  // (Accept: */* or JSON) go on to the API's JSON not-found.
+  router.use((req, _res, next) => {
+    if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+      throw new AppError('not-found', `no page ${req.path.slice(0, 100)}`);
+    }
+    next();
+  });
   router.use(pageErrors(context, pages));
   return router;
 }

@@ -1,8 +1,8 @@
 /** /api/quotes: parse, call one service function, shape the response. */
 import type { Response } from 'express';
 import { QUOTE_ACTIONS, TRANSITIONS } from '../../quotes/lifecycle';
-import type { PrintedQuote } from '../../quotes/service';
 import { ERRORS, QUOTE_REQUEST_BODY, type ResponseDoc } from '../openapi';
+import { sendPdf } from '../responses';
 import { defineRoute, type Route } from '../route';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -216,20 +216,6 @@ export const quoteRoutes: readonly Route[] = [
     },
   }),
 ];
-
-/** Shown in the browser rather than downloaded; saved under the quote number and language. */
-function sendPdf(res: Response, printed: PrintedQuote): void {
-  res
-    .status(200)
-    .type('application/pdf')
-    .set('Content-Disposition', `inline; filename="${printed.filename}"`)
-    // The PDF is the quote's state at this moment (a DRAFT mark, an expiry); never reuse it.
-    .set('Cache-Control', 'no-store')
-    // A browser shows a PDF in a viewer of its own, to which a policy written for HTML documents
-    // can only do harm (some blank it); the PDF itself runs nothing (the renderer's sandbox).
-    .removeHeader('Content-Security-Policy');
-  res.send(printed.pdf);
-}
 
 /** The body's text as sent (kept by the JSON parser), for the checks only the text allows. */
 function bodyText(res: Response): string | undefined {

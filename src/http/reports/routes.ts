@@ -1,8 +1,7 @@
 /** /api/reports and /api/users: parse, call one report-service function, shape the response. */
-import type { Response } from 'express';
-import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, type ReportDownload } from '../../reports/service';
-import { ClientGone } from '../../reports/table';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../../reports/service';
 import { ERRORS } from '../openapi';
+import { sendDownload } from '../responses';
 import { defineRoute, type Route } from '../route';
 import {
   marginChartQuery,
@@ -38,7 +37,7 @@ export const reportRoutes: readonly Route[] = [
     },
     async handler({ query, actor, res, reports }) {
       const download = await reports.marginReport(actor, marginQueryOf(query), query.format);
-      await send(download, res, query.format === 'json' ? 'inline' : 'attachment');
+      await sendDownload(download, res, query.format === 'json' ? 'inline' : 'attachment');
     },
   }),
   defineRoute({
@@ -100,24 +99,3 @@ export const reportRoutes: readonly Route[] = [
     },
   }),
 ];
-
-/**
- * Streams a download. Once the first bytes are out, a failure can no longer become an error
- * response: the connection is cut, so the client sees a broken download, never a short one that
- * looks whole. A client that went away just stops the reading.
- */
-async function send(
-  download: ReportDownload,
-  res: Response,
-  disposition: 'inline' | 'attachment',
-): Promise<void> {
-  res.status(200).type(download.contentType);
-  res.set('Content-Disposition', `${disposition}; filename="${download.filename}"`);
-  try {
-    await download.write(res);
-  } catch (error) {
-    if (error instanceof ClientGone) return;
-    if (!res.headersSent) throw error;
-    res.destroy(error as Error);
-  }
-}

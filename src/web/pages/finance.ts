@@ -7,7 +7,6 @@
  */
 import { PassThrough } from 'node:stream';
 import { text as streamText } from 'node:stream/consumers';
-import type { Response } from 'express';
 import { z } from 'zod';
 import { AppError, toFieldIssues } from '../../errors';
 import { APPROVAL_LEVELS, QUOTE_NUMBER_PATTERN, QUOTE_STATES } from '../../domain';
@@ -15,8 +14,8 @@ import { marginChartQuery, marginQueryOf } from '../../http/reports/validators';
 import { mayDo } from '../../quotes/policy';
 import { CHARTS } from '../../reports/charts';
 import { marginReportSchema, type MarginGrouping, type MarginReport } from '../../reports/margin';
-import type { MarginQuery, ReportDownload, ReportFormat } from '../../reports/service';
-import { ClientGone } from '../../reports/table';
+import type { MarginQuery, ReportFormat } from '../../reports/service';
+import { sendDownload } from '../../http/responses';
 import { definePage, type Page, type PageRequest } from '../page';
 import { auditRows } from '../quote-view';
 import { availableActions } from './quotes';
@@ -68,19 +67,6 @@ async function reportJson(
   const out = new PassThrough();
   const [, json] = await Promise.all([download.write(out), streamText(out)]);
   return marginReportSchema.parse(JSON.parse(json));
-}
-
-/** Streams a download, as the API does; a failure after the first bytes cuts the connection. */
-async function sendDownload(download: ReportDownload, res: Response): Promise<void> {
-  res.status(200).type(download.contentType);
-  res.set('Content-Disposition', `attachment; filename="${download.filename}"`);
-  try {
-    await download.write(res);
-  } catch (error) {
-    if (error instanceof ClientGone) return;
-    if (!res.headersSent) throw error;
-    res.destroy(error as Error);
-  }
 }
 
 const exportFormat = z.enum(['csv', 'xlsx']);
@@ -245,7 +231,7 @@ export const financePages: Page[] = [
         { ...query, groupBy: groupBy ?? 'accountManager' },
         format.data satisfies ReportFormat,
       );
-      await sendDownload(download, res);
+      await sendDownload(download, res, 'attachment');
     },
   }),
   definePage({

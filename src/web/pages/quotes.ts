@@ -3,7 +3,7 @@
  * search, the new-quote form with its live preview, saving, a quote's detail with the lifecycle
  * buttons its reader may press, and its PDFs. Each calls the QuoteService method the API calls.
  */
-import type { Response } from 'express';
+import { sendPdf } from '../../http/responses';
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError, type FieldIssue } from '../../errors';
 import { QUOTE_STATES, QUOTE_NUMBER_PATTERN, type QuoteState } from '../../domain';
@@ -18,7 +18,6 @@ import {
   authorize,
   mayDo,
 } from '../../quotes/policy';
-import type { PrintedQuote } from '../../quotes/service';
 import type { QuoteView } from '../../quotes/view';
 import type { User } from '../../store/types';
 import { definePage, type Page, type PageRequest } from '../page';
@@ -78,16 +77,6 @@ function printsOf(actor: User, quote: QuoteView) {
     proposal: proposal ? PROPOSAL_LANGUAGES : [],
     dealSheet: mayDo(actor.role, 'quote.deal-sheet') ? PROPOSAL_LANGUAGES : [],
   };
-}
-
-function sendPdf(res: Response, printed: PrintedQuote): void {
-  res
-    .status(200)
-    .type('application/pdf')
-    .set('Content-Disposition', `inline; filename="${printed.filename}"`)
-    // As the API: a browser's PDF viewer is not an HTML document, and a policy for one can blank it.
-    .removeHeader('Content-Security-Policy');
-  res.send(printed.pdf);
 }
 
 function languageParam(text: unknown, fallback: ProposalLanguage): ProposalLanguage {
