@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { toFieldIssues } from '../errors';
-import { ruleCaseFileSchema, type CaseFailure, type RuleCase } from '../pricing/cases';
+import { isBrokenCase, ruleCaseFrom, type BrokenCase, type RuleCase } from '../pricing/cases';
 import { DEFAULT_RULES_DIR } from '../rules/load';
 import type { CliIo } from './usage';
 
@@ -20,11 +19,7 @@ export function caseDirOf(ruleDir: string, given: string | undefined): string {
   return given ?? join(ruleDir, 'cases');
 }
 
-/** A case file that is not a case: its name, and what is wrong where. */
-export interface BrokenCase {
-  name: string;
-  failures: CaseFailure[];
-}
+export type { BrokenCase };
 
 export interface CaseDirectory {
   cases: RuleCase[];
@@ -50,19 +45,9 @@ export function readRuleCases(dir: string): CaseDirectory {
       });
       continue;
     }
-    const parsed = ruleCaseFileSchema.safeParse(content);
-    if (!parsed.success) {
-      broken.push({
-        name,
-        failures: toFieldIssues(parsed.error).map((issue) => ({
-          path: issue.path === '(request)' ? '(file)' : issue.path,
-          message: issue.message,
-        })),
-      });
-      continue;
-    }
-    const { description, quoteDate, request, expect } = parsed.data;
-    cases.push({ name, description, ...(quoteDate ? { quoteDate } : {}), request, expect });
+    const read = ruleCaseFrom(name, content);
+    if (isBrokenCase(read)) broken.push(read);
+    else cases.push(read);
   }
   return { cases, broken };
 }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isDecimalString } from '../domain';
-import { isAppError } from '../errors';
+import { isAppError, toFieldIssues } from '../errors';
 import { parseDecimal } from '../money/money';
 import type { RuleSet } from '../rules/compile';
 import { priceQuote } from './price';
@@ -81,6 +81,32 @@ export interface RuleCase {
   quoteDate?: string;
   request: Record<string, unknown>;
   expect: QuoteExpectation;
+}
+
+/** A case that is not one (not valid JSON, not a case file): its name, and what is wrong where. */
+export interface BrokenCase {
+  name: string;
+  failures: CaseFailure[];
+}
+
+/** A case file's parsed JSON as a case named `name`, or what keeps it from being one. */
+export function ruleCaseFrom(name: string, content: unknown): RuleCase | BrokenCase {
+  const parsed = ruleCaseFileSchema.safeParse(content);
+  if (!parsed.success) {
+    return {
+      name,
+      failures: toFieldIssues(parsed.error).map((issue) => ({
+        path: issue.path === '(request)' ? '(file)' : issue.path,
+        message: issue.message,
+      })),
+    };
+  }
+  const { description, quoteDate, request, expect } = parsed.data;
+  return { name, description, ...(quoteDate ? { quoteDate } : {}), request, expect };
+}
+
+export function isBrokenCase(read: RuleCase | BrokenCase): read is BrokenCase {
+  return 'failures' in read;
 }
 
 /** One way a case did not come out: `path` in the quote's shape, `expected X, got Y`. */
