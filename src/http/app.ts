@@ -26,6 +26,9 @@ import { throttleFailedAuthentication } from './throttle';
 /** The largest JSON body accepted; a quote request is well under 2 kB. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** A pushed rule set with its cases: the sample tariff is some 35 kB of JSON. */
+export const RULE_SET_BODY_LIMIT_BYTES = 512 * 1024;
+
 export interface AppOptions {
   service: QuoteService;
   /** Margin reports, charts, the monthly PDF and the user list, over the same store and clock. */
@@ -107,6 +110,11 @@ export function createApp(options: AppOptions): Express {
   api.use(noStore);
   api.use(authenticate(options.findUserByTokenHash, options.now ?? Date.now));
   api.use(throttleFailedAuthentication(logger));
+  // A pushed rule set's body is parsed here; body-parser marks it read, so the next one skips it.
+  const ruleSetBody = express.json({ limit: RULE_SET_BODY_LIMIT_BYTES, verify: keepBodyText });
+  api.use('/rulesets', (req, res, next) =>
+    req.method === 'POST' && req.path === '/' ? ruleSetBody(req, res, next) : next(),
+  );
   api.use(express.json({ limit: BODY_LIMIT_BYTES, verify: keepBodyText }));
   api.use(
     routerOf(

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { QUOTE_STATES } from '../domain';
-import { auditEntrySchema } from '../store/types';
+import { auditEntrySchema, publicationSchema, storedRuleSetSchema } from '../store/types';
 
 export { pricedQuoteSchema, refusedQuoteSchema } from '../pricing/quote';
 export {
@@ -25,7 +25,25 @@ export { userListSchema } from '../reports/service';
 export const ruleSetSchema = z.strictObject({
   hash: z.string(),
   files: z.record(z.string(), z.unknown()).describe('each file of the rule set by name, as stored'),
+  version: storedRuleSetSchema,
+  publications: z.array(publicationSchema).describe('its publications and rollbacks, oldest first'),
 });
+
+export const ruleSetListSchema = z.strictObject({ items: z.array(storedRuleSetSchema) });
+
+export const publicationListSchema = z.strictObject({ items: z.array(publicationSchema) });
+
+export const pushedRuleSetSchema = z.strictObject({
+  ruleSet: storedRuleSetSchema,
+  created: z.boolean().describe('false: this content was pushed before; nothing was stored again'),
+  findings: z
+    .array(z.object({ file: z.string(), path: z.string(), severity: z.string() }).loose())
+    .describe("the verifier's warnings (an error refuses the push)"),
+  cases: z.strictObject({ passed: z.int() }),
+});
+
+export { publicationSchema, storedRuleSetSchema } from '../store/types';
+export { ruleSetDiffSchema } from '../rulesets/diff';
 
 export const auditPageSchema = z.strictObject({
   items: z.array(auditEntrySchema),

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/serve/server';
 import type { ProposalRenderer } from '../../src/proposals/renderer';
 import { loadRuleSet } from '../../src/rules/load';
+import { LiveRuleSet } from '../../src/rulesets/live';
 import { FIXTURE_RULES_DIR, fixtureRuleSet } from '../support/rule-set-copy';
 import type { RuleSet } from '../../src/rules/compile';
 import type { Role } from '../../src/domain';
@@ -110,6 +111,8 @@ export interface TestService {
   ruleSet: RuleSet;
   clock: TestClock;
   users: Record<UserKey, TestUser>;
+  /** The live rule set the service prices with (`live: true` only). */
+  live?: LiveRuleSet;
   /** Where the SQLite file lives (sqlite only). */
   sqlitePath?: string;
   /** The PostgreSQL URL, its search_path set to this service's schema (postgres only). */
@@ -129,6 +132,11 @@ export async function startTestService(
     ruleSet?: RuleSet;
     /** Web sessions' idle and absolute ends, when not the workspace's defaults. */
     sessionLifetime?: SessionLifetime;
+    /**
+     * Serve the store's live rule set (imported from `ruleSet`), swapped when one is published, as
+     * a service process does; polled every 50 ms. Otherwise `ruleSet` is served, fixed.
+     */
+    live?: boolean;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
@@ -149,9 +157,20 @@ export async function startTestService(
     });
     users[key] = { id, role, token };
   }
+  let live: LiveRuleSet | undefined;
+  if (options.live) {
+    await store.importLiveRuleSet({
+      hash: ruleSet.hash,
+      snapshot: ruleSet.snapshot,
+      actorId: 'system',
+      note: 'the test service starts',
+      now: clock.now.toISOString(),
+    });
+    live = await LiveRuleSet.open(store, { clock: clock.read, pollMs: 50, preloaded: [ruleSet] });
+  }
   const server: RunningServer = await startServer({
     store,
-    ruleSet,
+    ruleSet: live ?? ruleSet,
     clock: clock.read,
     ...(options.renderer ? { renderer: options.renderer } : {}),
     ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
@@ -196,9 +215,11 @@ export async function startTestService(
       ? { databaseUrl: database.storeOptions.databaseUrl }
       : {}),
     call,
+    ...(live ? { live } : {}),
     async close() {
       try {
         await server.close();
+        await live?.close();
         await store.close();
       } finally {
         await database.dispose();

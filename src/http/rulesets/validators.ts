@@ -1,8 +1,43 @@
 import { z } from 'zod';
+import { isoInstant } from '../../domain';
+
+const ruleSetHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { message: 'must be a sha256 hash: 64 lower-case hex digits' });
 
 /** A rule-set hash: sha256 of its canonical JSON, lower-case hex. */
-export const ruleSetParams = z.object({
-  hash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be a sha256 hash: 64 lower-case hex digits' }),
+export const ruleSetParams = z.object({ hash: ruleSetHash });
+
+export const ruleSetDiffParams = z.object({
+  hash: ruleSetHash.describe('the earlier rule set'),
+  to: ruleSetHash.describe('the later rule set'),
 });
+
+const note = z
+  .string()
+  .max(2000)
+  .describe('why: kept with the rule set or publication and audited (required, not blank)');
+
+/** A draft as pushed: every file of the rule set by name, and its cases by name. */
+export const pushRuleSetBody = z.strictObject({
+  note,
+  files: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'each file of the rule set by name (tariff.json, prices.json, costs.json, *.rules.json), as its parsed JSON',
+    ),
+  cases: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'each rule case by name, as a file in rules/cases/ holds it; every one must price as it expects',
+    ),
+});
+
+export const publishRuleSetBody = z.strictObject({
+  note,
+  effectiveFrom: isoInstant
+    .optional()
+    .describe('publish at this instant rather than now (scheduled; takes effect when due)'),
+});
+
+export const rollbackRuleSetBody = z.strictObject({ note });
