@@ -8,6 +8,7 @@
  */
 import { USAGE_FIELDS, UNSIGNED_DECIMAL_PATTERN } from '../domain';
 import type { FieldIssue } from '../errors';
+import { issueMessage } from '../messages/messages';
 import type { ProposalLanguage } from '../proposals/input';
 import type { Locale } from '../proposals/locale';
 import type { RuleSet } from '../rules/compile';
@@ -260,9 +261,11 @@ export function quoteForm(
     for (const entry of [row.target, row.percent, row.reason]) byName.set(entry.name, entry);
   const otherIssues: FieldIssue[] = [];
   for (const issue of issues) {
+    // The request schema's words, in the reader's language where the messages have them.
+    const message = issueMessage(issue, lang);
     const target = byName.get(fieldNameOf(issue.path, values, ruleSet));
-    if (target) target.error = target.error ? `${target.error}; ${issue.message}` : issue.message;
-    else otherIssues.push(issue);
+    if (target) target.error = target.error ? `${target.error}; ${message}` : message;
+    else otherIssues.push({ ...issue, message });
   }
   return { sections, adjustments, otherIssues };
 }

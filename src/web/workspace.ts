@@ -21,6 +21,7 @@ import express, {
 } from 'express';
 import { AppError } from '../errors';
 import { securityHeadersWith } from '../http/app';
+import { errorMessage, issueMessage } from '../messages/messages';
 import { STATUS_BY_KIND, asAppError } from '../http/errors';
 import type { ProposalLanguage } from '../proposals/input';
 import { CSRF_HEADER, CSRF_FIELD, SESSION_COOKIE, languageOf, sameSecret } from './cookies';
@@ -240,14 +241,17 @@ function pageErrors(context: PageContext, pages: readonly Page[]): ErrorRequestH
     const appError = asAppError(error, req);
     if (!appError) req.log.error({ err: error }, 'unexpected error');
     const status = appError ? STATUS_BY_KIND[appError.kind] : 500;
-    if (status >= 500 && appError) req.log.error({ err: appError }, appError.message);
     const lang = languageOf(req, res);
+    if (status >= 500 && appError) req.log.error({ err: appError }, appError.message);
     const signedIn = res.locals.signedIn as SignedIn | undefined;
     const view = {
       status,
       kind: appError?.kind ?? 'internal',
-      message: appError && status < 500 ? appError.message : undefined,
-      issues: appError?.details.issues ?? [],
+      message: appError && status < 500 ? errorMessage(appError, lang) : undefined,
+      issues: (appError?.details.issues ?? []).map((issue) => ({
+        ...issue,
+        message: issueMessage(issue, lang),
+      })),
       requestId: typeof req.id === 'string' ? req.id : undefined,
     };
     res.status(status).type('html');

@@ -101,6 +101,24 @@ describe.each(DIALECTS)('web sessions on %s', (dialect) => {
     expect(refused.text).toContain('无权访问');
   });
 
+  it('lists an account manager’s own quotes, searched by number, id or name, % only as itself', async () => {
+    const { quote } = await createQuote(service);
+    const { client } = await signIn(service, 'am1');
+    const listed = async (query: string, as = client) =>
+      [
+        ...(await as.get(`/quotes?${query}`)).text.matchAll(/href="\/quotes\/(Q-\d{4}-\d{6})"/g),
+      ].map((match) => match[1]);
+    expect(await listed(`q=${quote}`)).toEqual([quote]);
+    expect(await listed('q=ent-0001')).toContain(quote);
+    expect(await listed(`q=${encodeURIComponent('华信物流')}`)).toContain(quote);
+    expect(await listed('q=%25')).toEqual([]);
+    expect(await listed('q=ENT_0001')).toEqual([]);
+    expect(await listed('state=issued')).toEqual([]);
+    // Another account manager's quotes are not theirs to find.
+    const other = await signIn(service, 'am2');
+    expect(await listed(`q=${quote}`, other.client)).toEqual([]);
+  });
+
   it('ends a session after its idle time, at its absolute end, and at sign-out', async () => {
     const idle = await signIn(service, 'pm');
     service.clock.advanceDays(0, LIFETIME.idleMs);

@@ -4,6 +4,7 @@
  * buttons its reader may press, and its PDFs. Each calls the QuoteService method the API calls.
  */
 import { sendPdf } from '../../http/responses';
+import { errorMessage } from '../../messages/messages';
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError, type FieldIssue } from '../../errors';
 import { QUOTE_STATES, QUOTE_NUMBER_PATTERN, type QuoteState } from '../../domain';
@@ -103,10 +104,13 @@ function renderForm(
 }
 
 /** The reasons a priced request was refused, or the issues of an invalid one, as the page shows them. */
-function refusalOf(error: unknown): { issues: FieldIssue[]; reasons: string[] } | undefined {
+function refusalOf(
+  error: unknown,
+  lang: ProposalLanguage,
+): { issues: FieldIssue[]; reasons: string[] } | undefined {
   if (!isAppError(error)) return undefined;
   if (error.kind === 'invalid-input') return { issues: error.details.issues ?? [], reasons: [] };
-  if (error.kind === 'ineligible') return { issues: [], reasons: error.details.reasons ?? [] };
+  if (error.kind === 'ineligible') return { issues: [], reasons: [errorMessage(error, lang)] };
   return undefined;
 }
 
@@ -184,7 +188,7 @@ export const quotePages: Page[] = [
           figures: quoteFigures(preview.quote, preview.approval, locale, ruleSet, preview.headroom),
         });
       } catch (error) {
-        const refusal = refusalOf(error);
+        const refusal = refusalOf(error, request.lang);
         if (!refusal) throw error;
         const form = quoteForm(ruleSet, locale, values, refusal.issues);
         const labelled = [
@@ -216,7 +220,7 @@ export const quotePages: Page[] = [
         const { quote } = await service.create(actor, requestFromForm(values, ruleSet), key);
         res.redirect(303, `/quotes/${quote.number}`);
       } catch (error) {
-        const refusal = refusalOf(error);
+        const refusal = refusalOf(error, request.lang);
         if (!refusal) throw error;
         res.status(error instanceof AppError && error.kind === 'ineligible' ? 422 : 400);
         renderForm(
