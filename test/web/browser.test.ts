@@ -133,6 +133,9 @@ describe.each(['zh-CN', 'en'] as const)('the web workspace in %s', (lang) => {
     await submitForm(fd.page, `form[action="/quotes/${number}/approve"] button.primary`);
     expect(fd.page.url()).toContain(`/approvals?done=${number}`);
     await fd.page.goto(`${service.url}/quotes/${number}`);
+    // Finance checks the stored figures against a replay with the quote's own rule set.
+    await fd.page.click(`button[hx-get="/quotes/${number}/replay"]`);
+    await fd.page.waitForSelector('#replay .alert.ok', { timeout: 15_000 });
     await inspect(fd.page, `${lang}-quote-finance`);
     const dealSheet = await fetchFromPage(fd.page, `/quotes/${number}/deal-sheet.pdf?lang=${lang}`);
     expect(dealSheet).toMatchObject({ status: 200, type: 'application/pdf', head: '%PDF-' });

@@ -255,6 +255,7 @@ export const quotePages: Page[] = [
             decision: action === 'approve' || action === 'reject',
           })),
           prints: printsOf(actor, quote),
+          mayReplay: mayDo(actor.role, 'quote.replay'),
           trail: trail ? auditRows(trail.items, await service.store.listUsers()) : undefined,
         },
         'web.quote.title',
@@ -281,6 +282,20 @@ export const quotePages: Page[] = [
       },
     }),
   ),
+  definePage({
+    method: 'get',
+    path: '/quotes/:number/replay',
+    access: 'quote.replay',
+    async handler(request) {
+      const replay = await request.service.replay(
+        request.actor,
+        quoteNumberOf(request.req.params.number),
+      );
+      const view = { replay, hashPrefix: replay.ruleSetHash.slice(0, 12) };
+      if (request.req.get('HX-Request') === 'true') request.fragment('quote-replay', view);
+      else request.render('quote-replay', view, 'web.quote.replay');
+    },
+  }),
   definePage({
     method: 'get',
     path: '/quotes/:number/proposal.pdf',
