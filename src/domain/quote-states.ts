@@ -8,5 +8,7 @@ export const QUOTE_STATES = [
   'declined',
   'expired',
   'rejected',
+  'superseded',
+  'withdrawn',
 ] as const;
 export type QuoteState = (typeof QUOTE_STATES)[number];

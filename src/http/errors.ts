@@ -38,6 +38,7 @@ const PUBLIC_DETAILS = [
   'allowedRoles',
   'approvalLevel',
   'quoteNumber',
+  'supersededBy',
   'problems',
   'rules',
   'findings',

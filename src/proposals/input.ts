@@ -58,6 +58,9 @@ export interface ProposalInput {
   draft?: boolean;
   /** Where the quote stands and who decided it (§8): the deal sheet records it. */
   decision?: QuoteDecision;
+  /** The quote this one revises, and the one that replaced it, by number. */
+  supersedes?: string;
+  supersededBy?: string;
 }
 
 /** The tier names a rule set's tariff gives (rules/tariff.json `tiers[].names`). */
@@ -87,7 +90,10 @@ export function ruleSetLabels(
  * (Asia/Shanghai unless given).
  */
 export function proposalInputFromStoredQuote(
-  stored: Pick<StoredQuote, 'number' | 'request' | 'quote' | 'createdAt' | 'validUntil'>,
+  stored: Pick<
+    StoredQuote,
+    'number' | 'request' | 'quote' | 'createdAt' | 'validUntil' | 'supersedes' | 'supersededBy'
+  >,
   context: { accountManager: { name: string }; ruleSet?: ProposalRuleSetFacts; timeZone?: string },
 ): ProposalInput {
   const tariff = context.ruleSet?.tariff;
@@ -98,6 +104,8 @@ export function proposalInputFromStoredQuote(
     issuedAt: toCalendarDate(stored.createdAt, context.timeZone),
     validUntil: toCalendarDate(stored.validUntil, context.timeZone),
     accountManager: context.accountManager,
+    ...(stored.supersedes ? { supersedes: stored.supersedes } : {}),
+    ...(stored.supersededBy ? { supersededBy: stored.supersededBy } : {}),
     ...(tariff ? ruleSetLabels(tariff) : {}),
   };
 }

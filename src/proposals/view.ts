@@ -56,6 +56,8 @@ export interface CustomerView {
   lang: string;
   draft: boolean;
   number: string;
+  /** The quote this one revises and (deal sheet) the one that replaced it, by number. */
+  links: { supersedes: string | null; supersededBy: string | null };
   issuedAt: string;
   validUntil: string;
   validityDays: string;
@@ -144,6 +146,11 @@ export function customerView(
     lang,
     draft: input.draft === true,
     number: input.number,
+    links: {
+      supersedes: input.supersedes ?? null,
+      // The customer's copy of a superseded quote is never printed; the deal sheet names its successor.
+      supersededBy: document === 'deal-sheet' ? (input.supersededBy ?? null) : null,
+    },
     issuedAt: input.issuedAt,
     validUntil: input.validUntil,
     validityDays: String(daysBetween(input.issuedAt, input.validUntil)),

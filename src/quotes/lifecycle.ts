@@ -8,9 +8,21 @@ import type { ApprovalLevel, QuoteState } from '../domain';
  * Submitting goes straight to approved when §8 needs no approval (margin ≥ 30 %) and straight to
  * rejected when the quote is loss-making (§8: "a loss-making proposal is never issued").
  * Any open quote (draft … issued) past its validity (§9: 30 days) is expired.
+ *
+ * draft, pending-approval ─withdraw→ withdrawn
+ * Revising (REVISABLE_STATES) stores a new draft that supersedes the quote: it becomes superseded.
+ * Accepting a quote supersedes every other open quote of the same enterprise: one deal is signed.
  */
 
-export const QUOTE_ACTIONS = ['submit', 'approve', 'reject', 'issue', 'accept', 'decline'] as const;
+export const QUOTE_ACTIONS = [
+  'submit',
+  'approve',
+  'reject',
+  'issue',
+  'accept',
+  'decline',
+  'withdraw',
+] as const;
 export type QuoteAction = (typeof QUOTE_ACTIONS)[number];
 
 export interface TransitionRule {
@@ -19,6 +31,8 @@ export interface TransitionRule {
   to: QuoteState | Readonly<Record<ApprovalLevel, QuoteState>>;
   /** The move records who decided (approve, reject): decidedBy / decidedAt. */
   decision: boolean;
+  /** The move supersedes every other open quote of the enterprise (accept). */
+  supersedesOthers?: boolean;
   summary: string;
 }
 
@@ -57,7 +71,9 @@ export const TRANSITIONS: Readonly<Record<QuoteAction, TransitionRule>> = {
     from: ['issued'],
     to: 'accepted',
     decision: false,
-    summary: 'Record that the customer accepted an issued quote.',
+    supersedesOthers: true,
+    summary:
+      'Record that the customer accepted an issued quote; every other open quote of the enterprise becomes superseded.',
   },
   decline: {
     from: ['issued'],
@@ -65,7 +81,35 @@ export const TRANSITIONS: Readonly<Record<QuoteAction, TransitionRule>> = {
     decision: false,
     summary: 'Record that the customer declined an issued quote.',
   },
+  withdraw: {
+    from: ['draft', 'pending-approval'],
+    to: 'withdrawn',
+    decision: false,
+    summary: 'Withdraw a draft or pending quote: it ends without being offered.',
+  },
 };
+
+/**
+ * States a quote may be revised from: every state but the ends of a deal (accepted, and a quote
+ * already superseded or withdrawn). A rejected, declined or expired quote is what a revision most
+ * often answers: a smaller discount, a better offer, prices again after they lapsed.
+ */
+export const REVISABLE_STATES: readonly QuoteState[] = [
+  'draft',
+  'pending-approval',
+  'approved',
+  'issued',
+  'rejected',
+  'declined',
+  'expired',
+];
+
+/** The audit action of a revision on the quote it supersedes. */
+export const REVISE_ACTION = 'revise';
+/** The audit action of the move to `superseded` that accepting another quote makes. */
+export const SUPERSEDE_ACTION = 'supersede';
+/** The state a revised quote, or an open quote of an enterprise that accepted another, ends in. */
+export const SUPERSEDED: QuoteState = 'superseded';
 
 /** States a quote can still leave by an action; past its validity such a quote is expired. */
 export const OPEN_STATES: readonly QuoteState[] = [
@@ -92,7 +136,13 @@ export function isExpired(quote: { state: QuoteState; validUntil: string }, now:
 }
 
 export type TransitionPlan =
-  | { ok: true; from: readonly QuoteState[]; to: QuoteState; decision: boolean }
+  | {
+      ok: true;
+      from: readonly QuoteState[];
+      to: QuoteState;
+      decision: boolean;
+      supersedesOthers: boolean;
+    }
   | { ok: false; state: QuoteState; allowedFrom: readonly QuoteState[] };
 
 /** Where `action` takes a quote in `state` with this approval level, or why it cannot. */
@@ -104,5 +154,11 @@ export function planTransition(
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(state)) return { ok: false, state, allowedFrom: rule.from };
   const to = typeof rule.to === 'string' ? rule.to : rule.to[approvalLevel];
-  return { ok: true, from: rule.from, to, decision: rule.decision };
+  return {
+    ok: true,
+    from: rule.from,
+    to,
+    decision: rule.decision,
+    supersedesOthers: rule.supersedesOthers === true,
+  };
 }

@@ -19,6 +19,8 @@ export const OPERATIONS = [
   'quote.issue',
   'quote.accept',
   'quote.decline',
+  'quote.withdraw',
+  'quote.revise',
   'quote.replay',
   'quote.proposal',
   'quote.deal-sheet',
@@ -65,6 +67,9 @@ export const ACCESS: Readonly<Record<Operation, Readonly<Partial<Record<Role, Sc
   'quote.issue': { [AM]: 'own', [ADMIN]: 'any' },
   'quote.accept': { [AM]: 'own', [ADMIN]: 'any' },
   'quote.decline': { [AM]: 'own', [ADMIN]: 'any' },
+  // Withdrawing and revising are the account manager's own deal, as submitting is.
+  'quote.withdraw': { [AM]: 'own', [ADMIN]: 'any' },
+  'quote.revise': { [AM]: 'own', [ADMIN]: 'any' },
   'quote.replay': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
   // The customer's copy: whoever may read the quote may print it (in the states CUSTOMER_COPY allows).
   'quote.proposal': { [AM]: 'own', [PM]: 'any', [FD]: 'any', [AUDITOR]: 'any', [ADMIN]: 'any' },
@@ -114,7 +119,7 @@ export const SEES_INTERNAL_FIGURES: Readonly<Record<Role, boolean>> = {
  * (issued, and the accepted contract). `draft`: printed with a DRAFT mark on every page ("not an
  * offer until issued"), for discussing a quote before it is issued. `refused` (409): a rejected,
  * loss-making quote is never offered (§8); an expired one's prices have lapsed (§9); a declined
- * one is closed. A loss-making quote is refused in every state (see LOSS_MAKING_LEVEL). The
+ * one is closed; a superseded or withdrawn one is no longer on offer. A loss-making quote is refused in every state (see LOSS_MAKING_LEVEL). The
  * internal deal sheet prints in every state, with the same DRAFT mark before issue.
  */
 export const CUSTOMER_COPY: Readonly<Record<QuoteState, 'offer' | 'draft' | 'refused'>> = {
@@ -126,6 +131,9 @@ export const CUSTOMER_COPY: Readonly<Record<QuoteState, 'offer' | 'draft' | 'ref
   declined: 'refused',
   expired: 'refused',
   rejected: 'refused',
+  // Another quote replaced it, or it was taken back: neither is on offer any more.
+  superseded: 'refused',
+  withdrawn: 'refused',
 };
 
 /** §8: a quote at this approval level is loss-making and never issued, so never printed for a customer. */

@@ -27,6 +27,10 @@ import type {
 import {
   EXPIRE_ACTION,
   OPEN_STATES,
+  REVISABLE_STATES,
+  REVISE_ACTION,
+  SUPERSEDED,
+  SUPERSEDE_ACTION,
   SYSTEM_ACTOR,
   isExpired,
   planTransition,
@@ -264,8 +268,60 @@ export class QuoteService {
       ...(comment !== undefined ? { comment } : {}),
       now: this.clock().toISOString(),
       decision: plan.decision,
+      ...(plan.supersedesOthers
+        ? { supersede: { states: OPEN_STATES, to: SUPERSEDED, action: SUPERSEDE_ACTION } }
+        : {}),
     });
     return quoteView(actor.role, updated);
+  }
+
+  /**
+   * Revises a quote: prices the changed request now, under the current rule set, and stores it as
+   * a new draft (a new number, the same account manager) that supersedes the quote, which becomes
+   * superseded; both audited in one transaction. Of two revisions of one quote at once, one wins
+   * and the other is a conflict naming the revision that superseded it. A request the tariff
+   * refuses, or one for another enterprise, changes nothing.
+   */
+  async revise(
+    actor: Actor,
+    number: string,
+    input: unknown,
+    sourceText?: string,
+  ): Promise<QuoteView> {
+    const scope = authorize(actor, 'quote.revise');
+    const checked = await this.visibleCheckedQuote(actor, scope, number);
+    const stored = await this.trustedQuote(checked, `revised`);
+    if (!REVISABLE_STATES.includes(stored.state)) {
+      throw new AppError(
+        'conflict',
+        `${number} is ${stored.state}${stored.supersededBy ? ` (superseded by ${stored.supersededBy})` : ''}: revise needs a quote that is ${REVISABLE_STATES.join(' or ')}`,
+        {
+          state: stored.state,
+          action: REVISE_ACTION,
+          allowedFrom: REVISABLE_STATES,
+          ...(stored.supersededBy ? { supersededBy: stored.supersededBy } : {}),
+        },
+      );
+    }
+    const { request, quote } = await this.price(input, sourceText);
+    await this.saveRuleSet();
+    const now = this.clock();
+    const { quote: revision } = await this.store.reviseQuote({
+      number,
+      from: REVISABLE_STATES,
+      to: SUPERSEDED,
+      actorId: actor.id,
+      action: REVISE_ACTION,
+      revision: {
+        accountManagerId: stored.accountManagerId,
+        request,
+        quote,
+        state: 'draft',
+        createdAt: now.toISOString(),
+        validUntil: validUntil(now, this.ruleSet.tariff.validityDays).toISOString(),
+      },
+    });
+    return quoteView(actor.role, revision);
   }
 
   /**

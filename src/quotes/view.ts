@@ -58,6 +58,10 @@ export const quoteViewSchema = z.strictObject({
   updatedAt: isoInstant,
   decidedBy: z.string().optional(),
   decidedAt: isoInstant.optional(),
+  supersedes: quoteNumber.optional().describe('the quote this one revises'),
+  supersededBy: quoteNumber
+    .optional()
+    .describe('the quote that replaced this one: its revision, or the accepted quote'),
   approval: approvalViewSchema,
   contractValue: exactDecimal,
   marginPct: exactDecimal.optional().describe('internal: pricing, finance and admin roles only'),
@@ -160,6 +164,8 @@ export function quoteView(role: Role, stored: StoredQuote): QuoteView {
     updatedAt: stored.updatedAt,
     ...(stored.decidedBy ? { decidedBy: stored.decidedBy } : {}),
     ...(stored.decidedAt ? { decidedAt: stored.decidedAt } : {}),
+    ...(stored.supersedes ? { supersedes: stored.supersedes } : {}),
+    ...(stored.supersededBy ? { supersededBy: stored.supersededBy } : {}),
     approval: approvalView(stored.approvalLevel),
     contractValue: stored.contractValue,
     ...(internal ? { marginPct: stored.marginPct } : {}),

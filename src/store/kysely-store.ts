@@ -26,7 +26,7 @@ import {
   pushRuleSet,
 } from './rule-set-versions';
 import { countEnterprises, readLatestRequests } from './portfolio';
-import { QuoteCreationQueue } from './quote-creation';
+import { QuoteCreationQueue, storeQuotes } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
 import {
   QUOTE_HASH_FIELD,
@@ -58,13 +58,18 @@ import {
   type NewQuote,
   type OverdueTransition,
   type QuoteFilter,
+  type Revision,
   type Store,
   type StoredQuote,
   type Transition,
   type User,
+  type UserContactChange,
   type WebSession,
 } from './types';
 import { QUOTE_STATES, ROLES, type QuoteState, type Role } from '../domain';
+
+/** The first key of the PostgreSQL advisory locks that serialise one enterprise's revisions and acceptances. */
+const ENTERPRISE_LOCK_SPACE = 1_401_407;
 
 /** How many audit entries verification reads per query. */
 const AUDIT_VERIFY_BATCH = 1000;
@@ -263,28 +268,11 @@ export class KyselyStore implements Store {
   async transition(transition: Transition): Promise<StoredQuote> {
     const now = instant(transition.now, 'now');
     quoteState(transition.to, 'to');
+    if (transition.supersede) quoteState(transition.supersede.to, 'supersede.to');
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
-        const current = await tx
-          .selectFrom('quotes')
-          .selectAll()
-          .where('number', '=', transition.number)
-          .$if(this.dialect === 'postgres', (query) => query.forUpdate())
-          .executeTakeFirst();
-        if (!current) throw new AppError('not-found', `quote ${transition.number} not found`);
-        // The row is locked (PostgreSQL) or the database is (SQLite): its trail cannot grow meanwhile.
-        const trail = (await quoteTrails(tx, [transition.number])).get(transition.number) ?? [];
-        const verdict = checkQuoteTrail(current, trail, await this.#hashesFrom(tx));
-        if (!verdict.matches) {
-          throw tamperedQuoteError(verdict, transition.number, `moved (${transition.action})`);
-        }
-        if (!transition.from.includes(current.state)) {
-          throw new AppError(
-            'conflict',
-            `quote ${transition.number} is ${current.state}; cannot ${transition.action}`,
-            { state: current.state },
-          );
-        }
+        if (transition.supersede) await this.#lockEnterpriseOf(tx, transition.number);
+        const current = await this.#lockedTrustedQuote(tx, transition);
         const updated = await tx
           .updateTable('quotes')
           .set({
@@ -304,7 +292,174 @@ export class KyselyStore implements Store {
             quoteHash: quoteHash(updated),
           }),
         ]);
+        if (transition.supersede) {
+          await this.#supersedeOthers(tx, updated, transition.supersede, {
+            actorId: transition.actorId,
+            at: now,
+          });
+        }
         return storedQuoteFrom(updated);
+      }),
+    );
+  }
+
+  async reviseQuote(revision: Revision): Promise<{ quote: StoredQuote; superseded: StoredQuote }> {
+    const row = newQuoteRow(revision.revision);
+    const now = row.created_at;
+    quoteState(revision.to, 'to');
+    return guarded(() =>
+      this.#connection.writeTransaction(async (tx) => {
+        await this.#lockEnterpriseOf(tx, revision.number);
+        const current = await this.#lockedTrustedQuote(tx, revision);
+        if (current.enterprise_id !== row.enterprise_id) {
+          throw AppError.invalidInput([
+            {
+              path: 'enterprise.id',
+              message: `must stay ${current.enterprise_id}: a revision is of the same enterprise's quote`,
+            },
+          ]);
+        }
+        const [created] = await storeQuotes(tx, this.dialect, [
+          {
+            row: { ...row, supersedes: revision.number },
+            documents: { request: revision.revision.request, quote: revision.revision.quote },
+          },
+        ]);
+        const quote = created!.quote;
+        const superseded = await tx
+          .updateTable('quotes')
+          .set({ state: revision.to, updated_at: now, superseded_by: quote.number })
+          .where('number', '=', revision.number)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendAudit(tx, this.dialect, [
+          transitionEntry(revision, now, {
+            number: revision.number,
+            from: current.state,
+            ruleSetHash: superseded.rule_set_hash,
+            comment: revision.comment,
+            quoteHash: quoteHash(superseded),
+            supersededBy: quote.number,
+          }),
+        ]);
+        return { quote, superseded: storedQuoteFrom(superseded) };
+      }),
+    );
+  }
+
+  /**
+   * PostgreSQL: serialises the revisions and acceptances of one enterprise's quotes. Without it
+   * they would lock the same rows in opposite orders: a revision holds the quote it revises and
+   * then waits for the audit chain's head to store its new quote, while an acceptance holds the
+   * head (its own entry) and then waits for that quote to supersede it. SQLite's write transaction
+   * already excludes every other writer. Taken before any row lock, always.
+   */
+  async #lockEnterpriseOf(tx: Kysely<Database>, number: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const quote = await tx
+      .selectFrom('quotes')
+      .select('enterprise_id')
+      .where('number', '=', number)
+      .executeTakeFirst();
+    if (!quote) throw new AppError('not-found', `quote ${number} not found`);
+    await sql`select pg_advisory_xact_lock(${sql.lit(ENTERPRISE_LOCK_SPACE)}, hashtext(${quote.enterprise_id}))`.execute(
+      tx,
+    );
+  }
+
+  /**
+   * The quote a move starts from, locked (PostgreSQL's row lock; SQLite's write transaction),
+   * after checking that its row matches its trail and that it is in one of `move.from`.
+   */
+  async #lockedTrustedQuote(
+    tx: Kysely<Database>,
+    move: Pick<Transition, 'number' | 'from' | 'action'>,
+  ): Promise<Selectable<QuotesTable>> {
+    const current = await tx
+      .selectFrom('quotes')
+      .selectAll()
+      .where('number', '=', move.number)
+      .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+      .executeTakeFirst();
+    if (!current) throw new AppError('not-found', `quote ${move.number} not found`);
+    // The row is locked (PostgreSQL) or the database is (SQLite): its trail cannot grow meanwhile.
+    const trail = (await quoteTrails(tx, [move.number])).get(move.number) ?? [];
+    const verdict = checkQuoteTrail(current, trail, await this.#hashesFrom(tx));
+    if (!verdict.matches) {
+      throw tamperedQuoteError(verdict, move.number, `moved (${move.action})`);
+    }
+    if (!move.from.includes(current.state)) {
+      const by = current.superseded_by === null ? '' : ` by ${current.superseded_by}`;
+      throw new AppError(
+        'conflict',
+        `quote ${move.number} is ${current.state}${by}; cannot ${move.action}`,
+        {
+          state: current.state,
+          action: move.action,
+          allowedFrom: move.from,
+          ...(current.superseded_by === null ? {} : { supersededBy: current.superseded_by }),
+        },
+      );
+    }
+    return current;
+  }
+
+  /**
+   * Moves every other quote of `accepted`'s enterprise that is in `supersede.states` to
+   * `supersede.to`, superseded by `accepted`, each audited. A quote whose row does not match its
+   * trail is left as it is, for verification to name. Locked in the order the expiry sweep locks.
+   */
+  async #supersedeOthers(
+    tx: Kysely<Database>,
+    accepted: Selectable<QuotesTable>,
+    supersede: NonNullable<Transition['supersede']>,
+    by: { actorId: string; at: string },
+  ): Promise<void> {
+    const others = await tx
+      .selectFrom('quotes')
+      .selectAll()
+      .where('enterprise_id', '=', accepted.enterprise_id)
+      .where('state', 'in', [...supersede.states])
+      .where('number', '!=', accepted.number)
+      .orderBy('valid_until')
+      .orderBy('year')
+      .orderBy('sequence')
+      .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+      .execute();
+    if (others.length === 0) return;
+    const hashesFrom = await this.#hashesFrom(tx);
+    const trails = await quoteTrails(
+      tx,
+      others.map((row) => row.number),
+    );
+    const trusted = others.filter(
+      (row) => checkQuoteTrail(row, trails.get(row.number) ?? [], hashesFrom).matches,
+    );
+    if (trusted.length === 0) return;
+    const moved = await tx
+      .updateTable('quotes')
+      .set({ state: supersede.to, updated_at: by.at, superseded_by: accepted.number })
+      .where(
+        'number',
+        'in',
+        trusted.map((row) => row.number),
+      )
+      .returningAll()
+      .execute();
+    const movedByNumber = new Map(moved.map((row) => [row.number, row]));
+    await appendAudit(
+      tx,
+      this.dialect,
+      trusted.map((row) => {
+        const after = movedByNumber.get(row.number)!;
+        return transitionEntry({ ...supersede, actorId: by.actorId }, by.at, {
+          number: row.number,
+          from: row.state,
+          ruleSetHash: row.rule_set_hash,
+          comment: undefined,
+          quoteHash: quoteHash(after),
+          supersededBy: accepted.number,
+        });
       }),
     );
   }
@@ -387,12 +542,14 @@ export class KyselyStore implements Store {
     if (user.name.trim() === '') {
       throw AppError.invalidInput([{ path: 'name', message: 'must not be empty' }]);
     }
-    const row: Insertable<UsersTable> = {
+    const row: Required<Insertable<UsersTable>> = {
       id: user.id,
       name: user.name,
       role: user.role,
       token_hash: user.tokenHash,
       created_at: createdAt,
+      phone: null,
+      email: null,
     };
     return guarded(async () => {
       try {
@@ -417,6 +574,41 @@ export class KyselyStore implements Store {
       }
       return userFrom(row);
     });
+  }
+
+  async changeUserContact(change: UserContactChange): Promise<User> {
+    const at = instant(change.now, 'now');
+    const set: { phone?: string | null; email?: string | null } = {};
+    if (change.phone !== undefined) set.phone = change.phone;
+    if (change.email !== undefined) set.email = change.email;
+    return guarded(() =>
+      this.#connection.writeTransaction(async (tx) => {
+        const before = await tx
+          .selectFrom('users')
+          .selectAll()
+          .where('id', '=', change.id)
+          .executeTakeFirst();
+        if (!before) throw new AppError('not-found', `no user ${change.id}`);
+        if (Object.keys(set).length === 0) return userFrom(before);
+        const after = await tx
+          .updateTable('users')
+          .set(set)
+          .where('id', '=', change.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendAudit(tx, this.dialect, [
+          {
+            at,
+            actorId: change.actorId,
+            action: 'user.contact-changed',
+            quoteNumber: null,
+            ruleSetHash: null,
+            detail: { userId: change.id, ...set },
+          },
+        ]);
+        return userFrom(after);
+      }),
+    );
   }
 
   async findUserByTokenHash(tokenHash: string): Promise<User | undefined> {
@@ -740,6 +932,8 @@ function transitionEntry(
     ruleSetHash: string;
     comment: string | undefined;
     quoteHash: string;
+    /** The quote that replaced this one, when the move supersedes it. */
+    supersededBy?: string;
   },
 ): NewAuditEntry {
   return {
@@ -752,6 +946,7 @@ function transitionEntry(
       from: quote.from,
       to: move.to,
       ...(quote.comment === undefined ? {} : { comment: quote.comment }),
+      ...(quote.supersededBy === undefined ? {} : { supersededBy: quote.supersededBy }),
       [QUOTE_HASH_FIELD]: quote.quoteHash,
     },
   };

@@ -16,7 +16,6 @@ import {
   APPROVAL_LEVELS,
   PUBLICATION_KINDS,
   PUBLICATION_STATUSES,
-  QUOTE_STATES,
   ROLES,
   RULE_SET_STATES,
 } from '../domain';
@@ -26,6 +25,22 @@ export interface Migration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema as it was then, not as schema.ts describes it now
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
 }
+
+/**
+ * The quote states each migration allowed, as it was written: a migration is history, so a state
+ * added to the domain later does not reach back into the tables an earlier migration made.
+ */
+const QUOTE_STATES_0001 = [
+  'draft',
+  'pending-approval',
+  'approved',
+  'issued',
+  'accepted',
+  'declined',
+  'expired',
+  'rejected',
+] as const;
+const QUOTE_STATES_0007 = [...QUOTE_STATES_0001, 'superseded', 'withdrawn'] as const;
 
 /** Arbitrary but fixed: the key of the PostgreSQL advisory lock held while migrating. */
 const MIGRATION_LOCK_KEY = 4_710_202_611;
@@ -85,7 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('decided_at', type.instant)
         .addColumn('idempotency_key', 'text')
         .addUniqueConstraint('quotes_year_sequence', ['year', 'sequence'])
-        .addCheckConstraint('quotes_state_known', oneOf('state', QUOTE_STATES))
+        .addCheckConstraint('quotes_state_known', oneOf('state', QUOTE_STATES_0001))
         .addCheckConstraint('quotes_approval_level_known', oneOf('approval_level', APPROVAL_LEVELS))
         .execute();
       // A retry with the same key by the same account manager must find the first quote.
@@ -382,7 +397,98 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // Appended after 0008, which landed first: it touches neither web_sessions nor anything 0008
+    // depends on, so either order gives one schema.
+    // Revisions and withdrawals (issue 14): two more states, each quote's link to the quote it
+    // supersedes and to the one that superseded it, and a user's contact for the proposal.
+    // PostgreSQL changes the state check in place. SQLite cannot alter a check constraint, so the
+    // quotes table is rebuilt as its documentation prescribes (create, copy, drop, rename, and
+    // every index recreated from its own DDL): each row is copied exactly as it was.
+    name: '0007-revisions-withdrawals-contacts',
+    async up(db, dialect) {
+      if (dialect === 'postgres') {
+        await sql`
+          alter table quotes
+            drop constraint quotes_state_known,
+            add constraint quotes_state_known check (${oneOf('state', QUOTE_STATES_0007)}),
+            add column supersedes text references quotes (number),
+            add column superseded_by text references quotes (number)`.execute(db);
+      } else {
+        await rebuildSqliteQuotes(db);
+      }
+      await db.schema.alterTable('users').addColumn('phone', 'text').execute();
+      await db.schema.alterTable('users').addColumn('email', 'text').execute();
+    },
+  },
 ];
+
+/** The columns of the quotes table up to migration 0007, in order; 0007 adds the last two. */
+const QUOTE_COLUMNS_0001 = [
+  'number',
+  'year',
+  'sequence',
+  'state',
+  'enterprise_id',
+  'enterprise_name',
+  'account_manager_id',
+  'approval_level',
+  'rule_set_hash',
+  'request',
+  'quote',
+  'contract_value',
+  'margin_pct',
+  'created_at',
+  'valid_until',
+  'updated_at',
+  'decided_by',
+  'decided_at',
+  'idempotency_key',
+] as const;
+
+/**
+ * SQLite, migration 0007: the quotes table as 0001 made it, with 0007's states and links; the
+ * rows copied column by column and the indexes of 0001–0005 made again from their stored DDL.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Migration.up
+async function rebuildSqliteQuotes(db: Kysely<any>): Promise<void> {
+  const { rows: indexes } = await sql<{ sql: string }>`
+    select sql from sqlite_master
+    where type = 'index' and tbl_name = 'quotes' and sql is not null`.execute(db);
+  await db.schema
+    .createTable('quotes_0007')
+    .addColumn('number', 'text', (column) => column.primaryKey())
+    .addColumn('year', 'integer', (column) => column.notNull())
+    .addColumn('sequence', 'integer', (column) => column.notNull())
+    .addColumn('state', 'text', (column) => column.notNull())
+    .addColumn('enterprise_id', 'text', (column) => column.notNull())
+    .addColumn('enterprise_name', 'text', (column) => column.notNull())
+    .addColumn('account_manager_id', 'text', (column) => column.notNull())
+    .addColumn('approval_level', 'text', (column) => column.notNull())
+    .addColumn('rule_set_hash', 'text', (column) => column.notNull().references('rule_sets.hash'))
+    .addColumn('request', 'text', (column) => column.notNull())
+    .addColumn('quote', 'text', (column) => column.notNull())
+    .addColumn('contract_value', 'text', (column) => column.notNull())
+    .addColumn('margin_pct', 'text', (column) => column.notNull())
+    .addColumn('created_at', 'text', (column) => column.notNull())
+    .addColumn('valid_until', 'text', (column) => column.notNull())
+    .addColumn('updated_at', 'text', (column) => column.notNull())
+    .addColumn('decided_by', 'text')
+    .addColumn('decided_at', 'text')
+    .addColumn('idempotency_key', 'text')
+    // The table is renamed to quotes below; SQLite rewrites these references with it.
+    .addColumn('supersedes', 'text', (column) => column.references('quotes_0007.number'))
+    .addColumn('superseded_by', 'text', (column) => column.references('quotes_0007.number'))
+    .addUniqueConstraint('quotes_year_sequence', ['year', 'sequence'])
+    .addCheckConstraint('quotes_state_known', oneOf('state', QUOTE_STATES_0007))
+    .addCheckConstraint('quotes_approval_level_known', oneOf('approval_level', APPROVAL_LEVELS))
+    .execute();
+  const columns = sql.join(QUOTE_COLUMNS_0001.map((column) => sql.ref(column)));
+  await sql`insert into quotes_0007 (${columns}) select ${columns} from quotes`.execute(db);
+  await sql`drop table quotes`.execute(db);
+  await sql`alter table quotes_0007 rename to quotes`.execute(db);
+  for (const index of indexes) await sql.raw(index.sql).execute(db);
+}
 
 /** PostgreSQL: the generated column of migration 0005 that holds every MARGIN_FIGURE_SOURCES field. */
 export const MARGIN_FIGURES_COLUMN = 'report_figures';

@@ -131,7 +131,7 @@ export class QuoteCreationQueue {
  * account manager already used (earlier, or earlier in this batch) is not stored; the first one is
  * returned instead.
  */
-async function storeQuotes(
+export async function storeQuotes(
   tx: Kysely<Database>,
   dialect: StoreConnection['dialect'],
   quotes: readonly QuoteToStore[],
@@ -266,6 +266,7 @@ function createdEntry(row: NumberedQuoteRow): NewAuditEntry {
       approvalLevel: row.approval_level,
       contractValue: row.contract_value,
       ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
+      ...(row.supersedes ? { supersedes: row.supersedes } : {}),
       [QUOTE_HASH_FIELD]: quoteHash(row),
     },
   };

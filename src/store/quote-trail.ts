@@ -27,7 +27,9 @@ export type QuoteRowFacts = Omit<Selectable<QuotesTable>, 'year' | 'sequence' | 
  * margin %), the request and the priced quote (by the sha256 of their JSON text as stored, which
  * both dialects keep byte for byte: hashing 5 kB of text costs a tenth of canonicalising it
  * again on every create), who the quote is for and whose it is, its validity, who decided it and
- * when. Not `updated_at`: it records when the row was last written and decides nothing.
+ * when, and its links to the quote it revises and the one that superseded it. Not `updated_at`:
+ * it records when the row was last written and decides nothing. A link is hashed only when set,
+ * so a row written before links existed (migration 0007) hashes as it did then.
  */
 export function quoteHash(row: QuoteRowFacts): string {
   return sha256Hex(
@@ -48,6 +50,8 @@ export function quoteHash(row: QuoteRowFacts): string {
       idempotencyKey: row.idempotency_key,
       requestSha256: sha256Hex(row.request),
       quoteSha256: sha256Hex(row.quote),
+      ...(row.supersedes === null ? {} : { supersedes: row.supersedes }),
+      ...(row.superseded_by === null ? {} : { supersededBy: row.superseded_by }),
     }),
   );
 }

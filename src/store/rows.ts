@@ -45,6 +45,8 @@ export function newQuoteRow(input: NewQuote): UnnumberedQuoteRow {
     decided_by: null,
     decided_at: null,
     idempotency_key: input.idempotencyKey ?? null,
+    supersedes: null,
+    superseded_by: null,
   };
 }
 
@@ -101,11 +103,20 @@ export function storedQuoteFrom(
   };
   if (row.decided_by !== null) stored.decidedBy = row.decided_by;
   if (row.decided_at !== null) stored.decidedAt = instantText(row.decided_at);
+  if (row.supersedes !== null) stored.supersedes = row.supersedes;
+  if (row.superseded_by !== null) stored.supersededBy = row.superseded_by;
   return stored;
 }
 
 export function userFrom(row: Selectable<UsersTable>): User {
-  return { id: row.id, name: row.name, role: row.role, createdAt: instantText(row.created_at) };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: instantText(row.created_at),
+    ...(row.phone !== null ? { phone: row.phone } : {}),
+    ...(row.email !== null ? { email: row.email } : {}),
+  };
 }
 
 export function auditEntryFrom(row: Selectable<AuditLogTable>): AuditEntry {

@@ -85,6 +85,10 @@ export interface QuotesTable {
   decided_by: string | null;
   decided_at: NullableInstantColumn;
   idempotency_key: string | null;
+  /** The quote this one revises (migration 0007). */
+  supersedes: string | null;
+  /** The quote that replaced this one: its revision, or the enterprise's accepted quote. */
+  superseded_by: string | null;
 }
 
 export interface UsersTable {
@@ -93,6 +97,9 @@ export interface UsersTable {
   role: Role;
   token_hash: string;
   created_at: InstantColumn;
+  /** How a customer reaches the user, printed on the proposals they own (migration 0007). */
+  phone: string | null;
+  email: string | null;
 }
 
 export interface AuditLogTable {

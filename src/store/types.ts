@@ -27,6 +27,18 @@ export interface User {
   name: string;
   role: Role;
   createdAt: string;
+  /** The contact a proposal prints for its account manager, when the user has one. */
+  phone?: string;
+  email?: string;
+}
+
+/** A change to a user's contact: a field given as null is cleared, one left out is kept. */
+export interface UserContactChange {
+  id: string;
+  phone?: string | null;
+  email?: string | null;
+  actorId: string | null;
+  now: string;
 }
 
 export interface StoredQuote {
@@ -50,6 +62,10 @@ export interface StoredQuote {
   /** Who approved or rejected it and when, once someone has. */
   decidedBy?: string;
   decidedAt?: string;
+  /** The quote this one revises. */
+  supersedes?: string;
+  /** The quote that replaced this one: its revision, or the enterprise's accepted quote. */
+  supersededBy?: string;
 }
 
 /** A signed-in browser of the web workspace, found by the sha256 of its cookie's id. */
@@ -112,6 +128,25 @@ export interface Transition {
   now: string;
   /** Set decidedBy/decidedAt (approve, reject). */
   decision?: boolean;
+  /**
+   * Also move every other quote of the enterprise in one of `states` to `to` (accept), each
+   * superseded by this one and audited under `action` by the same actor, in the same transaction.
+   */
+  supersede?: { states: readonly QuoteState[]; to: QuoteState; action: string };
+}
+
+/**
+ * A revision: `revision` is stored as a new quote that supersedes `number`, and `number` moves to
+ * `to` (superseded by it), in one transaction, provided it is still in one of `from`.
+ */
+export interface Revision {
+  number: string;
+  from: readonly QuoteState[];
+  to: QuoteState;
+  actorId: string;
+  action: string;
+  comment?: string;
+  revision: Omit<NewQuote, 'idempotencyKey'>;
 }
 
 /**
@@ -423,6 +458,13 @@ export interface Store {
    * name. Returns how many moved: fewer than `limit` means none is left.
    */
   transitionOverdue(move: OverdueTransition): Promise<number>;
+  /**
+   * Stores a revision and supersedes the quote it revises, both audited, in one transaction
+   * serialised with every other revision and acceptance of the enterprise's quotes. Throws
+   * AppError('conflict') naming the state (and the quote that superseded it) when the quote is
+   * no longer in `from`, and naming the tamper when its row does not match its trail.
+   */
+  reviseQuote(revision: Revision): Promise<{ quote: StoredQuote; superseded: StoredQuote }>;
 
   createUser(user: {
     id: string;
@@ -434,6 +476,8 @@ export interface Store {
   findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
   /** The user with this id (for instance a quote's account manager, named on its proposal). */
   getUser(id: string): Promise<User | undefined>;
+  /** Sets or clears a user's phone and email, audited (`user.contact-changed`); not-found when absent. */
+  changeUserContact(change: UserContactChange): Promise<User>;
 
   /** Every user, by name (then id). */
   listUsers(): Promise<User[]>;

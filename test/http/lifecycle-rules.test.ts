@@ -7,6 +7,17 @@ import { assertMayDecide } from '../../src/quotes/policy';
 import { QUOTE_STATES } from '../../src/domain';
 
 /** Where each action takes a pricing-manager-level quote from each state; '-' is a 409. */
+/** No action leaves the state. */
+const NONE: Record<string, string> = {
+  submit: '-',
+  approve: '-',
+  reject: '-',
+  issue: '-',
+  accept: '-',
+  decline: '-',
+  withdraw: '-',
+};
+
 const EXPECTED: Record<string, Record<string, string>> = {
   draft: {
     submit: 'pending-approval',
@@ -15,6 +26,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     issue: '-',
     accept: '-',
     decline: '-',
+    withdraw: 'withdrawn',
   },
   'pending-approval': {
     submit: '-',
@@ -23,20 +35,16 @@ const EXPECTED: Record<string, Record<string, string>> = {
     issue: '-',
     accept: '-',
     decline: '-',
+    withdraw: 'withdrawn',
   },
-  approved: { submit: '-', approve: '-', reject: '-', issue: 'issued', accept: '-', decline: '-' },
-  issued: {
-    submit: '-',
-    approve: '-',
-    reject: '-',
-    issue: '-',
-    accept: 'accepted',
-    decline: 'declined',
-  },
-  accepted: { submit: '-', approve: '-', reject: '-', issue: '-', accept: '-', decline: '-' },
-  declined: { submit: '-', approve: '-', reject: '-', issue: '-', accept: '-', decline: '-' },
-  expired: { submit: '-', approve: '-', reject: '-', issue: '-', accept: '-', decline: '-' },
-  rejected: { submit: '-', approve: '-', reject: '-', issue: '-', accept: '-', decline: '-' },
+  approved: { ...NONE, issue: 'issued' },
+  issued: { ...NONE, accept: 'accepted', decline: 'declined' },
+  accepted: NONE,
+  declined: NONE,
+  expired: NONE,
+  rejected: NONE,
+  superseded: NONE,
+  withdrawn: NONE,
 };
 
 describe('lifecycle transitions', () => {

@@ -156,7 +156,12 @@ describe.each(DIALECTS)('quote lifecycle (%s)', (dialect) => {
     const issued = await createQuote(service, 'am1', REQUESTS.ENT0001());
     await act('am1', issued.number, 'submit');
     await act('am1', issued.number, 'issue');
-    const closed = await createQuote(service, 'am1', REQUESTS.ENT0001());
+    // Another enterprise's: accepting it must not supersede the two above.
+    const another = REQUESTS.ENT0001();
+    const closed = await createQuote(service, 'am1', {
+      ...another,
+      enterprise: { ...another.enterprise, id: 'ENT-0001-B' },
+    });
     await act('am1', closed.number, 'submit');
     await act('am1', closed.number, 'issue');
     await act('am1', closed.number, 'accept');

@@ -134,6 +134,20 @@ const MATRIX: Record<string, RouteCase> = {
     setup: 'issued',
     expect: [401, 401, 200, 404, 403, 403, 403, 200],
   },
+  'POST /api/quotes/:number/withdraw': {
+    method: 'POST',
+    path: (quote) => `/api/quotes/${quote}/withdraw`,
+    setup: 'pending',
+    expect: [401, 401, 200, 404, 403, 403, 403, 200],
+  },
+  // A revision is the owner's deal too; it is created for the quote's account manager.
+  'POST /api/quotes/:number/revise': {
+    method: 'POST',
+    path: (quote) => `/api/quotes/${quote}/revise`,
+    setup: 'pending',
+    body: REQUESTS.pricingManager(),
+    expect: [401, 401, 201, 404, 403, 403, 403, 201],
+  },
   'GET /api/rulesets/:hash': {
     method: 'GET',
     path: (_quote, hash) => `/api/rulesets/${hash}`,
@@ -202,6 +216,7 @@ describe.each(DIALECTS)('role × route matrix (%s)', (dialect) => {
       // Another manager's quote answers exactly like a quote that does not exist.
       const missing = await service.call(routeCase.method, routeCase.path('Q-2026-999999', ''), {
         as: who as UserKey,
+        ...(routeCase.body !== undefined ? { body: routeCase.body } : {}),
       });
       expect(missing.status).toBe(404);
       expect(response.body.error.message).toBe(

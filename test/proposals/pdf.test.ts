@@ -164,6 +164,41 @@ describe.each(EXAMPLE_IDS)('the worked example %s', (id) => {
   );
 });
 
+describe('revisions', () => {
+  const words = {
+    'zh-CN': {
+      replaces: '替代报价单 Q-2026-000007',
+      supersededBy: '已被报价单 Q-2026-000009 取代',
+    },
+    en: {
+      replaces: 'it replaces quote Q-2026-000007',
+      supersededBy: 'Superseded by quote Q-2026-000009',
+    },
+  } as const;
+
+  it.each(PROPOSAL_LANGUAGES)(
+    'in %s a revision names the quote it replaces; the deal sheet also names the successor',
+    async (lang) => {
+      const revised = {
+        ...(await input('ENT-0001')),
+        supersedes: 'Q-2026-000007',
+        supersededBy: 'Q-2026-000009',
+      };
+      const customer = pdfText(await renderer.render(revised, { lang, document: 'proposal' }));
+      expect(customer).toContain(words[lang].replaces);
+      // A superseded quote never reaches a customer; its successor is internal news.
+      expect(customer).not.toContain('Q-2026-000009');
+      const dealSheet = pdfText(await renderer.render(revised, { lang, document: 'deal-sheet' }));
+      expect(dealSheet).toContain(words[lang].replaces);
+      expect(dealSheet).toContain(words[lang].supersededBy);
+      const original = pdfText(
+        await renderer.render(await input('ENT-0001'), { lang, document: 'proposal' }),
+      );
+      expect(original).not.toContain('Q-2026-000007');
+    },
+  );
+});
+
 describe('layout', () => {
   it('repeats a table header on the page the table continues onto', async () => {
     const pdf = await renderer.render(await input('ENT-0003'), {

@@ -70,6 +70,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0005-margin-report-figures',
         '0006-rule-set-versions',
         '0008-web-sessions',
+        '0007-revisions-withdrawals-contacts',
       ]);
     } finally {
       await database.dispose();
@@ -680,7 +681,15 @@ describeEachDialect('store: users', (dialect) => {
     expect(await store().findUserByTokenHash(tokenHash)).toEqual(user);
     expect(await store().findUserByTokenHash('b'.repeat(64))).toBeUndefined();
     const [row] = await database().query<Record<string, unknown>>('select * from users');
-    expect(Object.keys(row!).sort()).toEqual(['created_at', 'id', 'name', 'role', 'token_hash']);
+    expect(Object.keys(row!).sort()).toEqual([
+      'created_at',
+      'email',
+      'id',
+      'name',
+      'phone',
+      'role',
+      'token_hash',
+    ]);
 
     await expectAppError(
       store().createUser({

@@ -1,6 +1,6 @@
 /** /api/quotes: parse, call one service function, shape the response. */
 import type { Response } from 'express';
-import { QUOTE_ACTIONS, TRANSITIONS } from '../../quotes/lifecycle';
+import { QUOTE_ACTIONS, REVISABLE_STATES, TRANSITIONS } from '../../quotes/lifecycle';
 import { ERRORS, QUOTE_REQUEST_BODY, type ResponseDoc } from '../openapi';
 import { sendPdf } from '../responses';
 import { defineRoute, type Route } from '../route';
@@ -144,6 +144,33 @@ export const quoteRoutes: readonly Route[] = [
       },
     }),
   ),
+  defineRoute({
+    method: 'post',
+    path: '/quotes/{number}/revise',
+    operationId: 'reviseQuote',
+    summary:
+      'Revise a quote: the changed request is priced now and stored as a new draft that supersedes it',
+    policy: 'quote.revise',
+    params: quoteParams,
+    body: QUOTE_REQUEST_BODY,
+    responses: {
+      201: { description: 'The revision, a new draft linked by supersedes', schema: 'Quote' },
+      400: { description: 'Invalid request, or one for another enterprise', schema: 'Error' },
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: QUOTE_NOT_FOUND,
+      409: {
+        description: `Not revisable in the quote’s state (from: ${REVISABLE_STATES.join(', ')}), e.g. already superseded by a concurrent revision; names the state and supersededBy`,
+        schema: 'Error',
+      },
+      413: BODY_TOO_LARGE,
+      422: { description: 'Not eligible (§2), with the reasons; nothing changed', schema: 'Error' },
+    },
+    async handler({ params, body, actor, res, service }) {
+      const revision = await service.revise(actor, params.number, body, bodyText(res));
+      res.status(201).location(`/api/quotes/${revision.number}`).json(revision);
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/quotes/{number}/replay',
