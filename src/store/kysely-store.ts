@@ -678,6 +678,8 @@ export class KyselyStore implements Store {
           'users.role',
           'users.token_hash',
           'users.created_at',
+          'users.phone',
+          'users.email',
         ])
         .where('web_sessions.id_hash', '=', idHash)
         .executeTakeFirst();

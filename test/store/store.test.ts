@@ -60,7 +60,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
       expect(quote.number).toBe('Q-2026-000001');
       await reopened.close();
       const migrations = await database.query<{ name: string }>(
-        'select name from store_migrations',
+        'select name from store_migrations order by name',
       );
       expect(migrations.map((row) => row.name)).toEqual([
         '0001-quotes-rule-sets-users-audit',
@@ -69,8 +69,8 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0004-audit-quote-hashes',
         '0005-margin-report-figures',
         '0006-rule-set-versions',
-        '0008-web-sessions',
         '0007-revisions-withdrawals-contacts',
+        '0008-web-sessions',
       ]);
     } finally {
       await database.dispose();
