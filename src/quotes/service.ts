@@ -276,7 +276,7 @@ export class QuoteService {
   }
 
   /**
-   * Revises a quote: prices the changed request now, under the current rule set, and stores it as
+   * Revises a quote: prices the changed request now, under the live rule set, and stores it as
    * a new draft (a new number, the same account manager) that supersedes the quote, which becomes
    * superseded; both audited in one transaction. Of two revisions of one quote at once, one wins
    * and the other is a conflict naming the revision that superseded it. A request the tariff
@@ -303,8 +303,8 @@ export class QuoteService {
         },
       );
     }
-    const { request, quote } = await this.price(input, sourceText);
-    await this.saveRuleSet();
+    const { ruleSet, request, quote } = await this.price(input, sourceText);
+    await this.saveRuleSet(ruleSet);
     const now = this.clock();
     const { quote: revision } = await this.store.reviseQuote({
       number,
@@ -318,7 +318,7 @@ export class QuoteService {
         quote,
         state: 'draft',
         createdAt: now.toISOString(),
-        validUntil: validUntil(now, this.ruleSet.tariff.validityDays).toISOString(),
+        validUntil: validUntil(now, ruleSet.tariff.validityDays).toISOString(),
       },
     });
     return quoteView(actor.role, revision);
