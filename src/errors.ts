@@ -41,6 +41,22 @@ export interface MessageText {
   params?: Readonly<Record<string, MessageParam>>;
 }
 
+/** English messages that schemas give, with their keys in the locale files (see worded). */
+const textOfMessage = new Map<string, MessageText>();
+
+/**
+ * `english`, a message a schema gives, registered with its key under `errors.` in the locale
+ * files, so that an issue carrying it can be worded in another language. Answers `english`.
+ */
+export function worded(
+  english: string,
+  key: string,
+  params?: Readonly<Record<string, MessageParam>>,
+): string {
+  textOfMessage.set(english, params ? { key, params } : { key });
+  return english;
+}
+
 /** One problem with one field: `path` locates it (`usagePerLine.dataGB`, `handsets.0.model`). */
 export interface FieldIssue {
   path: string;
@@ -118,7 +134,9 @@ export function toFieldIssues(
 ): FieldIssue[] {
   return resolveUnions(error.issues).map(({ issue, path }) => {
     const at = issuePath(path);
-    const text = issueText(issue, choicesAt(at));
+    const choices = choicesAt(at);
+    const text =
+      (choices ? undefined : textOfMessage.get(issue.message)) ?? issueText(issue, choices);
     return { path: at, message: issue.message, ...(text ? { text } : {}) };
   });
 }
@@ -154,6 +172,9 @@ function issueText(issue: ZodIssue, choices?: readonly EnumChoice[]): MessageTex
         key: 'issues.unrecognized_keys',
         params: { keys: issue.keys.map((key) => ({ code: key })) },
       };
+    case 'custom':
+      // A refinement words its issue for other languages in its params (`{ text: { key, params } }`).
+      return (issue.params as { text?: MessageText } | undefined)?.text;
     default:
       return undefined;
   }

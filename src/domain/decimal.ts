@@ -34,6 +34,10 @@ export const MAX_REQUEST_DECIMAL_LENGTH = 24;
  * A decimal in a quote request: a string (a JSON number may already have lost digits before we
  * see it), unsigned, and short.
  */
+/** What a request decimal that is not one is told (worded in other languages by src/rules). */
+export const REQUEST_DECIMAL_MESSAGE =
+  'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)';
+
 export const requestDecimalString = z
   .string({
     error: (issue) =>
@@ -42,7 +46,4 @@ export const requestDecimalString = z
   .max(MAX_REQUEST_DECIMAL_LENGTH, {
     message: `must have at most ${MAX_REQUEST_DECIMAL_LENGTH} characters`,
   })
-  .regex(UNSIGNED_DECIMAL_PATTERN, {
-    message:
-      'must be a non-negative decimal string such as "12.5" (digits and one dot; no comma, sign or exponent)',
-  });
+  .regex(UNSIGNED_DECIMAL_PATTERN, { message: REQUEST_DECIMAL_MESSAGE });

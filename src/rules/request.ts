@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  REQUEST_DECIMAL_MESSAGE,
   requestDecimalString,
   safeTextCheck,
   UNSIGNED_DECIMAL_PATTERN,
@@ -13,8 +14,17 @@ import {
 } from '../domain';
 import { HUNDRED, parseDecimal } from '../money/money';
 import { visit } from 'jsonc-parser';
-import { AppError, issuePath, toFieldIssues, type EnumChoice, type FieldIssue } from '../errors';
+import {
+  AppError,
+  issuePath,
+  toFieldIssues,
+  worded,
+  type EnumChoice,
+  type FieldIssue,
+} from '../errors';
 import type { CustomerFact, Declarations, RequestOption } from './declarations';
+
+worded(REQUEST_DECIMAL_MESSAGE, 'issues.decimal');
 
 /** Only a missing or mistyped object gets this wording; other issues (unknown keys) keep zod's. */
 const objectError = {
@@ -138,7 +148,7 @@ function factField(fact: CustomerFact): z.ZodType {
       return presence(z.boolean({ error: 'must be true or false' }), fact, fact.default);
     case 'date':
       return presence(
-        z.iso.date({ error: 'must be a date such as 2026-12-31' }),
+        z.iso.date({ error: worded('must be a date such as 2026-12-31', 'issues.date') }),
         fact,
         fact.default,
       );
@@ -163,13 +173,13 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
             id: z
               .string()
               .trim()
-              .min(1, { message: 'must not be empty' })
+              .min(1, { message: worded('must not be empty', 'issues.empty') })
               .max(64)
               .check(safeTextCheck),
             name: z
               .string()
               .trim()
-              .min(1, { message: 'must not be empty' })
+              .min(1, { message: worded('must not be empty', 'issues.empty') })
               .max(200)
               .check(safeTextCheck),
             ...Object.fromEntries(
@@ -181,7 +191,9 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
         termMonths: z
           .int({ error: 'must be a whole number of months' })
           .refine((term) => terms.includes(term), {
-            message: `must be one of ${terms.join(', ')} months`,
+            message: worded(`must be one of ${terms.join(', ')} months`, 'issues.termMonths', {
+              terms: terms.map((term) => ({ code: String(term) })),
+            }),
           }),
         lines: count(1, 1_000_000),
         usagePerLine: z.strictObject(
@@ -195,7 +207,11 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
           .array(
             z.strictObject({
               model: z.string().refine((model) => models.includes(model), {
-                message: `is not a handset in the price list (known: ${models.join(', ')})`,
+                message: worded(
+                  `is not a handset in the price list (known: ${models.join(', ')})`,
+                  'issues.handsetModel',
+                  { models: models.map((model) => ({ code: model })) },
+                ),
               }),
               quantity: count(1, 1_000_000),
             }),
@@ -234,6 +250,7 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
             code: 'custom',
             path: ['handsets', index, 'model'],
             message: `${handset.model} is listed twice; give one entry with the total quantity`,
+            params: { text: { key: 'issues.handsetTwice', params: { model: handset.model } } },
           });
         }
         seen.add(handset.model);
@@ -248,6 +265,9 @@ export function buildRequestSchema(vocabulary: RequestVocabulary): QuoteRequestS
           code: 'custom',
           path: ['handsets'],
           message: `asks for ${handsetTotal} handsets for ${lines} lines; at most one handset per line`,
+          params: {
+            text: { key: 'issues.handsetsOverLines', params: { handsets: handsetTotal, lines } },
+          },
         });
       }
     });
@@ -316,6 +336,7 @@ export function inexactNumberIssues(text: string): FieldIssue[] {
       issues.push({
         path: issuePath(pathSupplier()),
         message: `must be a whole number written as digits, such as 120 (got ${literal}); amounts and usage are decimal strings such as "12.5"`,
+        text: { key: 'issues.inexactNumber', params: { literal } },
       });
     },
   });

@@ -125,6 +125,54 @@ describe('errors over HTTP in the caller’s language', () => {
     expect(unasked.headers.get('content-language')).toBe('en');
   });
 
+  it('words every problem of a request in Chinese, and the same problems in English as raised', async () => {
+    const request = REQUESTS.ENT0001() as unknown as Record<string, unknown> & {
+      enterprise: Record<string, string>;
+      usagePerLine: Record<string, string>;
+    };
+    request.enterprise.name = ' ';
+    request.usagePerLine.dataGB = '1,5';
+    request.termMonths = 13;
+    request.lines = 2;
+    request.handsets = [
+      { model: 'HX-5G-PRO', quantity: 2 },
+      { model: 'HX-5G-PRO', quantity: 1 },
+      { model: 'PHONE-X', quantity: 1 },
+    ];
+    const raw = JSON.stringify(request).replace('"lines":2', '"lines":2.0');
+    const send = (language: string) =>
+      service.call('POST', '/api/quotes/preview', {
+        as: 'am1',
+        raw,
+        headers: { 'accept-language': language, 'content-type': 'application/json' },
+      });
+    const [zh, en] = await Promise.all([send('zh-CN'), send('en')]);
+    const issues = (response: typeof zh) =>
+      (response.body.error.issues as { path: string; message: string }[]).map(
+        (issue) => `${issue.path}: ${issue.message}`,
+      );
+    expect(issues(zh)).toHaveLength(7);
+    expect(issues(en)).toHaveLength(7);
+    for (const issue of issues(zh)) expect(issue).toMatch(/[\u4e00-\u9fff]/);
+    expect(issues(en)).toEqual(
+      expect.arrayContaining([
+        'enterprise.name: must not be empty',
+        'termMonths: must be one of 12, 24, 36 months',
+        'handsets.1.model: HX-5G-PRO is listed twice; give one entry with the total quantity',
+        'handsets.2.model: is not a handset in the price list (known: HX-5G-PRO, HX-5G-LITE)',
+        'handsets: asks for 4 handsets for 2 lines; at most one handset per line',
+        expect.stringMatching(/^usagePerLine.dataGB: must be a non-negative decimal string/),
+        expect.stringMatching(/^lines: must be a whole number written as digits/),
+      ]),
+    );
+    expect(issues(zh)).toEqual(
+      expect.arrayContaining([
+        'termMonths: 合约期必须是以下之一（月）：12、24、36',
+        'handsets.1.model: HX-5G-PRO 重复列出；请合并为一条并填写总数量',
+      ]),
+    );
+  });
+
   it('answers an unknown route, a missing token and a bad query in Chinese when asked', async () => {
     const zh = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' };
     const route = await service.call('GET', '/api/nowhere', { as: 'fd', headers: zh });

@@ -34,7 +34,7 @@ describe('numbers in a request are whole numbers written as digits', () => {
     ['"quantity":20', '"quantity":20.0', 'handsets.0.quantity', '20.0'],
   ])('%s written as %s is refused at %s', (plain, written, path, literal) => {
     expect(example).toContain(plain);
-    expect(issuesFor(example.replace(plain, written))).toEqual([
+    expect(issuesFor(example.replace(plain, written))).toMatchObject([
       { path, message: expect.stringContaining(`(got ${literal})`) },
     ]);
   });
