@@ -168,7 +168,7 @@ function changed(
   before: string | undefined,
   after: string | undefined,
 ): RuleSetChange {
-  const where = field ? `${subject}: ${field}` : subject;
+  const where = field ? `${subject}: ${field}` : `${subject}:`;
   return {
     area,
     change: 'changed',
