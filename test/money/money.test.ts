@@ -19,7 +19,7 @@ import {
   sum,
   taxInside,
 } from '../../src/money/money';
-import '../support/arbitraries'; // seeds every fast-check run (FC_SEED)
+import { propertyRuns } from '../support/arbitraries'; // and seeds every fast-check run (FC_SEED)
 
 const d = (text: string) => parseDecimal(text);
 
@@ -183,7 +183,7 @@ describe('money', () => {
         const expected = value.isZero() ? '0.00' : value.toFixed(2, Decimal.ROUND_HALF_UP);
         expect(formatMoney(value)).toBe(expected);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
     expect(formatMoney(parseDecimal('5'))).toBe('5.00');
     expect(formatMoney(parseDecimal('5.1'))).toBe('5.10');
@@ -300,7 +300,7 @@ describe('money', () => {
             });
           },
         ),
-        { numRuns: 2000 },
+        { numRuns: propertyRuns(2000) },
       );
     });
   });

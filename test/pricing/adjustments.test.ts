@@ -8,7 +8,7 @@ import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote, QuoteOutcome } from '../../src/pricing/quote';
 import { compileRuleSet, type RuleSet } from '../../src/rules/compile';
-import { eligibleRequest } from '../support/arbitraries';
+import { eligibleRequest, propertyRuns } from '../support/arbitraries';
 import { fixtureRuleSet, sampleSnapshot } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
@@ -93,7 +93,7 @@ describe('a negotiated adjustment', () => {
           expect(negotiated.benefits).toEqual(asRule.benefits);
         },
       ),
-      { numRuns: 40, seed: 20261202 },
+      { numRuns: propertyRuns(40), seed: 20261202 },
     );
   });
 

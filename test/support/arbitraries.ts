@@ -17,6 +17,18 @@ if (!Number.isSafeInteger(FAST_CHECK_SEED))
   throw new Error(`FC_SEED must be an integer, got ${process.env.FC_SEED}`);
 fc.configureGlobal({ seed: FAST_CHECK_SEED });
 
+const RUN_BUDGET = process.env.FC_RUNS === undefined ? undefined : Number(process.env.FC_RUNS);
+if (RUN_BUDGET !== undefined && !(Number.isSafeInteger(RUN_BUDGET) && RUN_BUDGET > 0))
+  throw new Error(`FC_RUNS must be a whole number above 0, got ${process.env.FC_RUNS}`);
+
+/**
+ * Random cases for one property: `standard` in `npm test`, at most `FC_RUNS` when it is set
+ * (`npm run mutate` sets 60: a surviving mutant runs every property that reaches it again).
+ */
+export function propertyRuns(standard: number): number {
+  return RUN_BUDGET === undefined ? standard : Math.min(standard, RUN_BUDGET);
+}
+
 const decimalText = (maxWhole: number, maxFractionDigits: number) =>
   fc
     .tuple(
