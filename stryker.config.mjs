@@ -71,7 +71,12 @@ export default {
   // sandbox copied it, so one file mid-edit elsewhere in the tree turned 784 mutants into
   // "compile errors"; and it takes one of the two cores from the test runners.
   concurrency: 2,
-  timeoutMS: 10000,
+  // A mutant's run may take this much longer than the same tests took in the initial run before
+  // it counts as a timeout (which Stryker scores as killed). The machine is shared: at 10 s and
+  // the default factor of 1.5, runs slowed by other work were scored as timeouts, and each
+  // restarted the test runner.
+  timeoutMS: 60000,
+  timeoutFactor: 3,
   // Reuses the results of mutants whose code and tests did not change; `npm run mutate -- --force`
   // runs every mutant again.
   incremental: true,
