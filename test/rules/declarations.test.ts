@@ -234,6 +234,14 @@ describe('an opt-in product', () => {
     });
     const none = priced(await priceQuote(ruleSet, request()));
     expect(none.items.map((item) => item.code)).not.toContain('PBX_SEAT');
+    // Asking for none is not a line of 0.00 on the quote.
+    const zero = priced(
+      await priceQuote(
+        ruleSet,
+        request((r) => (r.pbxSeats = 0)),
+      ),
+    );
+    expect(zero.items.map((item) => item.code)).not.toContain('PBX_SEAT');
     const error = await refusal(
       priceQuote(
         ruleSet,
