@@ -6,7 +6,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isCalendarDate } from '../calendar';
+import { z } from 'zod';
 import { STANDINGS, type ImpactSummary } from '../impact/compare';
 import { writeImpactCsv } from '../impact/csv';
 import { jsonlPortfolio } from '../impact/portfolio';
@@ -53,7 +53,7 @@ which this command works too and every \`npm run worker\` helps with.`,
     .action(
       run.action(async (given: string, options: ImpactOptions, command: Command) => {
         const problems: string[] = [];
-        if (options.date !== undefined && !isCalendarDate(options.date))
+        if (options.date !== undefined && !z.iso.date().safeParse(options.date).success)
           problems.push('--date: must be a date YYYY-MM-DD');
         if (options.lang !== 'zh-CN' && options.lang !== 'en')
           problems.push('--lang: must be zh-CN or en');

@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import type { QuoteService } from '../quotes/service';
 import type { ReportService } from '../reports/service';
 import type { RuleSetService } from '../rulesets/service';
+import type { ImpactService } from '../impact/service';
 import type { User } from '../store/types';
 import { authenticate } from './auth';
 import { errorHandler, notFound } from './errors';
@@ -35,6 +36,8 @@ export interface AppOptions {
   reports: ReportService;
   /** Rule-set governance: push, diff, publish, roll back. */
   ruleSets: RuleSetService;
+  /** Impact analyses of rule sets on the portfolio. */
+  impact: ImpactService;
   /** The user a bearer token's sha256 belongs to. */
   findUserByTokenHash: (tokenHash: string) => Promise<User | undefined>;
   /** Milliseconds since the epoch; injectable so tests can move time past a token's cache life. */
@@ -93,6 +96,7 @@ export function createApp(options: AppOptions): Express {
     service: options.service,
     reports: options.reports,
     ruleSets: options.ruleSets,
+    impact: options.impact,
     get documentation() {
       const ruleSet = options.service.ruleSet;
       if (documented?.hash !== ruleSet.hash) {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ACCESS, rolesAllowed, type Operation } from '../quotes/policy';
+import { impactResultSchema, impactRunSchema } from '../impact/runs';
 import type { RuleSet } from '../rules/compile';
 import {
   approvalSchema,
@@ -52,6 +53,8 @@ const COMPONENTS = {
   RuleSetDiff: ruleSetDiffSchema,
   Publication: publicationSchema,
   PublicationList: publicationListSchema,
+  ImpactRun: impactRunSchema,
+  ImpactResult: impactResultSchema,
   AuditPage: auditPageSchema,
   AuditVerification: auditVerificationSchema,
   Health: healthSchema,

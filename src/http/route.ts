@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Actor } from '../quotes/policy';
 import type { QuoteService } from '../quotes/service';
+import type { ImpactService } from '../impact/service';
 import type { ReportService } from '../reports/service';
 import type { RuleSetService } from '../rulesets/service';
 import {
@@ -23,6 +24,8 @@ export interface RouteContext {
   service: QuoteService;
   reports: ReportService;
   ruleSets: RuleSetService;
+  /** Impact analyses of rule sets on the portfolio (issue 13). */
+  impact: ImpactService;
   /** The document of this table and its HTML page, which the public meta routes serve. */
   documentation: { openApi: OpenApiDocument; page: string };
 }

@@ -4,6 +4,7 @@
  * order. Each area keeps its part beside its validators.
  */
 import { auditRoutes } from './audit/routes';
+import { impactRoutes } from './impact/routes';
 import { metaRoutes } from './meta/routes';
 import { quoteRoutes } from './quotes/routes';
 import { reportRoutes } from './reports/routes';
@@ -14,6 +15,7 @@ export const API_ROUTES: readonly Route[] = [
   ...metaRoutes,
   ...quoteRoutes,
   ...ruleSetRoutes,
+  ...impactRoutes,
   ...auditRoutes,
   ...reportRoutes,
 ];

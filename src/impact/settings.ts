@@ -17,7 +17,14 @@ export function impactSettingsFromEnv(
   store: StoreOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ImpactSettings {
-  const parsed = parseEnvironment(impactEnvironment, env);
+  return impactSettingsOf(parseEnvironment(impactEnvironment, env), store);
+}
+
+/** Runs are kept beside the SQLite file (every service process of it shares that directory). */
+export function impactSettingsOf(
+  parsed: z.output<typeof impactEnvironment>,
+  store: StoreOptions,
+): ImpactSettings {
   const besideDatabase =
     store.sqlitePath && store.sqlitePath !== ':memory:'
       ? join(dirname(store.sqlitePath), 'impact')

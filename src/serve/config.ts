@@ -4,6 +4,8 @@
  * holds every variable; a bad one is named with all the others in one error.
  */
 import { availableParallelism } from 'node:os';
+import type { ImpactSettings } from '../impact/service';
+import { impactEnvironment, impactSettingsOf } from '../impact/settings';
 import { pino } from 'pino';
 import { z } from 'zod';
 import {
@@ -32,6 +34,7 @@ export interface ServiceConfig {
   workers: number;
   logLevel: string;
   store: StoreOptions;
+  impact: ImpactSettings;
 }
 
 /** Digits only (no sign, point or exponent), within `min`–`max`. */
@@ -57,6 +60,7 @@ const serviceEnvironment = z
       }),
     ).default('info'),
     ...storeEnvironment.shape,
+    ...impactEnvironment.shape,
   })
   .transform((env): ServiceConfig => ({
     port: env.PORT,
@@ -64,6 +68,7 @@ const serviceEnvironment = z
     workers: env.WORKERS,
     logLevel: env.LOG_LEVEL,
     store: storeOptionsOf(env),
+    impact: impactSettingsOf(env, storeOptionsOf(env)),
   }));
 
 /** Reads the service's settings; every bad variable is named in one invalid-input AppError. */

@@ -3,6 +3,8 @@
  * quote and report services, express app) from a store and a rule set, and listens.
  */
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -13,6 +15,7 @@ import { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
 import { RuleSetService } from '../rulesets/service';
 import type { Store } from '../store/types';
+import { ImpactService, type ImpactSettings } from '../impact/service';
 import type { SessionLifetime } from '../web/sessions';
 import { createWorkspace } from '../web/workspace';
 
@@ -26,6 +29,12 @@ export interface ServerOptions {
   /** Injectable so tests can move time past a quote's validity. */
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Impact analyses (impactSettingsFromEnv): where their runs are kept and, on PostgreSQL, their
+   * job queue. Without settings, runs are kept under the system's temporary directory and priced
+   * by threads of this process.
+   */
+  impact?: ImpactSettings;
   /**
    * Prints proposals and deal sheets: one per process, whose owner closes it. Without one,
    * startServer makes one (Chromium starts at the first PDF asked for) and closes it in close().
@@ -66,9 +75,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     renderer,
     ...(clock ? { clock } : {}),
   });
+  const impact = new ImpactService({
+    store,
+    live: () => service.ruleSet,
+    clock: clock ?? (() => new Date()),
+    settings: options.impact ?? { runsDir: join(tmpdir(), `groupquote-impact-${process.pid}`) },
+    ...(options.logger
+      ? { onQueueError: (error: Error) => options.logger!.error({ err: error }, 'impact queue') }
+      : {}),
+  });
   const app = createApp({
     service,
     reports,
+    impact,
     ruleSets: new RuleSetService({ store, ...(clock ? { clock } : {}) }),
     pages: createWorkspace({
       service,
@@ -95,6 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           server.closeIdleConnections();
         });
       } finally {
+        await impact.close();
         await ownRenderer?.close();
       }
     },

@@ -81,6 +81,7 @@ export async function runServiceProcess(
       logger,
       port: config.port,
       host: config.host,
+      impact: config.impact,
     });
   } catch (error) {
     await ruleSet.close();

@@ -44,11 +44,12 @@ describe('GET /api/openapi.json', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
     );
-    expect(operations).toHaveLength(31);
+    expect(operations).toHaveLength(34);
     for (const { path, method, operation } of operations) {
       const concrete = path
         .replace('{number}', 'Q-2026-000001')
-        .replace('{hash}', service.ruleSet.hash);
+        .replace('{hash}', service.ruleSet.hash)
+        .replace('{id}', '00000000-0000-4000-8000-000000000000');
       const response = await service.call(method.toUpperCase(), concrete);
       const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
       expect({ path, method, status: response.status }).toEqual({

@@ -13,6 +13,7 @@ import { API_ROUTES } from '../../src/http/routes';
 import type { QuoteService } from '../../src/quotes/service';
 import type { ReportService } from '../../src/reports/service';
 import type { RuleSetService } from '../../src/rulesets/service';
+import type { ImpactService } from '../../src/impact/service';
 import { fixtureRuleSet } from '../support/rule-set-copy';
 
 const ruleSet = fixtureRuleSet();
@@ -24,7 +25,14 @@ function appWithStubService(): Express {
   } as unknown as QuoteService;
   const reports = {} as ReportService;
   const ruleSets = {} as RuleSetService;
-  return createApp({ service, reports, ruleSets, findUserByTokenHash: async () => undefined });
+  const impact = {} as ImpactService;
+  return createApp({
+    service,
+    reports,
+    ruleSets,
+    impact,
+    findUserByTokenHash: async () => undefined,
+  });
 }
 
 /** The shape of express 5's router internals (the `router` package) that the walk below reads. */

@@ -19,6 +19,7 @@ import { generateToken, hashToken, openStore, type Store } from '../../src/store
 import { workedExample } from '../support/tariff-book';
 import type { QuoteView } from '../../src/quotes/view';
 import type { SessionLifetime } from '../../src/web/sessions';
+import type { ImpactSettings } from '../../src/impact/service';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -137,6 +138,11 @@ export async function startTestService(
      * a service process does; polled every 50 ms. Otherwise `ruleSet` is served, fixed.
      */
     live?: boolean;
+    /**
+     * PostgreSQL: impact analyses go to a pg-boss queue in this schema, for a worker process to
+     * price; otherwise threads of the service price them.
+     */
+    impactQueueSchema?: string;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
@@ -175,6 +181,7 @@ export async function startTestService(
     ...(options.renderer ? { renderer: options.renderer } : {}),
     ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    impact: impactSettings(database.storeOptions, options.impactQueueSchema),
   });
 
   const call = async <T>(method: string, path: string, callOptions: CallOptions = {}) => {
@@ -225,6 +232,22 @@ export async function startTestService(
         await database.dispose();
       }
     },
+  };
+}
+
+/** Runs beside the SQLite file, or (PostgreSQL) in a directory of this process. */
+function impactSettings(
+  storeOptions: { sqlitePath?: string; databaseUrl?: string },
+  queueSchema: string | undefined,
+): ImpactSettings {
+  const runsDir = storeOptions.sqlitePath
+    ? join(storeOptions.sqlitePath, '..', 'impact')
+    : join(tmpdir(), `groupquote-impact-${process.pid}`);
+  return {
+    runsDir,
+    ...(queueSchema && storeOptions.databaseUrl
+      ? { queue: { connectionString: storeOptions.databaseUrl, schema: queueSchema } }
+      : {}),
   };
 }
 

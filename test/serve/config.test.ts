@@ -24,6 +24,7 @@ test('an empty environment, or empty variables, mean the defaults', () => {
     workers: availableParallelism(),
     logLevel: 'info',
     store: { sqlitePath: 'data/groupquote.sqlite' },
+    impact: { runsDir: 'data/impact' },
   };
   expect(serviceConfigFromEnv({})).toEqual(defaults);
   expect(
@@ -47,6 +48,9 @@ test('every variable is read', () => {
       LOG_LEVEL: 'silent',
       DATABASE_URL: 'postgresql://gq@db/gq',
       GROUPQUOTE_DB: '/srv/ignored.sqlite',
+      IMPACT_THREADS: '3',
+      IMPACT_QUEUE_SCHEMA: 'impact_jobs',
+      IMPACT_DIR: '/srv/impact',
       UNRELATED: 'x',
     }),
   ).toEqual({
@@ -55,6 +59,11 @@ test('every variable is read', () => {
     workers: 256,
     logLevel: 'silent',
     store: { databaseUrl: 'postgresql://gq@db/gq' },
+    impact: {
+      runsDir: '/srv/impact',
+      threads: 3,
+      queue: { connectionString: 'postgresql://gq@db/gq', schema: 'impact_jobs' },
+    },
   });
 });
 
