@@ -7,9 +7,13 @@ import {
   DIALECTS,
   REQUESTS,
   announceSkippedPostgres,
+  USER_ROLES,
   startTestService,
   type TestService,
+  type UserKey,
 } from '../http/support';
+import { mayDo } from '../../src/quotes/policy';
+import { WEB_PAGES } from '../../src/web/pages';
 import { WebClient, flatForm, hiddenValue, signIn } from './support';
 
 announceSkippedPostgres('web sessions');
@@ -117,6 +121,32 @@ describe.each(DIALECTS)('web sessions on %s', (dialect) => {
     // Another account manager's quotes are not theirs to find.
     const other = await signIn(service, 'am2');
     expect(await listed(`q=${quote}`, other.client)).toEqual([]);
+  });
+
+  it('opens each menu page to exactly the roles the API’s table allows', async () => {
+    const menuPages = WEB_PAGES.filter((page) => page.nav && page.access !== 'public');
+    expect(menuPages.length).toBeGreaterThanOrEqual(5);
+    for (const who of Object.keys(USER_ROLES) as UserKey[]) {
+      const { client } = await signIn(service, who);
+      const home = await client.get('/quotes');
+      for (const page of menuPages) {
+        const allowed =
+          page.access === 'signed-in' ||
+          (page.access !== 'public' && mayDo(USER_ROLES[who], page.access));
+        const answer = await client.get(page.path);
+        expect({ who, page: page.path, status: answer.status }).toEqual({
+          who,
+          page: page.path,
+          status: allowed ? 200 : 403,
+        });
+        // The menu offers exactly the pages that open.
+        expect({
+          who,
+          page: page.path,
+          inMenu: home.text.includes(`<a href="${page.path}"`),
+        }).toEqual({ who, page: page.path, inMenu: allowed });
+      }
+    }
   });
 
   it('ends a session after its idle time, at its absolute end, and at sign-out', async () => {
