@@ -168,7 +168,10 @@ export function speakTo(req: Request, res: Response): MessageLocale {
 
 /** Anything under /api that no route matched. */
 export const notFound: RequestHandler = (req) => {
-  throw new AppError('not-found', `no route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  const route = `${req.method} ${req.originalUrl.split('?')[0]}`;
+  throw new AppError('not-found', `no route ${route}`, {
+    text: { key: 'messages.noRoute', params: { route } },
+  });
 };
 
 function requestIdOf(req: Request): string | undefined {

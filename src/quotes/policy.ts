@@ -152,6 +152,13 @@ export function authorize(actor: Actor, operation: Operation): Scope {
       operation,
       role: actor.role,
       allowedRoles: rolesAllowed(operation),
+      text: {
+        key: 'messages.forbiddenRole',
+        params: {
+          role: actor.role,
+          allowed: rolesAllowed(operation).map((role) => ({ code: role })),
+        },
+      },
     });
   }
   return scope;

@@ -577,7 +577,9 @@ function isVisible(actor: Actor, scope: Scope, stored: StoredQuote): boolean {
 }
 
 function notFound(number: string): AppError {
-  return new AppError('not-found', `no quote ${number}`);
+  return new AppError('not-found', `no quote ${number}`, {
+    text: { key: 'messages.noQuote', params: { number } },
+  });
 }
 
 const QUOTE_STATES_PRINTED_FOR_CUSTOMERS = (

@@ -177,7 +177,18 @@ describe('errors over HTTP in the caller’s language', () => {
     const zh = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' };
     const route = await service.call('GET', '/api/nowhere', { as: 'fd', headers: zh });
     expect(route.status).toBe(404);
-    expect(route.body.error.message).toBe(messageFor('kinds.not-found', {}, 'zh-CN'));
+    expect(route.body.error.message).toBe('没有这个接口：GET /api/nowhere');
+    const quote = await service.call('GET', '/api/quotes/Q-2026-999999', {
+      as: 'am1',
+      headers: zh,
+    });
+    expect(quote.status).toBe(404);
+    expect(quote.body.error.message).toBe('没有报价单 Q-2026-999999，或它不属于您');
+    const forbidden = await service.call('GET', '/api/audit', { as: 'am1', headers: zh });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.message).toBe(
+      '角色 account-manager 无权执行此操作（可执行的角色：finance-director、finance-auditor、admin）',
+    );
     const token = await service.call('GET', '/api/quotes', { headers: zh });
     expect(token.status).toBe(401);
     expect(token.body.error.message).toBe(messageFor('kinds.unauthenticated', {}, 'zh-CN'));
