@@ -1,0 +1,134 @@
+/**
+ * Impact analysis over 100,000 stored quotes (issue 13): `npm run bench:impact [-- count]`.
+ *
+ * Seeds `count` quotes into SQLite straight through the driver, one enterprise each, with a
+ * different generated request each (fixed seed), then analyses a draft of the tariff against the
+ * set they were priced with (each enterprise priced twice, under each set), through the same
+ * ImpactService the CLI and the API use: first with one worker thread per CPU, then with one.
+ * Rates are enterprises analysed per second of wall time, reading from the store included; the CPU
+ * the process spent per enterprise (all threads) is printed beside them, since other load on a
+ * shared machine takes wall time, and scaling, from both runs alike. The
+ * last line is `bench:impact: N quotes/s with W workers, M quotes/s with 1, scaling S`.
+ * Goal on a 2-core machine: the whole portfolio in < 30 s, scaling ≥ 1.6.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+import fc from 'fast-check';
+import { ImpactService } from '../../src/impact/service';
+import { parseQuoteRequest } from '../../src/rules/request';
+import { openStore } from '../../src/store/open';
+import { formatQuoteNumber } from '../../src/store/quote-number';
+import { draftRuleSet, live } from '../impact/support';
+import { eligibleRequest } from '../support/arbitraries';
+import { createTestDatabase } from '../store/support';
+import { pricedPool } from './reports';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? process.argv[2] ?? 100_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
+const GOAL = { seconds: 30, scaling: 1.6 };
+const BATCH = 2_000;
+
+async function seed(path: string): Promise<void> {
+  const ruleSet = live();
+  const pool = await pricedPool();
+  const requests = fc.sample(eligibleRequest, { numRuns: COUNT, seed: 20261202 });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  // Seeding only: one fsync per batch would be the same data, slower.
+  sqlite.pragma('synchronous = OFF');
+  const insert = sqlite.prepare(
+    `insert into quotes (number, year, sequence, state, enterprise_id, enterprise_name,
+       account_manager_id, approval_level, rule_set_hash, request, quote, contract_value,
+       margin_pct, created_at, valid_until, updated_at)
+     values (@number, 2026, @sequence, 'draft', @enterprise, @name, 'am-1', @approval, @hash,
+       @request, @quote, @contractValue, @marginPct, @at, @at, @at)`,
+  );
+  const batch = sqlite.transaction((from: number, to: number) => {
+    for (let index = from; index < to; index += 1) {
+      const enterprise = `ENT-${String(index).padStart(6, '0')}`;
+      const input = requests[index] as { enterprise: Record<string, string> };
+      const request = parseQuoteRequest(ruleSet.requestSchema, {
+        ...input,
+        enterprise: { ...input.enterprise, id: enterprise },
+      });
+      // The analysis reads requests only; the stored quote documents are a shared pool.
+      const { quote } = pool[index % pool.length]!;
+      insert.run({
+        number: formatQuoteNumber(2026, index + 1),
+        sequence: index + 1,
+        enterprise,
+        name: request.enterprise.name,
+        approval: quote.internal.approval,
+        hash: ruleSet.hash,
+        request: JSON.stringify(request),
+        quote: JSON.stringify(quote),
+        contractValue: quote.totals.contractValue,
+        marginPct: quote.internal.marginPct,
+        at: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),
+      });
+    }
+  });
+  for (let from = 0; from < COUNT; from += BATCH) batch(from, Math.min(COUNT, from + BATCH));
+  sqlite.prepare('insert into quote_counters (year, last_number) values (2026, ?)').run(COUNT);
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.exec('analyze');
+  sqlite.close();
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase('sqlite');
+  try {
+    const store = await openStore(database.options);
+    const draft = draftRuleSet();
+    await store.saveRuleSet(live().hash, live().snapshot, 'system', new Date().toISOString());
+    await store.saveRuleSet(draft.hash, draft.snapshot, 'bench', new Date().toISOString());
+    const seeding = performance.now();
+    await seed(database.options.sqlitePath!);
+    console.log(`seeded ${COUNT} quotes in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+
+    const analyse = async (threads: number) => {
+      const impact = new ImpactService({
+        store,
+        live,
+        clock: () => new Date(),
+        settings: { runsDir: '/nonexistent', threads },
+      });
+      try {
+        const load = loadavg()[0]!;
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        const analysis = await impact.analyse({ after: draft.hash });
+        const seconds = (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpu);
+        const cpuSeconds = (used.user + used.system) / 1e6;
+        if (analysis.rows.length !== COUNT) throw new Error(`analysed ${analysis.rows.length}`);
+        console.log(
+          `${threads} worker(s): ${COUNT} quotes in ${seconds.toFixed(1)} s, ${(COUNT / seconds).toFixed(0)} quotes/s ` +
+            `(${analysis.summary.changed} changed; ${((cpuSeconds * 1000) / COUNT).toFixed(2)} ms of CPU per quote, all threads; load average before ${load.toFixed(2)})`,
+        );
+        return { seconds, rate: COUNT / seconds };
+      } finally {
+        await impact.close();
+      }
+    };
+    const parallel = await analyse(WORKERS);
+    const single = await analyse(1);
+    await store.close();
+    const scaling = parallel.rate / single.rate;
+    console.log(
+      `goal: < ${GOAL.seconds} s with ${WORKERS} workers ${parallel.seconds < GOAL.seconds ? 'met' : 'NOT met'}, ` +
+        `scaling ≥ ${GOAL.scaling} ${scaling >= GOAL.scaling ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `bench:impact: ${parallel.rate.toFixed(0)} quotes/s with ${WORKERS} workers, ${single.rate.toFixed(0)} quotes/s with 1, scaling ${scaling.toFixed(2)}`,
+    );
+  } finally {
+    await database.dispose();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
