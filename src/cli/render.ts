@@ -14,6 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { priceRequest } from '../pricing/price';
+import { negotiatedDiscounts } from '../pricing/waterfall';
 import { parseQuoteRequest } from '../rules/request';
 import { loadRuleSet } from '../rules/load';
 import {
@@ -139,6 +140,9 @@ async function renderDraft(
     validUntil: addDays(issuedAt, ruleSet.tariff.validityDays),
     accountManager: { name: options.manager ?? process.env.QUOTE_ACCOUNT_MANAGER ?? '—' },
     ...ruleSetLabels(ruleSet.tariff),
+    ...(document === 'deal-sheet'
+      ? { negotiatedDiscounts: await negotiatedDiscounts(ruleSet, request, quote) }
+      : {}),
   };
 
   const renderer = new ProposalRenderer({ pages: 1 });

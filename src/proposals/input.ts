@@ -4,6 +4,7 @@
  * and the command line from a freshly priced request (tariff book §9).
  */
 import type { PricedQuote } from '../pricing/quote';
+import type { NegotiatedDiscounts } from '../pricing/waterfall';
 import type { QuoteRequest } from '../rules/request';
 import type { Declarations } from '../rules/declarations';
 import type { TariffFile } from '../rules/files';
@@ -58,6 +59,11 @@ export interface ProposalInput {
   draft?: boolean;
   /** Where the quote stands and who decided it (§8): the deal sheet records it. */
   decision?: QuoteDecision;
+  /**
+   * Per item, what negotiation added to its discount (src/pricing/waterfall.ts): the deal sheet
+   * shows the tariff's and the negotiated discounts apart. Absent: the request negotiated nothing.
+   */
+  negotiatedDiscounts?: NegotiatedDiscounts;
   /** The quote this one revises, and the one that replaced it, by number. */
   supersedes?: string;
   supersededBy?: string;

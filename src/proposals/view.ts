@@ -9,7 +9,16 @@ import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
 import { BUSINESS_TIME_ZONE, calendarDate, daysBetween } from '../calendar';
 import { enumValueNames } from '../rules/declarations';
+import { svgImage } from '../charts/svg';
+import {
+  discountSplit,
+  priceWaterfall,
+  type NegotiatedDiscounts,
+  type PriceWaterfall,
+} from '../pricing/waterfall';
+import { formatYuan } from './format';
 import type { ProposalDocument, ProposalInput } from './input';
+import { waterfallChart } from './waterfall-chart';
 import type { Locale } from './locale';
 
 export interface ItemRow {
@@ -117,7 +126,32 @@ export interface DecisionView {
   comment: string | null;
 }
 
-export interface DealSheetView extends CustomerView {
+/** A deal sheet's item row: the discount as the tariff's part and the negotiated part. */
+export interface DealItemRow extends ItemRow {
+  tariffDiscount: string;
+  negotiatedDiscount: string;
+}
+
+export interface DealItemGroup extends Omit<ItemGroup, 'rows'> {
+  rows: DealItemRow[];
+  tariffDiscount: string;
+  negotiatedDiscount: string;
+}
+
+/** One line of the price waterfall's table: a total, or a step taken off the total before it. */
+export interface WaterfallRow {
+  name: string;
+  kind: 'total' | 'step';
+  /** kind is 'step': printed as an amount taken off. */
+  step: boolean;
+  amount: string;
+}
+
+export interface DealSheetView extends Omit<CustomerView, 'recurring' | 'oneTime'> {
+  recurring: DealItemGroup;
+  oneTime: DealItemGroup | null;
+  /** List → tariff discounts → negotiated → net → VAT → revenue → costs → margin, over the term. */
+  waterfall: { rows: WaterfallRow[]; chart: string };
   /** The quote's state and its approval or rejection, when the deal sheet is of a stored quote. */
   decision: DecisionView | null;
   creditRating: string;
@@ -250,8 +284,13 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
     code: item.code,
     rules: (quote.explanations.items[item.code] ?? []).map((rule) => ruleView(rule, locale)),
   }));
+  const customer = customerView(input, locale, 'deal-sheet');
+  const negotiated = input.negotiatedDiscounts ?? {};
   return {
-    ...customerView(input, locale, 'deal-sheet'),
+    ...customer,
+    recurring: dealItemGroup(customer.recurring, quote, negotiated),
+    oneTime: customer.oneTime ? dealItemGroup(customer.oneTime, quote, negotiated) : null,
+    waterfall: waterfallView(priceWaterfall(quote, negotiated), locale),
     creditRating: String(input.request.enterprise.creditRating ?? ''),
     decision: input.decision
       ? {
@@ -302,6 +341,55 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
       },
     ],
   };
+}
+
+/** A customer item group with each discount split into the tariff's and the negotiated part. */
+function dealItemGroup(
+  group: ItemGroup,
+  quote: PricedQuote,
+  negotiated: NegotiatedDiscounts,
+): DealItemGroup {
+  const items = new Map(quote.items.map((item) => [item.code, item]));
+  const rows = group.rows.map((row) => {
+    const split = discountSplit(items.get(row.code)!, negotiated);
+    return { ...row, tariffDiscount: split.tariff, negotiatedDiscount: split.negotiated };
+  });
+  const negotiatedTotal = sum(rows.map((row) => parseDecimal(row.negotiatedDiscount)));
+  return {
+    ...group,
+    rows,
+    // Credits off the bill are the tariff's: they are in the group's discount, not in any row's.
+    tariffDiscount: formatMoney(parseDecimal(group.discount).minus(negotiatedTotal)),
+    negotiatedDiscount: formatMoney(negotiatedTotal),
+  };
+}
+
+/** The waterfall as the table's rows and the chart beside them, in the locale's words. */
+function waterfallView(steps: PriceWaterfall, locale: Locale): DealSheetView['waterfall'] {
+  const line = (key: keyof PriceWaterfall, kind: WaterfallRow['kind']): WaterfallRow => ({
+    name: locale.text(`waterfall.${key}`),
+    kind,
+    step: kind === 'step',
+    amount: steps[key],
+  });
+  const rows = [
+    line('list', 'total'),
+    line('tariffDiscounts', 'step'),
+    line('negotiatedDiscounts', 'step'),
+    line('net', 'total'),
+    line('vat', 'step'),
+    line('revenueExclTax', 'total'),
+    line('costs', 'step'),
+    line('margin', 'total'),
+  ];
+  const chart = waterfallChart(
+    rows.map((row) => ({
+      ...row,
+      label: row.kind === 'step' ? `−${formatYuan(row.amount)}` : formatYuan(row.amount),
+    })),
+    locale.text('waterfall.chartTitle'),
+  );
+  return { rows, chart: svgImage(chart) };
 }
 
 /** A declared enterprise fact in words: the tariff's name for its value, the locale's, or as given. */

@@ -6,6 +6,7 @@
 import { AppError } from '../errors';
 import { headroom } from '../pricing/headroom';
 import { priceRequest } from '../pricing/price';
+import { negotiatedDiscounts } from '../pricing/waterfall';
 import {
   proposalInputFromStoredQuote,
   type ProposalDocument,
@@ -464,7 +465,12 @@ export class QuoteService {
         ruleSet,
       }),
       draft: CUSTOMER_COPY[stored.state] === 'draft',
-      ...(document === 'deal-sheet' ? { decision: await this.decisionOf(stored) } : {}),
+      ...(document === 'deal-sheet'
+        ? {
+            decision: await this.decisionOf(stored),
+            negotiatedDiscounts: await negotiatedDiscounts(ruleSet, stored.request, stored.quote),
+          }
+        : {}),
     };
     // What Chromium said when it failed stays in the log; the client is told it failed.
     const pdf = await this.renderer.render(input, { document, lang }).catch((error: unknown) => {

@@ -1,11 +1,23 @@
 /**
- * The report's charts as SVG, drawn on the server by Apache ECharts' server-side SVG renderer (no
- * browser, no canvas): margin by month, margin % by account manager, the 80/20 curve of
- * enterprises and the approval mix. Pure: report rows in, SVG text out. ECharts escapes every text
- * it writes, so an enterprise's name never becomes markup. Figures reach ECharts as JS numbers
- * (it can plot nothing else); the exact strings go into the labels where a figure is printed.
+ * The report's charts as SVG, drawn on the server through src/charts (ECharts' server-side SVG
+ * renderer): margin by month, margin % by account manager, the 80/20 curve of enterprises and the
+ * approval mix. Pure: report rows in, SVG text out. Figures reach ECharts as JS numbers (it can
+ * plot nothing else); the exact strings go into the labels where a figure is printed.
  */
-import * as echarts from 'echarts';
+import {
+  BLUE,
+  DEFAULT_CHART_SIZE,
+  GREEN,
+  GREY,
+  MUTED,
+  NAVY,
+  RED,
+  SKY,
+  svgOf,
+  title,
+  yuanAxisLabel,
+  type ChartSize,
+} from '../charts/svg';
 import { displayNumber } from '../money/money';
 import type { Locale } from '../proposals/locale';
 import type { MarginGroupRow } from './margin';
@@ -19,67 +31,17 @@ export const CHARTS = [
 ] as const;
 export type ChartName = (typeof CHARTS)[number];
 
-/** The report's palette (templates/styles.css). */
-const NAVY = '#0b3a6f';
-const BLUE = '#1f6fbf';
-const SKY = '#9cc3e8';
-const GREY = '#9aa5b1';
-const RED = '#b3122e';
-const INK = '#1d2733';
-const MUTED = '#5f6b7a';
-const APPROVAL_COLOURS: Record<string, string> = {
-  auto: '#2e8b57',
-  'pricing-manager': BLUE,
-  'finance-director': '#d98c1f',
-  rejected: RED,
-};
-
-/** The fonts the PDF embeds (templates/fonts.css), then whatever a browser has. */
-const FONT_FAMILY = "'Liberation Sans', 'WenQuanYi Zen Hei', 'DejaVu Sans', sans-serif";
+export { DEFAULT_CHART_SIZE, type ChartSize };
 
 /** Enterprises drawn one by one on the 80/20 chart; the rest are drawn together. */
 export const PARETO_BARS = 15;
 
-export interface ChartSize {
-  width: number;
-  height: number;
-}
-export const DEFAULT_CHART_SIZE: ChartSize = { width: 760, height: 380 };
-
-// The options are ECharts' own, loosely typed: its option types are too wide to help here.
-type Option = Record<string, unknown>;
-
-/** Renders one ECharts option to SVG text, then frees the chart. */
-function svgOf(option: Option, size: ChartSize): string {
-  const chart = echarts.init(null, null, {
-    renderer: 'svg',
-    ssr: true,
-    width: size.width,
-    height: size.height,
-  });
-  try {
-    chart.setOption({
-      animation: false,
-      backgroundColor: '#ffffff',
-      textStyle: { fontFamily: FONT_FAMILY, color: INK },
-      ...option,
-    });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-}
-
-function title(text: string, subtext?: string): Option {
-  return {
-    text,
-    ...(subtext ? { subtext } : {}),
-    left: 8,
-    top: 4,
-    textStyle: { fontSize: 15, color: NAVY, fontFamily: FONT_FAMILY },
-    subtextStyle: { fontSize: 11, color: MUTED, fontFamily: FONT_FAMILY },
-  };
-}
+const APPROVAL_COLOURS: Record<string, string> = {
+  auto: GREEN,
+  'pricing-manager': BLUE,
+  'finance-director': '#d98c1f',
+  rejected: RED,
+};
 
 function empty(locale: Locale, heading: string, size: ChartSize): string {
   return svgOf(
@@ -97,9 +59,6 @@ function empty(locale: Locale, heading: string, size: ChartSize): string {
     size,
   );
 }
-
-/** Yuan on an axis as grouped digits (1,234,567), which read the same in both languages. */
-const yuanAxisLabel = { formatter: (value: number) => value.toLocaleString('en-US') };
 
 /** Revenue, cost and margin per month (bars), margin % (line, right axis). Months oldest first. */
 export function marginByMonthChart(

@@ -17,6 +17,7 @@ import {
   marginPctByAccountManagerChart,
   paretoChart,
 } from './charts';
+import { svgImage } from '../charts/svg';
 import { reportLocale } from './labels';
 import type { MarginFigures, MarginGroupRow } from './margin';
 import type { Pareto } from './pareto';
@@ -102,11 +103,6 @@ function compile(templatesDir: string): ReportTemplates {
     header: template('report-page-header.hbs'),
     footer: template('report-page-footer.hbs'),
   };
-}
-
-/** An SVG as an image the renderer's sandboxed page may show. */
-function svgImage(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 }
 
 function isLoss(row: MarginFigures): boolean {

@@ -25,6 +25,8 @@ import {
   type ExampleId,
 } from './support';
 import { workedExample } from '../support/tariff-book';
+import { fixtureRuleSet } from '../support/rule-set-copy';
+import { negotiatedDiscounts, priceWaterfall } from '../../src/pricing/waterfall';
 
 jest.setTimeout(60_000);
 
@@ -195,6 +197,49 @@ describe('revisions', () => {
         await renderer.render(await input('ENT-0001'), { lang, document: 'proposal' }),
       );
       expect(original).not.toContain('Q-2026-000007');
+    },
+  );
+});
+
+describe('the deal sheet of a negotiated quote', () => {
+  it.each([
+    [
+      'en',
+      ['Tariff discount', 'Negotiated', 'Price waterfall over 24 months', 'Negotiated discounts'],
+    ],
+    ['zh-CN', ['资费优惠', '协商优惠', '价格瀑布', '不含税收入']],
+  ] as const)(
+    'in %s: tariff and negotiated discounts apart, and the waterfall from list to margin',
+    async (lang, words) => {
+      const negotiated = await exampleInput('ENT-0001', (request) => {
+        request.adjustments = [{ item: 'LD_MIN', percent: '5', reason: 'competitor offer' }];
+      });
+      const negotiatedDiscountsOfIt = await negotiatedDiscounts(
+        fixtureRuleSet(),
+        negotiated.request,
+        negotiated.quote,
+      );
+      const input = { ...negotiated, negotiatedDiscounts: negotiatedDiscountsOfIt };
+      const dealSheet = pdfText(await renderer.render(input, { lang, document: 'deal-sheet' }));
+      for (const word of words) expect(dealSheet).toContain(word);
+      const steps = priceWaterfall(input.quote, negotiatedDiscountsOfIt);
+      // LD_MIN: 756.00 of the tariff's and 108.00 negotiated a month; 2,592.00 over 24 months.
+      expect(dealSheet).toContain(`−${yuan('756.00')} −${yuan('108.00')}`);
+      for (const figure of [steps.list, steps.net, steps.revenueExclTax, steps.margin])
+        expect(dealSheet).toContain(yuan(figure));
+      for (const figure of [
+        steps.tariffDiscounts,
+        steps.negotiatedDiscounts,
+        steps.vat,
+        steps.costs,
+      ])
+        expect(dealSheet).toContain(`−${yuan(figure)}`);
+      expect(steps.negotiatedDiscounts).toBe('2592.00');
+      // The customer sees one combined discount, never the split.
+      const customer = pdfText(await renderer.render(input, { lang, document: 'proposal' }));
+      expect(customer).toContain(`−${yuan('864.00')}`);
+      expect(customer).not.toContain(words[0]);
+      expect(customer).not.toContain(yuan(steps.margin));
     },
   );
 });
