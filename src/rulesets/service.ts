@@ -147,6 +147,7 @@ export class RuleSetService {
       throw new AppError(
         'conflict',
         `rule set ${request.hash} was stored by a service, never pushed: push it (its cases run then) before publishing`,
+        { text: { key: 'rulesets.neverPushed', params: { hash: request.hash } } },
       );
     }
     const compiled = await this.#compiled.get(request.hash);
@@ -158,7 +159,10 @@ export class RuleSetService {
       throw new AppError(
         'forbidden',
         `four eyes: you pushed rule set ${request.hash}, so someone else must publish it (tariff.json publication.fourEyes)`,
-        { author: candidate.author },
+        {
+          author: candidate.author,
+          text: { key: 'rulesets.fourEyes', params: { hash: request.hash } },
+        },
       );
     }
     return this.#store.publishRuleSet({
@@ -186,7 +190,9 @@ export class RuleSetService {
     ]);
     const target = rollbackTarget(history);
     if (!target || !live.hash) {
-      throw new AppError('conflict', 'nothing to roll back to: only one rule set was ever live');
+      throw new AppError('conflict', 'nothing to roll back to: only one rule set was ever live', {
+        text: { key: 'rulesets.nothingToRollBack' },
+      });
     }
     return this.#store.publishRuleSet({
       hash: target,
@@ -218,6 +224,7 @@ function requiredNote(note: string | undefined): string {
         {
           path: 'note',
           message: 'is required: say why (it is kept with the rule set and audited)',
+          text: { key: 'rulesets.noteRequired' },
         },
       ],
       'a note is required',
@@ -231,7 +238,13 @@ async function checkCases(ruleSet: RuleSet, draft: DraftInput): Promise<number> 
   const results = [...(draft.broken ?? []), ...(await runRuleCases(ruleSet, draft.cases))];
   if (results.length === 0) {
     throw AppError.invalidInput(
-      [{ path: 'cases', message: 'a rule set is pushed with at least one case' }],
+      [
+        {
+          path: 'cases',
+          message: 'a rule set is pushed with at least one case',
+          text: { key: 'rulesets.noCases' },
+        },
+      ],
       'refused: no cases to run',
     );
   }
@@ -249,6 +262,10 @@ async function checkCases(ruleSet: RuleSet, draft: DraftInput): Promise<number> 
       {
         issues,
         cases: failed.map(({ name, failures }) => ({ name, failures })),
+        text: {
+          key: 'rulesets.refusedCases',
+          params: { failed: failed.length, total: results.length },
+        },
       },
     );
   }
@@ -259,6 +276,7 @@ function refusedForProblems(problems: readonly Problem[]): AppError {
   return new AppError('invalid-input', `refused: the rule set has ${problems.length} problem(s)`, {
     issues: problems.map(fileIssue),
     problems,
+    text: { key: 'rulesets.refusedProblems', params: { count: problems.length } },
   });
 }
 
@@ -275,6 +293,7 @@ function refusedForFindings(findings: readonly Finding[]): AppError {
       }),
     ),
     findings,
+    text: { key: 'rulesets.refusedFindings', params: { count: errors.length } },
   });
 }
 
@@ -287,5 +306,7 @@ function fileIssue(problem: { file: string; path: string; message: string }): Fi
 }
 
 function notFound(hash: string): AppError {
-  return new AppError('not-found', `no rule set with hash ${hash}`);
+  return new AppError('not-found', `no rule set with hash ${hash}`, {
+    text: { key: 'rulesets.notFound', params: { hash } },
+  });
 }

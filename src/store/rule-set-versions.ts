@@ -178,17 +178,28 @@ export async function publishRuleSet(
       .select(['hash', 'state'])
       .where('hash', '=', publication.hash)
       .executeTakeFirst();
-    if (!target) throw new AppError('not-found', `no rule set with hash ${publication.hash}`);
+    if (!target) {
+      throw new AppError('not-found', `no rule set with hash ${publication.hash}`, {
+        text: { key: 'rulesets.notFound', params: { hash: publication.hash } },
+      });
+    }
     if (publication.expectedLive !== undefined && live.hash !== publication.expectedLive) {
       throw new AppError(
         'conflict',
         `the live rule set changed meanwhile: it is now ${live.hash ?? 'none'}, not ${publication.expectedLive}`,
-        { liveHash: live.hash },
+        {
+          liveHash: live.hash,
+          text: {
+            key: 'rulesets.liveChanged',
+            params: { live: live.hash ?? '—', expected: publication.expectedLive },
+          },
+        },
       );
     }
     if (live.hash === publication.hash) {
       throw new AppError('conflict', `rule set ${publication.hash} is already live`, {
         liveHash: live.hash,
+        text: { key: 'rulesets.alreadyLive', params: { hash: publication.hash } },
       });
     }
     const seq = await nextPublicationSeq(tx);

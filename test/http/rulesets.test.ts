@@ -252,6 +252,14 @@ describe.each(DIALECTS)('rule sets over the API [%s]', (dialect) => {
     const ownDraft = await publish(hash, 'pm');
     expect(ownDraft.status).toBe(403);
     expect(ownDraft.body.error.message).toMatch(/four eyes/);
+    const inChinese = await service.call('POST', `/api/rulesets/${hash}/publish`, {
+      as: 'pm',
+      body: { note: '自己发布' },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(inChinese.body.error.message).toBe(
+      `四眼原则：规则集 ${hash} 是您提交的，须由另一位资费经理发布（tariff.json publication.fourEyes）`,
+    );
     expect((await publish(hash, 'reviewer', { note: ' ' })).status).toBe(400);
 
     const published = await publish(hash);
