@@ -41,14 +41,7 @@ export function validateRules(run: CliRun, dir: string): ExitCode {
  * a problem with no file of its own (a missing file) keeps `file: path: message`.
  */
 export function formatProblemAt(problem: Problem, positions: RuleSetPositions): string {
-  if (!positions.has(problem.file)) return formatProblem(problem);
-  const syntax = problem.code === 'invalid-json' ? positions.syntaxError(problem.file) : undefined;
-  const position =
-    syntax ??
-    positions.at(
-      problem.file,
-      problem.path,
-      /^unknown key/.test(problem.message) ? 'key' : 'value',
-    );
+  const position = positions.ofProblem(problem);
+  if (!position) return formatProblem(problem);
   return `${problem.file}:${position.line}:${position.column}: ${problem.path || '(file)'}: ${problem.message}`;
 }

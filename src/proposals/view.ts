@@ -476,12 +476,22 @@ export function ruleView(rule: AppliedRule, locale: Locale): RuleView {
       value: factText(value, locale),
     })),
     conditions: rule.conditions.map((condition) => ({
-      fact: condition.fact,
-      operator: locale.optionalText(`operators.${condition.operator}`) ?? condition.operator,
-      value: factText(condition.value, locale),
+      ...conditionWords(condition, locale),
       saw: factText(condition.saw, locale),
       passed: condition.passed,
     })),
+  };
+}
+
+/** A condition in the locale's words: its fact, its operator (`≥`, `is one of`) and its value. */
+export function conditionWords(
+  condition: { fact: string; operator: string; value: unknown },
+  locale: Locale,
+): { fact: string; operator: string; value: string } {
+  return {
+    fact: condition.fact,
+    operator: locale.optionalText(`operators.${condition.operator}`) ?? condition.operator,
+    value: factText(condition.value, locale),
   };
 }
 

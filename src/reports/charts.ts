@@ -294,3 +294,54 @@ export function approvalMixChart(
     size,
   );
 }
+
+/** One enterprise among an impact analysis's biggest movers: its changes, after − before. */
+export interface MoverBar {
+  label: string;
+  contractValueDelta: string;
+  marginDelta: string;
+}
+
+/**
+ * The biggest movers of an impact analysis: contract value and margin change per enterprise, as
+ * horizontal bars either side of zero, the largest change on top.
+ */
+export function impactMoversChart(
+  movers: readonly MoverBar[],
+  locale: Locale,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const heading = locale.text('report.charts.impactMovers');
+  if (movers.length === 0) return empty(locale, heading, size);
+  const shown = [...movers].reverse();
+  const bars = (name: string, color: string, value: (mover: MoverBar) => string) => ({
+    name,
+    type: 'bar',
+    itemStyle: { color },
+    label: {
+      show: true,
+      position: 'right',
+      fontSize: 10,
+      formatter: (params: { dataIndex: number }) => value(shown[params.dataIndex]!),
+    },
+    data: shown.map((mover) => displayNumber(value(mover))),
+  });
+  return svgOf(
+    {
+      title: title(heading),
+      legend: { top: 8, right: 16, textStyle: { fontSize: 11 } },
+      grid: { left: 16, right: 90, top: 48, bottom: 24, containLabel: true },
+      xAxis: { type: 'value', axisLabel: yuanAxisLabel },
+      yAxis: {
+        type: 'category',
+        data: shown.map((mover) => mover.label),
+        axisLabel: { fontSize: 11, width: 160, overflow: 'truncate' },
+      },
+      series: [
+        bars(locale.text('report.charts.contractValueDelta'), BLUE, (m) => m.contractValueDelta),
+        bars(locale.text('report.charts.marginDelta'), NAVY, (m) => m.marginDelta),
+      ],
+    },
+    size,
+  );
+}

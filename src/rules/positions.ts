@@ -6,6 +6,7 @@
  * parse tree, which gives every value its offset.
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Problem } from './problems';
 
 /** The text of each file of a rule set, by file name, as it was read. */
 export type RuleSetSources = Readonly<Record<string, string>>;
@@ -62,6 +63,20 @@ export class RuleSetPositions {
       ...positionOfOffset(indexed.lineStarts, first.offset),
       error: printParseErrorCode(first.error),
     };
+  }
+
+  /**
+   * Where a problem is, for an editor to jump to: a file that is not JSON where it stops being
+   * JSON, an unknown key at the key, anything else at its value. Undefined when the file's text
+   * is not known (a missing file).
+   */
+  ofProblem(problem: Problem): Position | undefined {
+    if (!this.has(problem.file)) return undefined;
+    const syntax = problem.code === 'invalid-json' ? this.syntaxError(problem.file) : undefined;
+    return (
+      syntax ??
+      this.at(problem.file, problem.path, /^unknown key/.test(problem.message) ? 'key' : 'value')
+    );
   }
 
   #index(file: string): IndexedFile | undefined {

@@ -7,6 +7,7 @@
  */
 import { AppError, type FieldIssue } from '../errors';
 import { runRuleCases, type CaseFailure, type RuleCase } from '../pricing/cases';
+import { RuleSetPositions, type Position } from '../rules/positions';
 import { authorize, type Actor } from '../quotes/policy';
 import { RuleSetCache } from '../quotes/replay';
 import { compileRuleSet, type Problem, type RuleSet, type RuleSetSnapshot } from '../rules/compile';
@@ -39,6 +40,18 @@ export interface PushResult {
   /** The verifier's warnings (an error refuses the push). */
   findings: Finding[];
   cases: { passed: number };
+}
+
+/** A stored set as its reviewer sees it: what the verifier finds and how each case prices. */
+export interface RuleSetReview {
+  findings: Finding[];
+  cases: { name: string; passed: boolean; failures: CaseFailure[] }[];
+}
+
+/** Files as an editor holds them, checked without storing anything; each problem placed. */
+export interface DraftCheck {
+  problems: (Problem & Partial<Position>)[];
+  findings: Finding[];
 }
 
 export interface RuleSetDetail {
@@ -109,6 +122,63 @@ export class RuleSetService {
       files: snapshot.files,
       publications: history.filter((publication) => publication.hash === hash),
     };
+  }
+
+  /**
+   * The verifier's findings about a stored set (placed in its files as the store prints them) and
+   * each case priced under it, as a push would run them.
+   */
+  async review(
+    actor: Actor,
+    hash: string,
+    draft: Pick<DraftInput, 'cases' | 'broken'>,
+  ): Promise<RuleSetReview> {
+    authorize(actor, 'ruleset.read');
+    if (!(await this.#store.describeRuleSet(hash))) throw notFound(hash);
+    const ruleSet = await this.#compiled.get(hash);
+    const results = [...(draft.broken ?? []), ...(await runRuleCases(ruleSet, draft.cases))];
+    return {
+      findings: verifyRuleSet(ruleSet),
+      cases: results.map(({ name, failures }) => ({
+        name,
+        passed: failures.length === 0,
+        failures,
+      })),
+    };
+  }
+
+  /**
+   * What a push would find in these files before their cases run: the problems that keep them
+   * from compiling, or else the verifier's findings, each at its line and column in `sources`.
+   * Stores nothing; for an editor that checks as its user types.
+   */
+  check(actor: Actor, draft: Pick<DraftInput, 'files' | 'sources'>): DraftCheck {
+    authorize(actor, 'ruleset.push');
+    const positions = new RuleSetPositions(draft.sources ?? {});
+    const syntaxErrors = Object.keys(draft.sources ?? {}).flatMap((file) => {
+      const syntax = positions.syntaxError(file);
+      if (!syntax) return [];
+      const { error, ...position } = syntax;
+      const problem: Problem = {
+        file,
+        path: '',
+        code: 'invalid-json',
+        message: `not JSON: ${error}`,
+      };
+      return [{ ...problem, ...position }];
+    });
+    if (syntaxErrors.length > 0) return { problems: syntaxErrors, findings: [] };
+    const compiled = compileRuleSet({ files: draft.files });
+    if (!compiled.ok) {
+      return {
+        problems: compiled.problems.map((problem) => ({
+          ...problem,
+          ...positions.ofProblem(problem),
+        })),
+        findings: [],
+      };
+    }
+    return { problems: [], findings: verifyRuleSet(compiled.ruleSet, draft.sources) };
   }
 
   /** Every publication and rollback, oldest first. */

@@ -16,6 +16,8 @@ import type { RuleSet } from '../rules/compile';
 import { RuleSetService } from '../rulesets/service';
 import type { Store } from '../store/types';
 import { ImpactService, type ImpactSettings } from '../impact/service';
+import { readRuleCases } from '../cli/rule-cases';
+import { DEFAULT_RULES_DIR } from '../rules/load';
 import type { SessionLifetime } from '../web/sessions';
 import { createWorkspace } from '../web/workspace';
 
@@ -35,6 +37,11 @@ export interface ServerOptions {
    * by threads of this process.
    */
   impact?: ImpactSettings;
+  /**
+   * The rule cases a draft from the web editor must pass and a draft's page prices: by default
+   * RULES_DIR's `cases/`, read when they are needed (the command line pushes its own).
+   */
+  ruleCasesDir?: string;
   /**
    * Prints proposals and deal sheets: one per process, whose owner closes it. Without one,
    * startServer makes one (Chromium starts at the first PDF asked for) and closes it in close().
@@ -84,14 +91,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? { onQueueError: (error: Error) => options.logger!.error({ err: error }, 'impact queue') }
       : {}),
   });
+  const ruleSets = new RuleSetService({ store, ...(clock ? { clock } : {}) });
+  const ruleCasesDir =
+    options.ruleCasesDir ?? join(process.env.RULES_DIR || DEFAULT_RULES_DIR, 'cases');
   const app = createApp({
     service,
     reports,
     impact,
-    ruleSets: new RuleSetService({ store, ...(clock ? { clock } : {}) }),
+    ruleSets,
     pages: createWorkspace({
       service,
       reports,
+      ruleSets,
+      impact,
+      ruleCases: () => readCasesOrSayWhy(ruleCasesDir),
       now,
       ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     }),
@@ -119,4 +132,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     },
   };
+}
+
+/** The cases of a directory; one that cannot be read is a broken case, which refuses a push. */
+function readCasesOrSayWhy(dir: string): ReturnType<typeof readRuleCases> {
+  try {
+    return readRuleCases(dir);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      cases: [],
+      broken: [
+        { name: 'cases', failures: [{ path: '(directory)', message: `unreadable: ${reason}` }] },
+      ],
+    };
+  }
 }

@@ -7,7 +7,9 @@
  */
 import type { Request, Response } from 'express';
 import { authorize, mayDo, type Operation } from '../quotes/policy';
+import type { ImpactService } from '../impact/service';
 import type { QuoteService } from '../quotes/service';
+import type { DraftInput, RuleSetService } from '../rulesets/service';
 import type { ReportService } from '../reports/service';
 import type { RuleSet } from '../rules/compile';
 import type { ProposalLanguage } from '../proposals/input';
@@ -26,6 +28,10 @@ export type PageAccess = Operation | 'signed-in' | 'public';
 export interface PageContext {
   service: QuoteService;
   reports: ReportService;
+  ruleSets: RuleSetService;
+  impact: ImpactService;
+  /** The rule cases a draft must pass (RULES_DIR's cases/), read afresh each time. */
+  ruleCases(): Pick<DraftInput, 'cases' | 'broken'>;
   /** The rule set new quotes are priced with: the new-quote form is generated from it. */
   ruleSet: RuleSet;
   views: Views;

@@ -8,10 +8,12 @@
 import type { Page } from './page';
 import { financePages } from './pages/finance';
 import { quotePages } from './pages/quotes';
+import { ruleSetPages } from './pages/rulesets';
 import { sessionPages } from './pages/session';
 
 export const WEB_PAGES: readonly Page[] = [
   ...sessionPages(() => WEB_PAGES),
   ...quotePages,
   ...financePages,
+  ...ruleSetPages,
 ];

@@ -26,7 +26,9 @@ import { STATUS_BY_KIND, asAppError } from '../http/errors';
 import type { ProposalLanguage } from '../proposals/input';
 import { CSRF_HEADER, CSRF_FIELD, SESSION_COOKIE, languageOf, sameSecret } from './cookies';
 import { TEMPLATES_DIR } from '../proposals/html';
+import type { ImpactService } from '../impact/service';
 import type { QuoteService } from '../quotes/service';
+import type { DraftInput, RuleSetService } from '../rulesets/service';
 import type { ReportService } from '../reports/service';
 import {
   PageSignInNeeded,
@@ -46,6 +48,10 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 export interface WorkspaceOptions {
   service: QuoteService;
   reports: ReportService;
+  ruleSets: RuleSetService;
+  impact: ImpactService;
+  /** The rule cases a draft must pass, for the rule-set pages. */
+  ruleCases: () => Pick<DraftInput, 'cases' | 'broken'>;
   /** Milliseconds since the epoch; injectable so tests can move time past a session's end. */
   now?: () => number;
   sessionLifetime?: SessionLifetime;
@@ -83,6 +89,9 @@ export function createWorkspace(options: WorkspaceOptions): Router {
   const context: PageContext = {
     service: options.service,
     reports: options.reports,
+    ruleSets: options.ruleSets,
+    impact: options.impact,
+    ruleCases: options.ruleCases,
     // The new-quote form follows the live rule set: a publication changes it without a restart.
     get ruleSet() {
       return options.service.ruleSet;

@@ -143,6 +143,8 @@ export async function startTestService(
      * price; otherwise threads of the service price them.
      */
     impactQueueSchema?: string;
+    /** The rule cases a draft pushed from the web editor must pass (default RULES_DIR's). */
+    ruleCasesDir?: string;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
@@ -179,6 +181,7 @@ export async function startTestService(
     ruleSet: live ?? ruleSet,
     clock: clock.read,
     ...(options.renderer ? { renderer: options.renderer } : {}),
+    ...(options.ruleCasesDir ? { ruleCasesDir: options.ruleCasesDir } : {}),
     ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     impact: impactSettings(database.storeOptions, options.impactQueueSchema),

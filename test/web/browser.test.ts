@@ -5,7 +5,7 @@
  * page) and no CSP violation or script error anywhere. With WEB_SCREENSHOTS=<dir> every page is
  * also saved as a PNG, in Chinese and English.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { formatYuan } from '../../src/proposals/format';
@@ -17,10 +17,8 @@ import {
   type TestService,
   type UserKey,
 } from '../http/support';
-import { fetchFromPage, launchBrowser, openAs, seriousViolations, type UserPage } from './browser';
+import { fetchFromPage, inspect, launchBrowser, openAs, type UserPage } from './browser';
 import { flatForm } from './support';
-
-const SCREENSHOTS = process.env.WEB_SCREENSHOTS;
 
 jest.setTimeout(120_000);
 
@@ -51,24 +49,6 @@ async function as(who: UserKey | undefined, lang: 'zh-CN' | 'en'): Promise<UserP
   const user = await openAs(browser, service, who, lang);
   opened.push(user);
   return user;
-}
-
-/** Checks the page with axe and, when asked, saves it as a PNG. */
-async function inspect(page: Page, name: string): Promise<void> {
-  expect({ page: name, violations: await seriousViolations(page) }).toEqual({
-    page: name,
-    violations: [],
-  });
-  if (SCREENSHOTS) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    if (process.env.WEB_SCREENSHOTS_VIEWPORT === '1')
-      await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({
-      path: join(SCREENSHOTS, `${name}.png`),
-      // The README's pictures are what a screen shows; a review wants the whole page.
-      fullPage: process.env.WEB_SCREENSHOTS_VIEWPORT !== '1',
-    });
-  }
 }
 
 /** Types a request into the new-quote form, field by field, as a person would. */

@@ -4,7 +4,8 @@
  * (the renderer's --enable-begin-frame-control would stall every timer and screenshot of a page).
  * One browser per suite; each user signs in in a context of their own, as in their own browser.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer';
 import { CHROMIUM_ARGS, CHROMIUM_CANDIDATES } from '../../src/proposals/renderer';
 import type { TestService, UserKey } from '../http/support';
@@ -114,4 +115,23 @@ export async function fetchFromPage(
       text: new TextDecoder().decode(bytes.slice(0, 20_000)),
     };
   }, href);
+}
+
+/** Checks the page with axe and, when asked, saves it as a PNG. */
+export async function inspect(page: Page, name: string): Promise<void> {
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({
+    page: name,
+    violations: [],
+  });
+  const screenshots = process.env.WEB_SCREENSHOTS;
+  if (screenshots) {
+    mkdirSync(screenshots, { recursive: true });
+    if (process.env.WEB_SCREENSHOTS_VIEWPORT === '1')
+      await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({
+      path: join(screenshots, `${name}.png`),
+      // The README's pictures are what a screen shows; a review wants the whole page.
+      fullPage: process.env.WEB_SCREENSHOTS_VIEWPORT !== '1',
+    });
+  }
 }

@@ -1,0 +1,418 @@
+/**
+ * The pricing analyst's pages (issue 16): the rule sets (live, drafts, history), a set's page
+ * (verifier findings, case results, the diff against live in words, its rules as tables), publish
+ * and rollback, the impact analysis of a set against live (started here, polled by htmx, its
+ * summary, movers, chart and CSV), and a raw-JSON editor of one rule file that checks as its user
+ * types and pushes a new draft. Every handler calls the rule-set or impact service method the
+ * command line calls; refusals (four eyes, a failing case) come back from the service as they are.
+ */
+import type { Response } from 'express';
+import { AppError, isAppError } from '../../errors';
+import { STATUS_BY_KIND } from '../../http/errors';
+import { writeImpactCsv } from '../../impact/csv';
+import { LIVE } from '../../impact/service';
+import { mayDo, type Operation } from '../../quotes/policy';
+import { impactMoversChart } from '../../reports/charts';
+import { ClientGone } from '../../reports/table';
+import { RULE_FILE_SUFFIX } from '../../rules/compile';
+import type { Finding } from '../../rules/verify';
+import type { DraftCheck } from '../../rulesets/service';
+import { definePage, type Page, type PageRequest } from '../page';
+import { migrationMatrix, moverRows, ruleFileViews } from '../ruleset-view';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+function hashParam(text: unknown): string {
+  if (typeof text === 'string' && HASH.test(text)) return text;
+  throw new AppError('not-found', `no rule set ${String(text).slice(0, 70)}`);
+}
+
+/** A rule file of the set, by name: only `*.rules.json` files are edited here. */
+function ruleFileParam(text: unknown, files: Record<string, unknown>): string {
+  if (typeof text === 'string' && text.endsWith(RULE_FILE_SUFFIX) && Object.hasOwn(files, text))
+    return text;
+  throw new AppError('not-found', `no rule file ${String(text).slice(0, 70)}`);
+}
+
+function formText(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A file as the editor shows it, and as the store's positions count lines in it. */
+function printed(content: unknown): string {
+  return JSON.stringify(content, null, 2);
+}
+
+function isHtmx(request: PageRequest): boolean {
+  return request.req.get('HX-Request') === 'true';
+}
+
+async function userNames(request: PageRequest): Promise<(id: string | undefined) => string> {
+  const names = new Map((await request.service.store.listUsers()).map((u) => [u.id, u.name]));
+  return (id) => (id === undefined ? '' : (names.get(id) ?? id));
+}
+
+/** A refusal as the page shows it: its status, the service's message, and four eyes named. */
+function refusalOf(error: unknown): { status: number; message: string; fourEyes: boolean } {
+  if (!isAppError(error) || STATUS_BY_KIND[error.kind] >= 500) throw error;
+  const status = STATUS_BY_KIND[error.kind];
+  const issues = (error.details.issues ?? []) as { path: string; message: string }[];
+  const detail = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return {
+    status,
+    message:
+      detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message,
+    fourEyes: error.kind === 'forbidden' && error.details.author !== undefined,
+  };
+}
+
+async function renderList(
+  request: PageRequest<Operation>,
+  notice: { done?: string; refusal?: ReturnType<typeof refusalOf> } = {},
+): Promise<void> {
+  const { actor, ruleSets } = request;
+  const [sets, history, nameOf] = await Promise.all([
+    ruleSets.list(actor),
+    ruleSets.history(actor),
+    userNames(request),
+  ]);
+  const row = (set: (typeof sets)[number]) => ({
+    ...set,
+    short: set.hash.slice(0, 12),
+    authorName: nameOf(set.author ?? set.createdBy),
+    publisherName: nameOf(set.publishedBy),
+  });
+  if (notice.refusal) request.res.status(notice.refusal.status);
+  request.render(
+    'rulesets',
+    {
+      live: sets.filter((set) => set.live).map(row)[0],
+      drafts: sets.filter((set) => set.state === 'draft').map(row),
+      retired: sets.filter((set) => set.state === 'retired').map(row),
+      history: [...history].reverse().map((publication) => ({
+        ...publication,
+        short: publication.hash.slice(0, 12),
+        fromShort: publication.fromHash?.slice(0, 12),
+        requestedByName: nameOf(publication.requestedBy),
+      })),
+      mayPublish: mayDo(actor.role, 'ruleset.publish'),
+      done: notice.done,
+      refusal: notice.refusal,
+    },
+    'web.rulesets.title',
+  );
+}
+
+async function renderRuleSet(
+  request: PageRequest<Operation>,
+  hash: string,
+  refusal?: ReturnType<typeof refusalOf>,
+): Promise<void> {
+  const { actor, ruleSets, locale } = request;
+  const detail = await ruleSets.show(actor, hash);
+  const [review, sets, nameOf] = await Promise.all([
+    ruleSets.review(actor, hash, request.ruleCases()),
+    ruleSets.list(actor),
+    userNames(request),
+  ]);
+  const live = sets.find((set) => set.live);
+  const diff = live && live.hash !== hash ? await ruleSets.diff(actor, live.hash, hash) : undefined;
+  const files = ruleFileViews(detail.files, locale);
+  const mayPush = mayDo(actor.role, 'ruleset.push');
+  if (refusal) request.res.status(refusal.status);
+  request.render(
+    'ruleset',
+    {
+      set: {
+        ...detail.ruleSet,
+        authorName: nameOf(detail.ruleSet.author ?? detail.ruleSet.createdBy),
+        publisherName: nameOf(detail.ruleSet.publishedBy),
+      },
+      liveShort: live?.hash.slice(0, 12),
+      review: { problems: [], findings: findingRows(review.findings) },
+      cases: review.cases,
+      casesPassed: review.cases.filter((result) => result.passed).length,
+      diff: diff?.changes,
+      files: files.map((file) => ({
+        ...file,
+        edit: mayPush ? `/rulesets/${hash}/edit/${file.file}` : undefined,
+      })),
+      publications: detail.publications.map((publication) => ({
+        ...publication,
+        requestedByName: nameOf(publication.requestedBy),
+      })),
+      mayPublish: mayDo(actor.role, 'ruleset.publish') && !detail.ruleSet.live,
+      mayAnalyse: mayDo(actor.role, 'impact.run') && live !== undefined && live.hash !== hash,
+      refusal,
+    },
+    'web.ruleset.title',
+  );
+}
+
+function findingRows(findings: readonly Finding[]) {
+  return findings.map((finding) => ({
+    ...finding,
+    witness: finding.witness ? JSON.stringify(finding.witness) : undefined,
+  }));
+}
+
+function checkView(check: DraftCheck) {
+  return {
+    problems: check.problems,
+    findings: findingRows(check.findings),
+    clean: check.problems.length === 0 && check.findings.length === 0,
+    errors:
+      check.problems.length +
+      check.findings.filter((finding) => finding.severity === 'error').length,
+  };
+}
+
+/**
+ * The set's files with one rule file replaced by the editor's text. Text that is not JSON leaves
+ * the file as it was: the check reports where the text stops being JSON, from the text itself.
+ */
+function editedDraft(files: Record<string, unknown>, file: string, text: string) {
+  const sources = { [file]: text };
+  try {
+    return { files: { ...files, [file]: JSON.parse(text) as unknown }, sources, parsed: true };
+  } catch {
+    return { files, sources, parsed: false };
+  }
+}
+
+async function renderEditor(
+  request: PageRequest<'ruleset.push'>,
+  hash: string,
+  file: string,
+  text: string,
+  state: { note?: string; check?: DraftCheck; refusal?: ReturnType<typeof refusalOf> } = {},
+): Promise<void> {
+  if (state.refusal) request.res.status(state.refusal.status);
+  request.render(
+    'ruleset-editor',
+    {
+      hash,
+      short: hash.slice(0, 12),
+      file,
+      text,
+      note: state.note ?? '',
+      check: state.check ? checkView(state.check) : undefined,
+      refusal: state.refusal,
+    },
+    'web.editor.title',
+  );
+}
+
+/** The impact analysis of a set: progress while it runs (htmx polls it), its result once done. */
+async function impactView(request: PageRequest<'impact.read'>, hash: string, id: string) {
+  const { actor, impact, locale } = request;
+  const run = impact.run(actor, id);
+  if (run.after !== hash) throw new AppError('not-found', `no impact analysis ${id} of ${hash}`);
+  const base = `/rulesets/${hash}/impact/${id}`;
+  const view = {
+    hash,
+    short: hash.slice(0, 12),
+    beforeShort: run.before.slice(0, 12),
+    run,
+    poll: run.state === 'running' ? base : undefined,
+    progress: run.total > 0 ? Math.floor((run.done * 100) / run.total) : 0,
+  };
+  if (run.state !== 'done') return view;
+  const result = impact.result(actor, id);
+  return {
+    ...view,
+    summary: result.summary,
+    migration: migrationMatrix(result.summary, locale),
+    movers: moverRows(result.summary, result.rows, locale),
+    chart: `${base}/movers.svg`,
+    csv: `${base}.csv`,
+  };
+}
+
+async function sendCsv(res: Response, filename: string, write: () => Promise<void>) {
+  res.status(200).type('text/csv; charset=utf-8');
+  res.set('Content-Disposition', `attachment; filename="${filename}"`);
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof ClientGone) return;
+    if (!res.headersSent) throw error;
+    res.destroy(error as Error);
+  }
+}
+
+export const ruleSetPages: Page[] = [
+  definePage({
+    method: 'get',
+    path: '/rulesets',
+    access: 'ruleset.read',
+    nav: { labelKey: 'web.nav.rulesets' },
+    async handler(request) {
+      const done = request.req.query.done;
+      await renderList(request, {
+        ...(done === 'rollback' || done === 'publish' ? { done } : {}),
+      });
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/rollback',
+    access: 'ruleset.publish',
+    async handler(request) {
+      const { req, res, actor, ruleSets } = request;
+      try {
+        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
+        await ruleSets.rollback(actor, { note: formText(req.body, 'note') });
+      } catch (error) {
+        await renderList(request, { refusal: refusalOf(error) });
+        return;
+      }
+      res.redirect(303, '/rulesets?done=rollback');
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/rulesets/:hash',
+    access: 'ruleset.read',
+    async handler(request) {
+      await renderRuleSet(request, hashParam(request.req.params.hash));
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/:hash/publish',
+    access: 'ruleset.publish',
+    async handler(request) {
+      const { req, res, actor, ruleSets } = request;
+      const hash = hashParam(req.params.hash);
+      try {
+        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
+        await ruleSets.publish(actor, { hash, note: formText(req.body, 'note') });
+      } catch (error) {
+        await renderRuleSet(request, hash, refusalOf(error));
+        return;
+      }
+      res.redirect(303, '/rulesets?done=publish');
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/:hash/impact',
+    access: 'impact.run',
+    async handler({ req, res, actor, impact }) {
+      const hash = hashParam(req.params.hash);
+      const run = await impact.start(actor, hash, { against: LIVE });
+      res.redirect(303, `/rulesets/${hash}/impact/${run.id}`);
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/rulesets/:hash/impact/:id.csv',
+    access: 'impact.read',
+    async handler({ req, res, actor, impact, lang }) {
+      const hash = hashParam(req.params.hash);
+      const result = impact.result(actor, String(req.params.id));
+      if (result.run.after !== hash) throw new AppError('not-found', 'no such impact analysis');
+      await sendCsv(res, `impact-${hash.slice(0, 12)}-${result.run.id.slice(0, 8)}.csv`, () =>
+        writeImpactCsv(result.rows, result.summary, lang, res),
+      );
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/rulesets/:hash/impact/:id/movers.svg',
+    access: 'impact.read',
+    async handler({ req, res, actor, impact, locale }) {
+      const hash = hashParam(req.params.hash);
+      const result = impact.result(actor, String(req.params.id));
+      if (result.run.after !== hash) throw new AppError('not-found', 'no such impact analysis');
+      const svg = impactMoversChart(
+        result.summary.biggestMovers.map((mover) => ({
+          label: mover.enterpriseName,
+          contractValueDelta: mover.contractValueDelta,
+          marginDelta: mover.marginDelta,
+        })),
+        locale,
+      );
+      // Drawn by ECharts with inline styles of its own; shown as an image, it runs nothing.
+      res
+        .type('image/svg+xml')
+        .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .send(svg);
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/rulesets/:hash/impact/:id',
+    access: 'impact.read',
+    async handler(request) {
+      const hash = hashParam(request.req.params.hash);
+      const view = await impactView(request, hash, String(request.req.params.id));
+      if (isHtmx(request)) request.fragment('ruleset-impact', view);
+      else request.render('ruleset-impact-page', view, 'web.impact.title');
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/rulesets/:hash/edit/:file',
+    access: 'ruleset.push',
+    async handler(request) {
+      const hash = hashParam(request.req.params.hash);
+      const { files } = await request.ruleSets.show(request.actor, hash);
+      const file = ruleFileParam(request.req.params.file, files);
+      await renderEditor(request, hash, file, printed(files[file]));
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/:hash/edit/:file/check',
+    access: 'ruleset.push',
+    async handler(request) {
+      const hash = hashParam(request.req.params.hash);
+      const { files } = await request.ruleSets.show(request.actor, hash);
+      const file = ruleFileParam(request.req.params.file, files);
+      const draft = editedDraft(files, file, formText(request.req.body, 'text'));
+      const check = request.ruleSets.check(request.actor, draft);
+      request.fragment('ruleset-check', { check: checkView(check) });
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/:hash/edit/:file',
+    access: 'ruleset.push',
+    async handler(request) {
+      const { req, res, actor, ruleSets } = request;
+      const hash = hashParam(req.params.hash);
+      const { files } = await ruleSets.show(actor, hash);
+      const file = ruleFileParam(req.params.file, files);
+      const text = formText(req.body, 'text');
+      const note = formText(req.body, 'note');
+      const draft = editedDraft(files, file, text);
+      const check = ruleSets.check(actor, draft);
+      if (!draft.parsed || check.problems.length > 0) {
+        res.status(400);
+        await renderEditor(request, hash, file, text, { note, check });
+        return;
+      }
+      try {
+        const pushed = await ruleSets.push(actor, {
+          files: draft.files,
+          sources: draft.sources,
+          ...request.ruleCases(),
+          note,
+        });
+        res.redirect(303, `/rulesets/${pushed.ruleSet.hash}`);
+      } catch (error) {
+        await renderEditor(request, hash, file, text, { note, check, refusal: refusalOf(error) });
+      }
+    },
+  }),
+];
+
+function notConfirmed(): AppError {
+  return AppError.invalidInput(
+    [{ path: 'confirm', message: 'tick the box to confirm' }],
+    'not confirmed',
+  );
+}
