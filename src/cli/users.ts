@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { ROLES, type Role } from '../domain';
+import { ROLES, emailAddress, phoneNumber, type Role } from '../domain';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
 import { generateToken, hashToken } from '../store/tokens';
 import { EXIT_OK, usageError, type CliRun } from './usage';
@@ -70,4 +70,53 @@ export function addUsersCommand(program: Command, run: CliRun): void {
         }
       }),
     );
+
+  users
+    .command('contact')
+    .description('set the phone and e-mail a user\'s proposals print ("" clears one)')
+    .argument('<id>', 'the user id')
+    .option('--phone <phone>', 'e.g. "+86 10 6666 8888"')
+    .option('--email <email>', 'e.g. wang.fang@example.cn')
+    .addHelpText('after', DATABASE_HELP)
+    .action(
+      run.action(async (id: string, options: ContactOptions, command: Command) => {
+        const problems: string[] = [];
+        const field = (name: 'phone' | 'email', schema: typeof phoneNumber) => {
+          const value = options[name];
+          if (value === undefined) return undefined;
+          if (value.trim() === '') return null;
+          const parsed = schema.safeParse(value);
+          if (parsed.success) return parsed.data;
+          problems.push(`--${name}: ${parsed.error.issues[0]!.message}`);
+          return undefined;
+        };
+        const phone = field('phone', phoneNumber);
+        const email = field('email', emailAddress);
+        if (options.phone === undefined && options.email === undefined) {
+          problems.push('give --phone, --email or both');
+        }
+        if (problems.length > 0) usageError(command, problems.join('\n       '));
+        const store = await openStore(storeOptionsFromEnv());
+        try {
+          const user = await store.changeUserContact({
+            id,
+            ...(phone !== undefined ? { phone } : {}),
+            ...(email !== undefined ? { email } : {}),
+            actorId: null,
+            now: new Date().toISOString(),
+          });
+          run.io.out(
+            `${user.name} (${user.id}): phone ${user.phone ?? '—'}, e-mail ${user.email ?? '—'}`,
+          );
+          return EXIT_OK;
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}
+
+interface ContactOptions {
+  phone?: string;
+  email?: string;
 }

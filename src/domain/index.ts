@@ -4,6 +4,7 @@
  * src/, so anything may import it.
  */
 export * from './approval';
+export * from './contact';
 export * from './decimal';
 export * from './usage';
 export * from './quote-number';

@@ -27,6 +27,12 @@ export interface ProposalRenderOptions {
   document: ProposalDocument;
 }
 
+export interface AccountManagerContact {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
 /** A stored quote's state and, once someone approved or rejected it, who, when and why. */
 export interface QuoteDecision {
   state: QuoteState;
@@ -48,7 +54,8 @@ export interface ProposalInput {
   /** Calendar dates, `YYYY-MM-DD`. */
   issuedAt: string;
   validUntil: string;
-  accountManager: { name: string };
+  /** Who the customer deals with, and how to reach them (the user record's contact, when set). */
+  accountManager: AccountManagerContact;
   /** Tier names from the rule set the quote was priced with; the locale's names otherwise. */
   tierNames?: TierNames;
   /** The customer facts and options the rule set declares, for their labels and values' words. */
@@ -100,7 +107,11 @@ export function proposalInputFromStoredQuote(
     StoredQuote,
     'number' | 'request' | 'quote' | 'createdAt' | 'validUntil' | 'supersedes' | 'supersededBy'
   >,
-  context: { accountManager: { name: string }; ruleSet?: ProposalRuleSetFacts; timeZone?: string },
+  context: {
+    accountManager: AccountManagerContact;
+    ruleSet?: ProposalRuleSetFacts;
+    timeZone?: string;
+  },
 ): ProposalInput {
   const tariff = context.ruleSet?.tariff;
   return {

@@ -71,7 +71,7 @@ export interface CustomerView {
   validUntil: string;
   validityDays: string;
   enterprise: { id: string; name: string; industry: string; purchasing: string };
-  accountManager: { name: string };
+  accountManager: { name: string; phone: string | null; email: string | null };
   tierName: string;
   termMonths: string;
   lines: string;
@@ -194,7 +194,11 @@ export function customerView(
       industry: factWords(input, locale, 'industry', 'industries'),
       purchasing: factWords(input, locale, 'purchasing', 'purchasing'),
     },
-    accountManager: { name: input.accountManager.name },
+    accountManager: {
+      name: input.accountManager.name,
+      phone: input.accountManager.phone ?? null,
+      email: input.accountManager.email ?? null,
+    },
     tierName:
       input.tierNames?.[quote.tier]?.[lang] ??
       locale.optionalText(`tiers.${quote.tier}`) ??

@@ -461,7 +461,11 @@ export class QuoteService {
     const input = {
       // A user is never deleted; should the row be missing, the id still says who it was.
       ...proposalInputFromStoredQuote(stored, {
-        accountManager: { name: accountManager?.name ?? stored.accountManagerId },
+        accountManager: {
+          name: accountManager?.name ?? stored.accountManagerId,
+          ...(accountManager?.phone ? { phone: accountManager.phone } : {}),
+          ...(accountManager?.email ? { email: accountManager.email } : {}),
+        },
         ruleSet,
       }),
       draft: CUSTOMER_COPY[stored.state] === 'draft',

@@ -4,7 +4,7 @@
  * a rollback leaves neither a gap in the numbers nor a fork in the chain.
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import { AppError } from '../errors';
+import { AppError, type FieldIssue } from '../errors';
 import type { RuleSetSnapshot } from '../rules/compile';
 import { ruleSetHash } from '../rules/compile';
 import { appendAudit, type NewAuditEntry } from './audit-append';
@@ -66,7 +66,14 @@ import {
   type UserContactChange,
   type WebSession,
 } from './types';
-import { QUOTE_STATES, ROLES, type QuoteState, type Role } from '../domain';
+import {
+  QUOTE_STATES,
+  ROLES,
+  emailAddress,
+  phoneNumber,
+  type QuoteState,
+  type Role,
+} from '../domain';
 
 /** The first key of the PostgreSQL advisory locks that serialise one enterprise's revisions and acceptances. */
 const ENTERPRISE_LOCK_SPACE = 1_401_407;
@@ -579,8 +586,21 @@ export class KyselyStore implements Store {
   async changeUserContact(change: UserContactChange): Promise<User> {
     const at = instant(change.now, 'now');
     const set: { phone?: string | null; email?: string | null } = {};
-    if (change.phone !== undefined) set.phone = change.phone;
-    if (change.email !== undefined) set.email = change.email;
+    const issues: FieldIssue[] = [];
+    for (const [field, schema] of [
+      ['phone', phoneNumber],
+      ['email', emailAddress],
+    ] as const) {
+      const value = change[field];
+      if (value === undefined || value === null) {
+        if (value === null) set[field] = null;
+        continue;
+      }
+      const parsed = schema.safeParse(value);
+      if (parsed.success) set[field] = parsed.data;
+      else issues.push({ path: field, message: parsed.error.issues[0]!.message });
+    }
+    if (issues.length > 0) throw AppError.invalidInput(issues);
     return guarded(() =>
       this.#connection.writeTransaction(async (tx) => {
         const before = await tx

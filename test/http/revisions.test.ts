@@ -6,6 +6,7 @@
  */
 import { pino } from 'pino';
 import { startServer } from '../../src/serve/server';
+import { pdfText } from '../proposals/support';
 import { auditPageSchema, quoteViewSchema } from '../../src/http/schemas';
 import {
   DIALECTS,
@@ -145,6 +146,30 @@ describe.each(DIALECTS)('revisions, withdrawals and supersession (%s)', (dialect
     expect(invalid.status).toBe(400);
     expect((await read(number)).state).toBe('draft');
     expect((await service.call('GET', '/api/quotes', { as: 'pm' })).body.total).toBe(1);
+    await expectVerified();
+  });
+
+  it("the proposal prints its account manager's contact from the user record", async () => {
+    await service.store.changeUserContact({
+      id: service.users.am1.id,
+      phone: '+86 10 6666 8888',
+      email: 'am1@example.cn',
+      actorId: null,
+      now: service.clock.now.toISOString(),
+    });
+    const { number } = await createQuote(service, 'am1', REQUESTS.ENT0001());
+    for (const lang of ['zh-CN', 'en']) {
+      const response = await fetch(
+        `${service.url}/api/quotes/${number}/proposal.pdf?lang=${lang}`,
+        {
+          headers: { authorization: `Bearer ${service.users.am1.token}` },
+        },
+      );
+      expect(response.status).toBe(200);
+      const text = pdfText(Buffer.from(await response.arrayBuffer()));
+      expect(text).toContain('+86 10 6666 8888');
+      expect(text).toContain('am1@example.cn');
+    }
     await expectVerified();
   });
 

@@ -31,6 +31,61 @@ describeEachDialect('cli: users and audit', (dialect) => {
     await database.dispose();
   });
 
+  test('users contact sets, keeps and clears the phone and e-mail a proposal prints, audited', async () => {
+    const added = await run(
+      'users',
+      'add',
+      '--name',
+      '王芳',
+      '--role',
+      'account-manager',
+      '--json',
+    );
+    const { id } = JSON.parse(added.out) as { id: string };
+    const set = await run(
+      'users',
+      'contact',
+      id,
+      '--phone',
+      '+86 10 6666 8888',
+      '--email',
+      'wang.fang@example.cn',
+    );
+    expect(set).toMatchObject({ code: 0 });
+    expect(set.out).toContain('phone +86 10 6666 8888, e-mail wang.fang@example.cn');
+    const cleared = await run('users', 'contact', id, '--phone', '');
+    expect(cleared.out).toContain('phone —, e-mail wang.fang@example.cn');
+    const bad = await run(
+      'users',
+      'contact',
+      id,
+      '--email',
+      'wang at example',
+      '--phone',
+      'call me',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--phone: must be a phone number');
+    expect(bad.err).toContain('--email: must be an e-mail address');
+    expect((await run('users', 'contact', 'nobody', '--phone', '123456')).code).toBe(1);
+
+    const store = await openStore(database.options);
+    try {
+      expect(await store.getUser(id)).toMatchObject({ email: 'wang.fang@example.cn' });
+      expect((await store.getUser(id))!.phone).toBeUndefined();
+      const changes = (await store.listAudit({ limit: 100, offset: 0 })).filter(
+        (entry) => entry.action === 'user.contact-changed',
+      );
+      expect(changes.map((entry) => entry.detail)).toEqual([
+        { userId: id, phone: '+86 10 6666 8888', email: 'wang.fang@example.cn' },
+        { userId: id, phone: null },
+      ]);
+      expect((await store.verifyAudit()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('users add prints a fresh token once; only its hash is stored and it authenticates', async () => {
     const first = await run(
       'users',
