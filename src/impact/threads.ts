@@ -27,9 +27,10 @@ export class ThreadRunner implements ChunkRunner {
     this.workers = Math.max(1, threads);
     this.#pool = new Piscina({
       ...threadModule(),
-      minThreads: this.workers,
+      // Threads start as chunks arrive and leave when idle, so a service that ran one analysis
+      // does not keep them (nor the rule sets they compiled).
+      minThreads: 0,
       maxThreads: this.workers,
-      // Threads leave when idle, so a service that ran one analysis does not keep them.
       idleTimeout: 30_000,
     });
   }
@@ -46,6 +47,11 @@ export class ThreadRunner implements ChunkRunner {
       quoteDate: chunk.quoteDate,
       entries: chunk.entries,
     });
+  }
+
+  /** Threads running now. */
+  get threads(): number {
+    return this.#pool.threads.length;
   }
 
   /** Chunks the threads have finished. */

@@ -186,19 +186,22 @@ describe('impact summary and CSV', () => {
     expect(total[header.indexOf('Margin change')]).toBe(summarize(rows).delta.margin);
   });
 
-  it('prices in worker threads, not on the caller’s thread', async () => {
+  it('prices in worker threads, as many as asked for when chunks wait', async () => {
     const runner = new ThreadRunner(2);
     try {
       const ruleSet = live();
       const stored = { hash: ruleSet.hash, snapshot: ruleSet.snapshot };
-      const rows = await runner.run({
+      const chunk = {
         before: stored,
         after: stored,
         quoteDate: QUOTE_DATE,
         entries: [{ enterpriseId: 'ENT-T', enterpriseName: 't', request: { not: 'a request' } }],
-      });
-      expect(rows[0]!.before.problem).toMatch(/enterprise/);
-      expect(runner.completed).toBe(1);
+      };
+      expect(runner.threads).toBe(0);
+      const results = await Promise.all([1, 2, 3, 4].map(() => runner.run(chunk)));
+      for (const rows of results) expect(rows[0]!.before.problem).toMatch(/enterprise/);
+      expect(runner.completed).toBe(4);
+      expect(runner.threads).toBe(2);
     } finally {
       await runner.close();
     }
