@@ -68,4 +68,25 @@ describe('rule conflicts at pricing time', () => {
       net: '0.00',
     });
   });
+
+  // ENT-0001 is a key account rated AA: overdraft-aa and points-key apply to it.
+  it.each([
+    ['overdraft-multiple', 'overdraft-aa', { multiple: '1', defaultProbabilityPercent: '1' }],
+    ['points-multiplier', 'points-key', { multiplier: '3' }],
+  ])(
+    'a second %s rule that applies stops the quote, naming both rules and what they decide',
+    async (component, first, params) => {
+      const error = await conflictAfter((files) => {
+        files['extra.rules.json'] = {
+          phase: 'offer',
+          rules: [always('for-everyone', { type: component, params })],
+        };
+      });
+      expect(error).toMatchObject({
+        kind: 'rule-conflict',
+        message: `rules ${first} and for-everyone both decide ${component} for this request; make their conditions exclusive`,
+        details: { rules: [first, 'for-everyone'] },
+      });
+    },
+  );
 });
