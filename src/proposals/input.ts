@@ -60,6 +60,8 @@ export interface ProposalInput {
   tierNames?: TierNames;
   /** The customer facts and options the rule set declares, for their labels and values' words. */
   declarations?: Declarations;
+  /** The operator's legal entity as the tariff declares it: who offers the plan and signs. */
+  operator?: LocalizedText;
   /** The tariff book the rule set encodes, for the deal sheet. */
   tariff?: { name: string; version: string };
   /** Marks every page as a draft: not an offer until issued under a quote number. */
@@ -83,17 +85,18 @@ export function tierNamesOf(tariff: Pick<TariffFile, 'tiers'>): TierNames {
 
 /** The parts of a loaded rule set (src/rules RuleSet) that a proposal shows. */
 export interface ProposalRuleSetFacts {
-  tariff: Pick<TariffFile, 'tiers' | 'name' | 'version' | 'customerFacts' | 'options'>;
+  tariff: Pick<TariffFile, 'tiers' | 'name' | 'version' | 'customerFacts' | 'options' | 'operator'>;
 }
 
 /** What a proposal shows of a rule set: tier names, declared facts and options, the tariff's name. */
 export function ruleSetLabels(
   tariff: ProposalRuleSetFacts['tariff'],
-): Pick<ProposalInput, 'tierNames' | 'declarations' | 'tariff'> {
+): Pick<ProposalInput, 'tierNames' | 'declarations' | 'tariff' | 'operator'> {
   return {
     tierNames: tierNamesOf(tariff),
     declarations: { customerFacts: tariff.customerFacts, options: tariff.options },
     tariff: { name: tariff.name, version: tariff.version },
+    ...(tariff.operator ? { operator: tariff.operator.legalName } : {}),
   };
 }
 

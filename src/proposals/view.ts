@@ -72,6 +72,8 @@ export interface CustomerView {
   validityDays: string;
   enterprise: { id: string; name: string; industry: string; purchasing: string };
   accountManager: { name: string; phone: string | null; email: string | null };
+  /** The operator's legal entity in the document's language, when the tariff declares it. */
+  operatorName: string | null;
   tierName: string;
   termMonths: string;
   lines: string;
@@ -194,6 +196,7 @@ export function customerView(
       industry: factWords(input, locale, 'industry', 'industries'),
       purchasing: factWords(input, locale, 'purchasing', 'purchasing'),
     },
+    operatorName: input.operator?.[lang] ?? null,
     accountManager: {
       name: input.accountManager.name,
       phone: input.accountManager.phone ?? null,

@@ -22,6 +22,14 @@ export const tariffFileSchema = z.strictObject({
     .min(1)
     .describe('contract terms in months a request may ask for'),
   validityDays: z.int().positive().describe('how long a quote stays valid'),
+  operator: z
+    .strictObject({
+      legalName: localizedText.describe('as registered, e.g. 华东通信集团有限公司'),
+    })
+    .optional()
+    .describe(
+      "the operator's legal entity: the party a proposal names as offering the plan and signing for it",
+    ),
   tiers: z
     .array(z.strictObject({ code: tierCode, names: localizedText }))
     .min(1)

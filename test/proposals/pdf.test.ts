@@ -166,6 +166,22 @@ describe.each(EXAMPLE_IDS)('the worked example %s', (id) => {
   );
 });
 
+describe("the operator's legal entity and the account manager's contact", () => {
+  it.each([
+    ['zh-CN', '华东通信集团有限公司'],
+    ['en', 'East China Telecom Group Co., Ltd.'],
+  ] as const)('in %s the proposal names %s and how to reach its manager', async (lang, entity) => {
+    const proposal = {
+      ...(await input('ENT-0002')),
+      accountManager: { name: '王晓明', phone: '+86 21 5555 0101', email: 'wxm@example.cn' },
+    };
+    const text = pdfText(await renderer.render(proposal, { lang, document: 'proposal' }));
+    expect(text).toContain(entity);
+    expect(text).toContain('+86 21 5555 0101');
+    expect(text).toContain('wxm@example.cn');
+  });
+});
+
 describe('revisions', () => {
   const words = {
     'zh-CN': {
