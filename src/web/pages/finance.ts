@@ -15,7 +15,7 @@ import { mayDo } from '../../quotes/policy';
 import { CHARTS } from '../../reports/charts';
 import { marginReportSchema, type MarginGrouping, type MarginReport } from '../../reports/margin';
 import type { MarginQuery, ReportFormat } from '../../reports/service';
-import { sendDownload } from '../../http/responses';
+import { sendChart, sendDownload } from '../../http/responses';
 import { definePage, type Page, type PageRequest } from '../page';
 import { auditRows } from '../quote-view';
 import { availableActions } from './quotes';
@@ -203,11 +203,7 @@ export const financePages: Page[] = [
       );
       if (!query) throw AppError.invalidInput(issues);
       const svg = await reports.chart(actor, chart, query);
-      // Drawn by ECharts with inline styles of its own; shown as an image, it runs nothing.
-      res
-        .type('image/svg+xml')
-        .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-        .send(svg);
+      sendChart(res, svg);
     },
   }),
   definePage({

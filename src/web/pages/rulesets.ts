@@ -6,14 +6,13 @@
  * types and pushes a new draft. Every handler calls the rule-set or impact service method the
  * command line calls; refusals (four eyes, a failing case) come back from the service as they are.
  */
-import type { Response } from 'express';
 import { AppError, isAppError } from '../../errors';
 import { STATUS_BY_KIND } from '../../http/errors';
+import { sendChart, sendDownload } from '../../http/responses';
 import { writeImpactCsv } from '../../impact/csv';
 import { LIVE } from '../../impact/service';
 import { mayDo, type Operation } from '../../quotes/policy';
 import { impactMoversChart } from '../../reports/charts';
-import { ClientGone } from '../../reports/table';
 import { RULE_FILE_SUFFIX } from '../../rules/compile';
 import type { Finding } from '../../rules/verify';
 import type { DraftCheck } from '../../rulesets/service';
@@ -230,16 +229,12 @@ async function impactView(request: PageRequest<'impact.read'>, hash: string, id:
   };
 }
 
-async function sendCsv(res: Response, filename: string, write: () => Promise<void>) {
-  res.status(200).type('text/csv; charset=utf-8');
-  res.set('Content-Disposition', `attachment; filename="${filename}"`);
-  try {
-    await write();
-  } catch (error) {
-    if (error instanceof ClientGone) return;
-    if (!res.headersSent) throw error;
-    res.destroy(error as Error);
-  }
+/** The finished analysis a download's path names, of the set its path names. */
+function impactResultOf(request: PageRequest<'impact.read'>) {
+  const hash = hashParam(request.req.params.hash);
+  const result = request.impact.result(request.actor, String(request.req.params.id));
+  if (result.run.after !== hash) throw new AppError('not-found', 'no such impact analysis');
+  return { hash, result };
 }
 
 export const ruleSetPages: Page[] = [
@@ -310,12 +305,17 @@ export const ruleSetPages: Page[] = [
     method: 'get',
     path: '/rulesets/:hash/impact/:id.csv',
     access: 'impact.read',
-    async handler({ req, res, actor, impact, lang }) {
-      const hash = hashParam(req.params.hash);
-      const result = impact.result(actor, String(req.params.id));
-      if (result.run.after !== hash) throw new AppError('not-found', 'no such impact analysis');
-      await sendCsv(res, `impact-${hash.slice(0, 12)}-${result.run.id.slice(0, 8)}.csv`, () =>
-        writeImpactCsv(result.rows, result.summary, lang, res),
+    async handler(request) {
+      const { res, lang } = request;
+      const { hash, result } = impactResultOf(request);
+      await sendDownload(
+        {
+          contentType: 'text/csv; charset=utf-8',
+          filename: `impact-${hash.slice(0, 12)}-${result.run.id.slice(0, 8)}.csv`,
+          write: (out) => writeImpactCsv(result.rows, result.summary, lang, out),
+        },
+        res,
+        'attachment',
       );
     },
   }),
@@ -323,10 +323,9 @@ export const ruleSetPages: Page[] = [
     method: 'get',
     path: '/rulesets/:hash/impact/:id/movers.svg',
     access: 'impact.read',
-    async handler({ req, res, actor, impact, locale }) {
-      const hash = hashParam(req.params.hash);
-      const result = impact.result(actor, String(req.params.id));
-      if (result.run.after !== hash) throw new AppError('not-found', 'no such impact analysis');
+    async handler(request) {
+      const { res, locale } = request;
+      const { result } = impactResultOf(request);
       const svg = impactMoversChart(
         result.summary.biggestMovers.map((mover) => ({
           label: mover.enterpriseName,
@@ -335,11 +334,7 @@ export const ruleSetPages: Page[] = [
         })),
         locale,
       );
-      // Drawn by ECharts with inline styles of its own; shown as an image, it runs nothing.
-      res
-        .type('image/svg+xml')
-        .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-        .send(svg);
+      sendChart(res, svg);
     },
   }),
   definePage({
