@@ -139,13 +139,10 @@ export interface Transition {
  * A revision: `revision` is stored as a new quote that supersedes `number`, and `number` moves to
  * `to` (superseded by it), in one transaction, provided it is still in one of `from`.
  */
-export interface Revision {
-  number: string;
-  from: readonly QuoteState[];
-  to: QuoteState;
-  actorId: string;
-  action: string;
-  comment?: string;
+export interface Revision extends Pick<
+  Transition,
+  'number' | 'from' | 'to' | 'actorId' | 'action' | 'comment'
+> {
   revision: Omit<NewQuote, 'idempotencyKey'>;
 }
 
