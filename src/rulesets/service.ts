@@ -5,7 +5,9 @@
  * effectiveFrom; four eyes when the tariff says so) and roll back. Storage is the Store's; going
  * live in every service process is the live source's (live.ts).
  */
+import { LRUCache } from 'lru-cache';
 import { AppError, type FieldIssue } from '../errors';
+import { canonicalJson, sha256Hex } from '../hashing';
 import { runRuleCases, type CaseFailure, type RuleCase } from '../pricing/cases';
 import { RuleSetPositions, type Position } from '../rules/positions';
 import { authorize, type Actor } from '../quotes/policy';
@@ -65,6 +67,11 @@ export class RuleSetService {
   readonly #store: Store;
   readonly #clock: () => Date;
   readonly #compiled: RuleSetCache;
+  /**
+   * A stored set never changes under its hash, so its review against the same cases is the same
+   * answer: a reviewer reopening the page should not wait for the verifier and every case again.
+   */
+  readonly #reviews = new LRUCache<string, RuleSetReview>({ max: 64 });
 
   constructor(options: RuleSetServiceOptions) {
     this.#store = options.store;
@@ -135,9 +142,12 @@ export class RuleSetService {
   ): Promise<RuleSetReview> {
     authorize(actor, 'ruleset.read');
     if (!(await this.#store.describeRuleSet(hash))) throw notFound(hash);
+    const key = `${hash}:${sha256Hex(canonicalJson([draft.cases, draft.broken ?? []]))}`;
+    const known = this.#reviews.get(key);
+    if (known) return known;
     const ruleSet = await this.#compiled.get(hash);
     const results = [...(draft.broken ?? []), ...(await runRuleCases(ruleSet, draft.cases))];
-    return {
+    const review: RuleSetReview = {
       findings: verifyRuleSet(ruleSet),
       cases: results.map(({ name, failures }) => ({
         name,
@@ -145,6 +155,8 @@ export class RuleSetService {
         failures,
       })),
     };
+    this.#reviews.set(key, review);
+    return review;
   }
 
   /**

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   for (const [id, role] of [
     ['am', 'account-manager'],
     ['fd', 'finance-director'],
+    ['pm', 'pricing-manager'],
   ] as const) {
     tokens[id] = generateToken();
     await store.createUser({
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     };
     const am = await signedIn('am');
     const fd = await signedIn('fd');
+    const pm = await signedIn('pm');
     const pages: [string, WebClient][] = [
       ['/quotes', am.client],
       ['/quotes/new', am.client],
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
       ['/approvals', fd.client],
       ['/finance', fd.client],
       ['/audit', fd.client],
+      ['/rulesets', pm.client],
+      [`/rulesets/${ruleSet.hash}`, pm.client],
     ];
 
     const form = { ...flatForm(REQUESTS.ENT0001()), _csrf: am.csrf };
