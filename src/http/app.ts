@@ -30,7 +30,12 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** A pushed rule set with its cases: the sample tariff is some 35 kB of JSON. */
 export const RULE_SET_BODY_LIMIT_BYTES = 512 * 1024;
 
+/** Trust no proxy (false), that many hops, or these addresses and express's names. */
+export type TrustProxy = false | number | string[];
+
 export interface AppOptions {
+  /** express's 'trust proxy': req.secure and req.ip believe these proxies' X-Forwarded-* headers. */
+  trustProxy?: TrustProxy;
   service: QuoteService;
   /** Margin reports, charts, the monthly PDF and the user list, over the same store and clock. */
   reports: ReportService;
@@ -86,6 +91,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   // Quotes change state; a conditional GET answering 304 from a stale ETag would hide that.
   app.set('etag', false);
+  app.set('trust proxy', options.trustProxy ?? false);
   const logger = options.logger ?? defaultLogger();
   app.use(requestLogger(logger));
   app.use(securityHeaders);

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { ImpactSettings } from '../impact/service';
 import { impactEnvironment, impactSettingsOf } from '../impact/settings';
+import type { TrustProxy } from '../http/app';
 import { pino } from 'pino';
 import { z } from 'zod';
 import {
@@ -35,7 +36,28 @@ export interface ServiceConfig {
   logLevel: string;
   store: StoreOptions;
   impact: ImpactSettings;
+  /**
+   * Which proxies in front of the service are believed about the client (X-Forwarded-For/-Proto):
+   * false (none), a hop count, or addresses and express's names (loopback, linklocal,
+   * uniquelocal). Behind a TLS-terminating proxy this is what makes the session cookie Secure.
+   */
+  trustProxy: TrustProxy;
 }
+
+const PROXY_NAME = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+/** Unset: trust no proxy; digits: that many hops; otherwise a comma list of addresses or names. */
+const trustProxyVariable = z.string().transform((text, context): TrustProxy => {
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const wrong = entries.find((entry) => !PROXY_NAME.test(entry));
+  if (wrong === undefined) return entries;
+  context.addIssue({
+    code: 'custom',
+    message: `must be a hop count or a comma list of addresses, subnets, loopback, linklocal or uniquelocal, got ${JSON.stringify(wrong)}`,
+  });
+  return z.NEVER;
+});
 
 /** Digits only (no sign, point or exponent), within `min`–`max`. */
 function wholeNumber(min: number, max: number) {
@@ -47,7 +69,7 @@ function wholeNumber(min: number, max: number) {
     .transform(Number);
 }
 
-/** PORT, HOST, WORKERS, LOG_LEVEL and the store's variables; unset or empty means the default. */
+/** PORT, HOST, WORKERS, LOG_LEVEL, TRUST_PROXY and the store's variables; unset or empty means the default. */
 const serviceEnvironment = z
   .object({
     PORT: environmentVariable(wholeNumber(0, 65535)).default(DEFAULT_PORT),
@@ -59,6 +81,7 @@ const serviceEnvironment = z
           `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(issue.input)}`,
       }),
     ).default('info'),
+    TRUST_PROXY: environmentVariable(trustProxyVariable).default(false),
     ...storeEnvironment.shape,
     ...impactEnvironment.shape,
   })
@@ -69,6 +92,7 @@ const serviceEnvironment = z
     logLevel: env.LOG_LEVEL,
     store: storeOptionsOf(env),
     impact: impactSettingsOf(env, storeOptionsOf(env)),
+    trustProxy: env.TRUST_PROXY,
   }));
 
 /** Reads the service's settings; every bad variable is named in one invalid-input AppError. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp } from '../http/app';
+import { createApp, type TrustProxy } from '../http/app';
 import { ProposalRenderer } from '../proposals/renderer';
 import { QuoteService, type Clock, type RuleSetSource } from '../quotes/service';
 import { ReportService } from '../reports/service';
@@ -49,6 +49,8 @@ export interface ServerOptions {
   renderer?: ProposalRenderer;
   /** How long a web session lasts idle and at most; the workspace's defaults otherwise. */
   sessionLifetime?: SessionLifetime;
+  /** Proxies believed about the client and its protocol (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
   /** 0 (the default): an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -109,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
     }),
     findUserByTokenHash: (tokenHash) => store.findUserByTokenHash(tokenHash),
+    trustProxy: options.trustProxy ?? false,
     ...(clock ? { now: () => clock().getTime() } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });

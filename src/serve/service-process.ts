@@ -82,6 +82,7 @@ export async function runServiceProcess(
       port: config.port,
       host: config.host,
       impact: config.impact,
+      trustProxy: config.trustProxy,
     });
   } catch (error) {
     await ruleSet.close();

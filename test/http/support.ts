@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
+import type { TrustProxy } from '../../src/http/app';
 import { startServer, type RunningServer } from '../../src/serve/server';
 import type { ProposalRenderer } from '../../src/proposals/renderer';
 import { loadRuleSet } from '../../src/rules/load';
@@ -145,6 +146,8 @@ export async function startTestService(
     impactQueueSchema?: string;
     /** The rule cases a draft pushed from the web editor must pass (default RULES_DIR's). */
     ruleCasesDir?: string;
+    /** Proxies the service believes (TRUST_PROXY); none by default. */
+    trustProxy?: TrustProxy;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? 'sqlite';
@@ -183,6 +186,7 @@ export async function startTestService(
     ...(options.renderer ? { renderer: options.renderer } : {}),
     ...(options.ruleCasesDir ? { ruleCasesDir: options.ruleCasesDir } : {}),
     ...(options.sessionLifetime ? { sessionLifetime: options.sessionLifetime } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     impact: impactSettings(database.storeOptions, options.impactQueueSchema),
   });

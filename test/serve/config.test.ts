@@ -25,6 +25,7 @@ test('an empty environment, or empty variables, mean the defaults', () => {
     logLevel: 'info',
     store: { sqlitePath: 'data/groupquote.sqlite' },
     impact: { runsDir: 'data/impact' },
+    trustProxy: false,
   };
   expect(serviceConfigFromEnv({})).toEqual(defaults);
   expect(
@@ -51,6 +52,7 @@ test('every variable is read', () => {
       IMPACT_THREADS: '3',
       IMPACT_QUEUE_SCHEMA: 'impact_jobs',
       IMPACT_DIR: '/srv/impact',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
       UNRELATED: 'x',
     }),
   ).toEqual({
@@ -64,7 +66,9 @@ test('every variable is read', () => {
       threads: 3,
       queue: { connectionString: 'postgresql://gq@db/gq', schema: 'impact_jobs' },
     },
+    trustProxy: ['loopback', '10.0.0.0/8'],
   });
+  expect(serviceConfigFromEnv({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
 });
 
 test('every bad variable is named in one invalid-input error', () => {
@@ -86,6 +90,10 @@ test.each([
   [{ PORT: '1e3' }, 'PORT must be a whole number 0–65535, got "1e3"'],
   [{ PORT: ' 80' }, 'PORT must be a whole number 0–65535, got " 80"'],
   [{ WORKERS: '0' }, 'WORKERS must be a whole number 1–256, got "0"'],
+  [
+    { TRUST_PROXY: 'loopback, proxy.internal' },
+    'TRUST_PROXY must be a hop count or a comma list of addresses, subnets, loopback, linklocal or uniquelocal, got "proxy.internal"',
+  ],
   [{ WORKERS: '257' }, 'WORKERS must be a whole number 1–256, got "257"'],
   [
     { LOG_LEVEL: 'verbose' },
