@@ -1,8 +1,9 @@
 /**
  * Revisions, withdrawals and acceptance in the store, on real SQLite and PostgreSQL: the links both
  * ways, one winner when two revisions race, acceptance that supersedes the enterprise's other open
- * quotes even when a revision commits meanwhile, every move audited and verifiable; and migration
- * 0007 over a database that already holds quotes.
+ * quotes even when a revision commits meanwhile, every move audited and verifiable; on PostgreSQL,
+ * the per-enterprise lock, with the race held where it deadlocks without it; and migration 0007
+ * over a database that already holds quotes.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../src/errors';
@@ -22,6 +23,7 @@ import {
   describeEachDialect,
   newQuote,
   saveCurrentRuleSet,
+  TEST_DATABASE_URL,
   useStore,
   type TestDatabase,
 } from './support';
@@ -78,6 +80,14 @@ async function quoteIn(store: Store, state: QuoteState, enterprise = 'ENT-0001')
     from = to;
   }
   return number;
+}
+
+/** The outcome of `promise`, settled at once so that a rejection waits to be looked at. */
+function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
 }
 
 async function expectVerified(store: Store): Promise<void> {
@@ -232,6 +242,81 @@ describeEachDialect('store: revisions and supersession', (dialect) => {
         else expect(quote).toMatchObject({ state: 'superseded' });
       }
     }
+    await expectVerified(store());
+  });
+});
+
+const describePostgres = TEST_DATABASE_URL ? describe : describe.skip;
+
+/**
+ * The back door's session holds the audit chain's head, so that both moves below stop where the
+ * race above only sometimes stops them: the acceptance with its quote locked, waiting to append its
+ * entry, and the revision after it. Without the per-enterprise lock the revision holds the quote it
+ * revises while it waits for the head, and the acceptance, once it has the head, waits for that
+ * quote to supersede it: PostgreSQL breaks the deadlock by failing one of them, or the revision
+ * lands after the acceptance read the enterprise's open quotes. With it, the revision waits for the
+ * acceptance before it locks anything and then finds its quote superseded.
+ */
+describePostgres('store: the per-enterprise lock [postgres]', () => {
+  const { store, database } = useStore('postgres');
+  beforeEach(() => saveCurrentRuleSet(store()));
+
+  /** Sessions waiting, directly or behind another waiter, on a lock the back door holds. */
+  async function waitingBehindBackDoor(count: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      // The back door is inside its transaction, which would otherwise see one snapshot of the
+      // activity statistics throughout.
+      await database().execute('select pg_stat_clear_snapshot()');
+      const [row] = await database().query<{ waiting: number }>(`
+        with blocked as (
+          select pid, pg_blocking_pids(pid) as blockers from pg_stat_activity
+          where cardinality(pg_blocking_pids(pid)) > 0
+        )
+        select count(*)::int as waiting from blocked b
+        where pg_backend_pid() = any(b.blockers)
+           or exists (select 1 from blocked a
+                      where a.pid = any(b.blockers) and pg_backend_pid() = any(a.blockers))`);
+      if (row!.waiting >= count) return;
+      if (Date.now() > deadline) throw new Error(`${row!.waiting} of ${count} sessions waiting`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  test('an acceptance and a revision of another of its quotes, held at the chain head, queue: the revision finds its quote superseded', async () => {
+    const enterprise = 'ENT-LOCK';
+    const signed = await quoteIn(store(), 'issued', enterprise);
+    const other = await quoteIn(store(), 'draft', enterprise);
+    const changed = await revision(other, 5)();
+    changed.revision.request.enterprise.id = enterprise;
+
+    await database().execute('begin');
+    let accepting: Promise<PromiseSettledResult<unknown>>;
+    let revising: Promise<PromiseSettledResult<unknown>>;
+    try {
+      await database().execute('select seq from audit_chain_head where id = 1 for update');
+      accepting = settled(store().transition(accept(signed)));
+      await waitingBehindBackDoor(1);
+      revising = settled(store().reviseQuote(changed));
+      await waitingBehindBackDoor(2);
+    } finally {
+      await database().execute('commit');
+    }
+    const [accepted, revised] = await Promise.all([accepting, revising]);
+
+    expect(accepted.status).toBe('fulfilled');
+    expect(revised.status).toBe('rejected');
+    const refusal = (revised as PromiseRejectedResult).reason as AppError;
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal.kind).toBe('conflict');
+    expect(refusal.details).toMatchObject({ state: 'superseded', supersededBy: signed });
+    const { items } = await store().listQuotes({ enterpriseId: enterprise, limit: 10, offset: 0 });
+    expect(items.map((quote) => [quote.number, quote.state]).sort()).toEqual(
+      [
+        [signed, 'accepted'],
+        [other, 'superseded'],
+      ].sort(),
+    );
     await expectVerified(store());
   });
 });
