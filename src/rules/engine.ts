@@ -1,10 +1,15 @@
 /**
- * Runs one phase of a rule set over a set of facts with json-rules-engine.
+ * Runs one phase of a rule set over a set of facts.
  *
- * A fresh Engine per evaluation: an Engine keeps its run status on the instance, so one shared by
- * concurrent runs silently skips rules. Building one from pre-validated definitions is cheap.
- * Facts are resolved with a plain dot path (no JSONPath evaluation) and numbers are compared as
- * exact decimals by our own operators; the built-in numeric operators are removed.
+ * `runPhase` evaluates the rules with evaluate.ts, which does what json-rules-engine does for the
+ * conditions a rule file may write, synchronously and without its per-evaluation deep copies.
+ * json-rules-engine stays the reference: `runPhaseOnEngine` runs the same phase through it, and a
+ * property test holds the two equal.
+ *
+ * The reference builds a fresh Engine per evaluation: an Engine keeps its run status on the
+ * instance, so one shared by concurrent runs silently skips rules. Facts are resolved with a plain
+ * dot path (no JSONPath evaluation) and numbers are compared as exact decimals by our own
+ * operators; the built-in numeric operators are removed.
  */
 import { Engine, Fact, Operator, Rule, type Almanac, type RuleResult } from 'json-rules-engine';
 import { LRUCache } from 'lru-cache';
@@ -13,6 +18,7 @@ import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
 import type { PreparedEvent } from './components';
 import type { AppliedRule, ConditionSeen } from './explanation';
+import { evaluable, evaluateRules, type EvaluableRule } from './evaluate';
 import { resolvePath, splitPath, type Phase } from './facts';
 
 /** A rule that fired: why (its explanation in the quote) and what it does (its prepared event). */
@@ -77,6 +83,8 @@ const DECIMAL_OPERATORS = Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS).map(
 /** A phase's rules as json-rules-engine Rules, and the compiled rules by name. */
 interface PreparedPhase {
   engineRules: readonly Rule[];
+  /** The rules as evaluate.ts runs them, by priority (highest first), then file order. */
+  evaluable: readonly EvaluableRule[];
   byName: ReadonlyMap<string, CompiledRule>;
   /** Whether any rule applies only between dates (a promotion). */
   dated: boolean;
@@ -114,6 +122,9 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
             : {}),
         });
       }),
+      evaluable: [...rules]
+        .sort((a, b) => b.priority - a.priority || a.order - b.order)
+        .map((rule) => evaluable(rule, DECIMAL_OPERATOR_IMPLEMENTATIONS)),
       byName: new Map(rules.map((rule) => [rule.name, rule])),
       dated: rules.some((rule) => rule.validFrom !== undefined || rule.validTo !== undefined),
     };
@@ -139,6 +150,15 @@ export function buildEngine(rules: readonly CompiledRule[], quoteDate?: string):
   for (const name of BUILT_IN_NUMERIC_OPERATORS) engine.removeOperator(name);
   for (const operator of DECIMAL_OPERATORS) engine.addOperator(operator);
   const phase = prepared(rules);
+  assertDated(phase, quoteDate);
+  phase.engineRules.forEach((rule, index) => {
+    if (quoteDate === undefined || inForce(rules[index]!, quoteDate)) engine.addRule(rule);
+  });
+  return engine;
+}
+
+/** A rule set with dated rules cannot be evaluated without a date: which promotions apply would be a guess. */
+function assertDated(phase: PreparedPhase, quoteDate: string | undefined): void {
   if (phase.dated && quoteDate === undefined) {
     throw AppError.invalidInput(
       [
@@ -150,10 +170,6 @@ export function buildEngine(rules: readonly CompiledRule[], quoteDate?: string):
       'price with a quote date: this tariff has rules that apply only between dates',
     );
   }
-  phase.engineRules.forEach((rule, index) => {
-    if (quoteDate === undefined || inForce(rules[index]!, quoteDate)) engine.addRule(rule);
-  });
-  return engine;
 }
 
 /**
@@ -161,6 +177,37 @@ export function buildEngine(rules: readonly CompiledRule[], quoteDate?: string):
  * one priority, in file order. Facts a component derives (the tier) are visible to later rules.
  */
 export async function runPhase(
+  ruleSet: RuleSet,
+  phase: Phase,
+  facts: Record<string, unknown>,
+  quoteDate?: string,
+): Promise<Firing[]> {
+  return runPhaseNow(ruleSet, phase, facts, quoteDate);
+}
+
+/** `runPhase`, synchronously. */
+export function runPhaseNow(
+  ruleSet: RuleSet,
+  phase: Phase,
+  facts: Record<string, unknown>,
+  quoteDate?: string,
+): Firing[] {
+  const phaseRules = prepared(ruleSet.rulesByPhase[phase]);
+  assertDated(phaseRules, quoteDate);
+  const rules =
+    quoteDate === undefined || !phaseRules.dated
+      ? phaseRules.evaluable
+      : phaseRules.evaluable.filter(({ rule }) => inForce(rule, quoteDate));
+  const firings = evaluateRules(rules, facts).map(({ rule, applied }): Firing => ({
+    applied,
+    event: rule.prepared,
+  }));
+  assertExclusive(firings);
+  return firings;
+}
+
+/** `runPhase` through a fresh json-rules-engine Engine: the reference evaluation. */
+export async function runPhaseOnEngine(
   ruleSet: RuleSet,
   phase: Phase,
   facts: Record<string, unknown>,
