@@ -4,7 +4,7 @@
  * messages); this module turns zod's issues into problems located inside the file.
  */
 import type { z } from 'zod';
-import { resolveUnions } from '../errors';
+import { resolveUnions, type MessageText } from '../errors';
 import { DECIMAL_PATTERN } from '../domain';
 
 export type ProblemCode =
@@ -33,6 +33,8 @@ export interface Problem {
   path: string;
   code: ProblemCode;
   message: string;
+  /** Its words in the reader's language, where the locale files have them (`errors.<key>`). */
+  text?: MessageText;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -2,9 +2,12 @@
  * What changed between two rule sets, in words a pricing analyst reads at a glance
  * (`long-distance-key: percent 35 → 40`): tariff settings, price-list items and VAT classes, unit
  * costs, and rules by name (added, removed, each changed field). Pure: two snapshots in, the
- * changes out, in a stable order (tariff, prices, costs, rules; then by subject and field).
+ * changes out, in a stable order (tariff, prices, costs, rules; then by subject and field). The
+ * words are the locale files' (`errors.diff.*`), in the reader's language: English for the
+ * command line, the page's or the caller's Accept-Language elsewhere.
  */
 import { z } from 'zod';
+import { DEFAULT_MESSAGE_LOCALE, messageFor, type MessageLocale } from '../messages/messages';
 import {
   COSTS_FILE,
   PRICES_FILE,
@@ -24,7 +27,11 @@ export const ruleSetChangeSchema = z.strictObject({
   field: z.string().optional().describe('the changed field, dotted, inside the subject'),
   before: z.string().optional().describe('as written in the file (JSON for a non-string)'),
   after: z.string().optional(),
-  text: z.string().describe('the change in words: `long-distance-key: percent 35 → 40`'),
+  text: z
+    .string()
+    .describe(
+      "the change in words, in the reader's language: `long-distance-key: percent 35 → 40`",
+    ),
 });
 export type RuleSetChange = z.infer<typeof ruleSetChangeSchema>;
 
@@ -41,36 +48,79 @@ type Json = unknown;
 export function diffRuleSets(
   from: { hash: string; snapshot: RuleSetSnapshot },
   to: { hash: string; snapshot: RuleSetSnapshot },
+  locale: MessageLocale = DEFAULT_MESSAGE_LOCALE,
 ): RuleSetDiff {
   const before = from.snapshot.files;
   const after = to.snapshot.files;
+  const words = new Words(locale);
   const changes: RuleSetChange[] = [
-    ...fieldChanges('tariff', 'tariff', before[TARIFF_FILE], after[TARIFF_FILE]),
-    ...keyedChanges('prices', 'price', items(before[PRICES_FILE]), items(after[PRICES_FILE])),
+    ...fieldChanges(
+      words,
+      'tariff',
+      'tariff',
+      before[TARIFF_FILE],
+      after[TARIFF_FILE],
+      words.text('tariff'),
+    ),
     ...keyedChanges(
+      words,
       'prices',
-      'VAT class',
+      'price',
+      items(before[PRICES_FILE]),
+      items(after[PRICES_FILE]),
+    ),
+    ...keyedChanges(
+      words,
+      'prices',
+      'vatClass',
       record(before[PRICES_FILE], 'vatClasses'),
       record(after[PRICES_FILE], 'vatClasses'),
     ),
     ...keyedChanges(
+      words,
       'costs',
       'cost',
       record(before[COSTS_FILE], 'unitCosts'),
       record(after[COSTS_FILE], 'unitCosts'),
     ),
-    ...ruleChanges(rulesByName(before), rulesByName(after)),
+    ...ruleChanges(words, rulesByName(before), rulesByName(after)),
   ];
   return { from: from.hash, to: to.hash, changes };
 }
 
-/** One line per change, as `quote rulesets diff` prints them. */
-export function formatDiff(diff: RuleSetDiff): string[] {
-  if (diff.changes.length === 0) return ['no changes'];
+/** One line per change, as `quote rulesets diff` prints them, in the diff's language. */
+export function formatDiff(
+  diff: RuleSetDiff,
+  locale: MessageLocale = DEFAULT_MESSAGE_LOCALE,
+): string[] {
+  if (diff.changes.length === 0) return [messageFor('diff.noChanges', {}, locale)];
   return diff.changes.map((change) => change.text);
 }
 
+/** The kinds of keyed entry a price list and a cost file hold, as `errors.diff.kinds` names them. */
+type EntryKind = 'price' | 'vatClass' | 'cost';
+
+/** The diff's words in one language. */
+class Words {
+  constructor(readonly locale: MessageLocale) {}
+
+  text(key: string, params: Record<string, string> = {}): string {
+    return messageFor(`diff.${key}`, params, this.locale);
+  }
+
+  /** A keyed entry's kind in words (`price`, `价格`) and its code: the params of its lines. */
+  kind(kind: EntryKind, code: string): { kind: string; code: string } {
+    return { kind: this.text(`kinds.${kind}`), code };
+  }
+
+  /** A value before or after, `(none)` where there was none. */
+  value(value: string | undefined): string {
+    return value ?? this.text('none');
+  }
+}
+
 function ruleChanges(
+  words: Words,
   before: Map<string, { file: string; rule: Json }>,
   after: Map<string, { file: string; rule: Json }>,
 ): RuleSetChange[] {
@@ -83,26 +133,34 @@ function ruleChanges(
         area: 'rules',
         change: 'added',
         subject: name,
-        text: `rule added: ${name} (${now!.file}, ${componentOf(now!.rule)})`,
+        text: words.text('ruleAdded', {
+          rule: name,
+          file: now!.file,
+          component: componentOf(words, now!.rule),
+        }),
       });
     } else if (!now) {
       changes.push({
         area: 'rules',
         change: 'removed',
         subject: name,
-        text: `rule removed: ${name} (${old.file}, ${componentOf(old.rule)})`,
+        text: words.text('ruleRemoved', {
+          rule: name,
+          file: old.file,
+          component: componentOf(words, old.rule),
+        }),
       });
     } else {
       if (old.file !== now.file) {
-        changes.push(changed('rules', name, 'file', old.file, now.file));
+        changes.push(changed(words, 'rules', name, name, 'file', old.file, now.file));
       }
       // A component's parameters read best by their own name: `percent 35 → 40`.
-      for (const change of fieldChanges('rules', name, old.rule, now.rule)) {
+      for (const change of fieldChanges(words, 'rules', name, old.rule, now.rule)) {
         const field = change.field?.replace(/^event\.params\./, '');
         changes.push(
           field === change.field
             ? change
-            : changed('rules', name, field, change.before, change.after),
+            : changed(words, 'rules', name, name, field, change.before, change.after),
         );
       }
     }
@@ -112,21 +170,24 @@ function ruleChanges(
 
 /** Added, removed and changed entries of two records keyed by code. */
 function keyedChanges(
+  words: Words,
   area: RuleSetChange['area'],
-  kind: string,
+  kind: EntryKind,
   before: Record<string, Json>,
   after: Record<string, Json>,
 ): RuleSetChange[] {
   const changes: RuleSetChange[] = [];
   for (const key of sortedUnion(Object.keys(before), Object.keys(after))) {
-    const subject = `${kind} ${key}`;
+    // The subject is data (the same in every language); its words are the reader's.
+    const subject = `${SUBJECT_NAMES[kind]} ${key}`;
+    const entry = words.text('entry', words.kind(kind, key));
     if (!(key in before)) {
       changes.push({
         area,
         change: 'added',
         subject,
         after: shown(after[key]),
-        text: `${kind} added: ${key}${leafSuffix(after[key])}`,
+        text: words.text('added', { ...words.kind(kind, key), value: leafSuffix(after[key]) }),
       });
     } else if (!(key in after)) {
       changes.push({
@@ -134,10 +195,10 @@ function keyedChanges(
         change: 'removed',
         subject,
         before: shown(before[key]),
-        text: `${kind} removed: ${key}${leafSuffix(before[key])}`,
+        text: words.text('removed', { ...words.kind(kind, key), value: leafSuffix(before[key]) }),
       });
     } else {
-      changes.push(...fieldChanges(area, subject, before[key], after[key]));
+      changes.push(...fieldChanges(words, area, subject, before[key], after[key], entry));
     }
   }
   return changes;
@@ -145,10 +206,12 @@ function keyedChanges(
 
 /** Each leaf that differs between two values of one subject. */
 function fieldChanges(
+  words: Words,
   area: RuleSetChange['area'],
   subject: string,
   before: Json,
   after: Json,
+  named: string = subject,
 ): RuleSetChange[] {
   const old = leaves(before);
   const now = leaves(after);
@@ -156,19 +219,22 @@ function fieldChanges(
   for (const field of sortedUnion(old.keys(), now.keys())) {
     const was = old.get(field);
     const is = now.get(field);
-    if (was !== is) changes.push(changed(area, subject, field, was, is));
+    if (was !== is) changes.push(changed(words, area, subject, named, field, was, is));
   }
   return changes;
 }
 
+/** A changed field of `subject`, worded with `named`: the subject as the reader calls it. */
 function changed(
+  words: Words,
   area: RuleSetChange['area'],
   subject: string,
+  named: string,
   field: string | undefined,
   before: string | undefined,
   after: string | undefined,
 ): RuleSetChange {
-  const where = field ? `${subject}: ${field}` : `${subject}:`;
+  const values = { subject: named, before: words.value(before), after: words.value(after) };
   return {
     area,
     change: 'changed',
@@ -176,7 +242,7 @@ function changed(
     ...(field ? { field } : {}),
     ...(before !== undefined ? { before } : {}),
     ...(after !== undefined ? { after } : {}),
-    text: `${where} ${before ?? '(none)'} → ${after ?? '(none)'}`,
+    text: field ? words.text('changed', { ...values, field }) : words.text('changedValue', values),
   };
 }
 
@@ -228,10 +294,17 @@ function withoutName(rule: Json): Json {
   return rest;
 }
 
-function componentOf(rule: Json): string {
+function componentOf(words: Words, rule: Json): string {
   const event = isRecord(rule) ? rule.event : undefined;
-  return isRecord(event) && typeof event.type === 'string' ? event.type : 'no component';
+  return isRecord(event) && typeof event.type === 'string' ? event.type : words.text('noComponent');
 }
+
+/** A keyed subject as the diff's data names it, whatever the reader's language. */
+const SUBJECT_NAMES: Record<EntryKind, string> = {
+  price: 'price',
+  vatClass: 'VAT class',
+  cost: 'cost',
+};
 
 function items(prices: Json): Record<string, Json> {
   const list = isRecord(prices) && Array.isArray(prices.items) ? prices.items : [];

@@ -7,6 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { AppError, type FieldIssue } from '../errors';
+import { DEFAULT_MESSAGE_LOCALE, type MessageLocale } from '../messages/messages';
 import { canonicalJson, sha256Hex } from '../hashing';
 import { runRuleCases, type CaseFailure, type RuleCase } from '../pricing/cases';
 import { RuleSetPositions, type Position } from '../rules/positions';
@@ -199,8 +200,13 @@ export class RuleSetService {
     return this.#store.listPublications();
   }
 
-  /** What changed from `from` to `to`, in words. */
-  async diff(actor: Actor, from: string, to: string): Promise<RuleSetDiff> {
+  /** What changed from `from` to `to`, in words of `locale` (English unless asked). */
+  async diff(
+    actor: Actor,
+    from: string,
+    to: string,
+    locale: MessageLocale = DEFAULT_MESSAGE_LOCALE,
+  ): Promise<RuleSetDiff> {
     authorize(actor, 'ruleset.read');
     const [before, after] = await Promise.all([
       this.#store.getRuleSet(from),
@@ -208,7 +214,7 @@ export class RuleSetService {
     ]);
     if (!before) throw notFound(from);
     if (!after) throw notFound(to);
-    return diffRuleSets({ hash: from, snapshot: before }, { hash: to, snapshot: after });
+    return diffRuleSets({ hash: from, snapshot: before }, { hash: to, snapshot: after }, locale);
   }
 
   /**
@@ -365,15 +371,16 @@ function refusedForProblems(problems: readonly Problem[]): AppError {
 function refusedForFindings(findings: readonly Finding[]): AppError {
   const errors = findings.filter((finding) => finding.severity === 'error');
   return new AppError('invalid-input', `refused: the verifier found ${errors.length} error(s)`, {
-    issues: errors.map((finding) =>
-      fileIssue({
+    issues: errors.map((finding) => ({
+      ...fileIssue({
         ...finding,
         message:
           finding.rules.length > 0
             ? `${finding.message} (rules ${finding.rules.join(', ')})`
             : finding.message,
       }),
-    ),
+      text: finding.text,
+    })),
     findings,
     text: { key: 'rulesets.refusedFindings', params: { count: errors.length } },
   });

@@ -245,6 +245,14 @@ describe.each(DIALECTS)('rule sets over the API [%s]', (dialect) => {
     expect(diff.changes.map((change) => change.text)).toEqual([
       'long-distance-key: percent 35 → 40',
     ]);
+    const chineseDiff = await service.call('GET', `/api/rulesets/${previous}/diff/${hash}`, {
+      as: 'auditor',
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(chineseDiff.headers.get('content-language')).toBe('zh-CN');
+    expect(ruleSetDiffSchema.parse(chineseDiff.body).changes.map((change) => change.text)).toEqual([
+      'long-distance-key：percent 35 → 40',
+    ]);
 
     const before = await createQuote(service, 'am1', REQUESTS.ENT0001());
     expect(before.ruleSetHash).toBe(previous);

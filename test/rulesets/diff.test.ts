@@ -149,3 +149,47 @@ describe('the diff of two rule sets', () => {
     });
   });
 });
+
+describe('the diff in Chinese', () => {
+  function chineseLinesAfter(edit: (files: Files) => void): string[] {
+    const before = sampleSnapshot();
+    const after = sampleSnapshot();
+    edit(after.files as Files);
+    return formatDiff(diffRuleSets(versionOf(before), versionOf(after), 'zh-CN'), 'zh-CN');
+  }
+
+  test('words every kind of change, and leaves the data as it was', () => {
+    const lines = chineseLinesAfter((files) => {
+      rule(files, 'long-distance.rules.json', 'long-distance-key').event.params.percent = '40';
+      rule(files, 'long-distance.rules.json', 'long-distance-key').validTo = '2027-06-30';
+      files['costs.json'].unitCosts.ROAMING_MIN = '0.200';
+      files['tariff.json'].validityDays = 45;
+      files['long-distance.rules.json'].rules.push({
+        name: 'long-distance-winter-promotion',
+        priority: 10,
+        conditions: { all: [] },
+        event: { type: 'percent-off', params: { item: 'LD_MIN', percent: '10' } },
+      });
+    });
+    expect(lines).toEqual([
+      '资费：validityDays 30 → 45',
+      '新增成本：ROAMING_MIN 0.200',
+      'long-distance-key：percent 35 → 40',
+      'long-distance-key：validTo （无） → 2027-06-30',
+      '新增规则：long-distance-winter-promotion（long-distance.rules.json，percent-off）',
+    ]);
+    expect(chineseLinesAfter(() => undefined)).toEqual(['没有变更']);
+  });
+
+  test('keeps the same data in every language: only the words differ', () => {
+    const before = sampleSnapshot();
+    const after = sampleSnapshot();
+    (after.files as Files)['prices.json'].items[0].unitPrice = '1.00';
+    const strip = (diff: ReturnType<typeof diffRuleSets>) =>
+      diff.changes.map(({ text: _text, ...data }) => data);
+    const english = diffRuleSets(versionOf(before), versionOf(after));
+    const chinese = diffRuleSets(versionOf(before), versionOf(after), 'zh-CN');
+    expect(strip(chinese)).toEqual(strip(english));
+    expect(chinese.changes[0]!.text).toMatch(/^价格 \S+：unitPrice /);
+  });
+});

@@ -158,7 +158,7 @@ describe('the pricing analyst in the browser', () => {
     expect(draft).toMatch(/^[0-9a-f]{64}$/);
     expect(draft).not.toBe(original);
     const draftPage = await textOf(pm.page);
-    expect(draftPage).toContain('long-distance-key: percent 35 → 40');
+    expect(draftPage).toContain('long-distance-key：percent 35 → 40');
     expect(draftPage).toContain('4 个中 4 个通过');
     await inspect(pm.page, 'zh-CN-ruleset-draft');
 

@@ -3,6 +3,8 @@
  * publish or roll back; finance and admin read every version, diff and publication.
  */
 import { isBrokenCase, ruleCaseFrom, type BrokenCase, type RuleCase } from '../../pricing/cases';
+import { issueMessage } from '../../messages/messages';
+import { speakTo } from '../errors';
 import { ERRORS, type ResponseDoc } from '../openapi';
 import { defineRoute, type Route } from '../route';
 import {
@@ -54,7 +56,7 @@ export const ruleSetRoutes: readonly Route[] = [
       403: ERRORS[403],
       413: { description: 'Body over 512 kB', schema: 'Error' },
     },
-    async handler({ body, actor, res, ruleSets }) {
+    async handler({ body, actor, req, res, ruleSets }) {
       const read = Object.entries(body.cases).map(([name, content]) => ruleCaseFrom(name, content));
       const pushed = await ruleSets.push(actor, {
         files: body.files,
@@ -62,7 +64,15 @@ export const ruleSetRoutes: readonly Route[] = [
         broken: read.filter((entry): entry is BrokenCase => isBrokenCase(entry)),
         note: body.note,
       });
-      res.status(pushed.created ? 201 : 200).json(pushed);
+      // The warnings in the caller's language, as its errors are.
+      const locale = speakTo(req, res);
+      res.status(pushed.created ? 201 : 200).json({
+        ...pushed,
+        findings: pushed.findings.map((finding) => ({
+          ...finding,
+          message: issueMessage(finding, locale),
+        })),
+      });
     },
   }),
   defineRoute({
@@ -130,7 +140,8 @@ export const ruleSetRoutes: readonly Route[] = [
     method: 'get',
     path: '/rulesets/{hash}/diff/{to}',
     operationId: 'diffRuleSets',
-    summary: 'What changed from one rule set to another, in words',
+    summary:
+      'What changed from one rule set to another, in words (English, or zh-CN by Accept-Language)',
     policy: 'ruleset.read',
     params: ruleSetDiffParams,
     responses: {
@@ -140,8 +151,8 @@ export const ruleSetRoutes: readonly Route[] = [
       403: ERRORS[403],
       404: UNKNOWN_HASH,
     },
-    async handler({ params, actor, res, ruleSets }) {
-      res.json(await ruleSets.diff(actor, params.hash, params.to));
+    async handler({ params, actor, req, res, ruleSets }) {
+      res.json(await ruleSets.diff(actor, params.hash, params.to, speakTo(req, res)));
     },
   }),
   defineRoute({

@@ -26,6 +26,16 @@ export function checkDerivedFactOrder(rules: readonly CompiledRule[]): Problem[]
             path: `${rule.name}.priority`,
             code: 'priority-order',
             message: `rule ${rule.name} (priority ${rule.priority}) reads "${fact}", which rule ${setter.name} sets at priority ${setter.priority}; give ${rule.name} a priority below ${setter.priority}`,
+            text: {
+              key: 'verifier.priorityOrder',
+              params: {
+                rule: rule.name,
+                priority: rule.priority,
+                fact,
+                setter: setter.name,
+                setterPriority: setter.priority,
+              },
+            },
           });
         }
       }

@@ -31,6 +31,7 @@ export function decideOverlaps(ruleSet: RuleSet): LocatedFinding[] {
             code: 'decide-overlap',
             rules: [first.name, second.name],
             message: `two rules that decide ${decision} can fire for the same request (pricing it would fail): make their conditions exclusive`,
+            text: { key: 'verifier.decideOverlap', params: { decision } },
             witness: result.witness,
           });
         }

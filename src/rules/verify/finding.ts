@@ -3,6 +3,7 @@
  * text is known, by line and column), naming the rules involved and, where one exists, the facts
  * of a request that shows it (the witness).
  */
+import type { MessageText } from '../../errors';
 import type { CompiledRule, RuleSet } from '../compile';
 import type { Witness } from './space';
 
@@ -29,7 +30,10 @@ export interface LocatedFinding {
   severity: Severity;
   code: FindingCode;
   rules: string[];
+  /** In English, as the command line prints it. */
   message: string;
+  /** The same in the locale files' words (`errors.verifier.*`), for a page or an API caller. */
+  text: MessageText;
   witness?: Witness;
 }
 
@@ -47,6 +51,11 @@ export function rulePath(ruleSet: RuleSet, rule: CompiledRule, rest = ''): strin
   const index = content?.rules?.findIndex((entry) => entry.name === rule.name) ?? -1;
   const base = index >= 0 ? `rules.${index}` : rule.name;
   return rest ? `${base}.${rest}` : base;
+}
+
+/** Names as a message param: joined as the reader's language joins a list. */
+export function names(list: readonly string[]): { code: string }[] {
+  return list.map((code) => ({ code }));
 }
 
 /** `a, b and c` */

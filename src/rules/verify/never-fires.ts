@@ -4,7 +4,8 @@
  * threshold; a warning, since such a rule harms no quote.
  */
 import type { CompiledRule, RuleSet } from '../compile';
-import { rulePath, type LocatedFinding } from './finding';
+import type { MessageText } from '../../errors';
+import { names, rulePath, type LocatedFinding } from './finding';
 import { forEachLeaf, PHASES, PhaseSpace } from './space';
 
 export function neverFiring(ruleSet: RuleSet): LocatedFinding[] {
@@ -25,10 +26,30 @@ export function neverFiring(ruleSet: RuleSet): LocatedFinding[] {
         code: 'never-fires',
         rules: [rule.name],
         message: `this rule can never fire: no request meets all its conditions${why(space, rule)}`,
+        text: whyText(space, rule),
       });
     }
   }
   return findings;
+}
+
+/** The finding in the locale files' words, with its first likely reason as `why` words it. */
+function whyText(space: PhaseSpace, rule: CompiledRule): MessageText {
+  if (rule.validFrom !== undefined && rule.validTo !== undefined && rule.validFrom > rule.validTo)
+    return {
+      key: 'verifier.neverFiresDates',
+      params: { from: rule.validFrom, to: rule.validTo },
+    };
+  let reason: MessageText = { key: 'verifier.neverFires' };
+  forEachLeaf(rule.conditions, (leaf) => {
+    if (reason.key !== 'verifier.neverFires' || !space.isDerived(leaf.fact)) return;
+    const setters = space.settersAbove(leaf.fact, rule.priority).map((setter) => setter.name);
+    reason =
+      setters.length === 0
+        ? { key: 'verifier.neverFiresUnset', params: { fact: leaf.fact } }
+        : { key: 'verifier.neverFiresCheck', params: { fact: leaf.fact, rules: names(setters) } };
+  });
+  return reason;
 }
 
 /** The likely reason, when the rule reads a fact a rule sets (the tier). */

@@ -7,7 +7,7 @@
 import { Decimal, HUNDRED, parseDecimal } from '../../money/money';
 import type { CompiledRule, PricedItemDefinition, RuleSet } from '../compile';
 import type { ConditionNode } from '../files';
-import { listed, rulePath, type LocatedFinding } from './finding';
+import { listed, names, rulePath, type LocatedFinding } from './finding';
 import { and, not, PhaseSpace, type EvaluationState, type Witness } from './space';
 
 /** How many "can these fire together" searches one item may take before giving up. */
@@ -66,6 +66,14 @@ export function percentTotals(ruleSet: RuleSet): LocatedFinding[] {
       code: 'percent-over-100',
       rules: inOrder.map(({ rule }) => rule.name),
       message: `percent-off rules can fire together for one request and take ${inOrder.map(({ points }) => `${points.toFixed()} %`).join(' + ')} = ${total.toFixed()} % off ${listed(items)}: more than 100 %`,
+      text: {
+        key: 'verifier.percentOver100',
+        params: {
+          sum: inOrder.map(({ points }) => `${points.toFixed()} %`).join(' + '),
+          total: total.toFixed(),
+          items: names(items),
+        },
+      },
       witness,
     };
   });

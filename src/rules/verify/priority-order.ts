@@ -20,6 +20,7 @@ export function priorityOrder(ruleSet: RuleSet): LocatedFinding[] {
         code: 'priority-order',
         rules: [reader],
         message: problem.message,
+        text: problem.text ?? { key: 'verifier.priorityOrderOther', params: { rule: reader } },
       };
     }),
   );

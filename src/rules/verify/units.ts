@@ -45,15 +45,24 @@ function priceListTraps(ruleSet: RuleSet): LocatedFinding[] {
       code: 'vat-rate-out-of-range',
       rules: [],
       message: `VAT rate "${rate}" of ${name} is ${parseDecimal(rate).mul(HUNDRED).toFixed()} %: a VAT rate is a fraction from 0 up to 1${asFraction.lt(ONE) ? `, write "${asFraction.toFixed()}" for ${rate} %` : ''}`,
+      text: {
+        key: asFraction.lt(ONE) ? 'verifier.vatRateAsPercent' : 'verifier.vatRateOutOfRange',
+        params: {
+          rate,
+          name,
+          percent: parseDecimal(rate).mul(HUNDRED).toFixed(),
+          fraction: asFraction.toFixed(),
+        },
+      },
     });
   }
   (prices.items ?? []).forEach((item, index) => {
-    const finding = moneyTrap(item.unitPrice, 'unit price', String(item.code));
+    const finding = moneyTrap(item.unitPrice, 'unitPrice', String(item.code));
     if (finding) findings.push({ file: PRICES_FILE, path: `items.${index}.unitPrice`, ...finding });
   });
   const costs = ruleSet.snapshot.files[COSTS_FILE] as { unitCosts?: Record<string, unknown> };
   for (const [code, cost] of Object.entries(costs.unitCosts ?? {})) {
-    const finding = moneyTrap(cost, 'unit cost', code);
+    const finding = moneyTrap(cost, 'unitCost', code);
     if (finding) findings.push({ file: COSTS_FILE, path: `unitCosts.${code}`, ...finding });
   }
   return findings;
@@ -61,7 +70,7 @@ function priceListTraps(ruleSet: RuleSet): LocatedFinding[] {
 
 function moneyTrap(
   value: unknown,
-  what: string,
+  what: 'unitPrice' | 'unitCost',
   code: string,
 ): Omit<LocatedFinding, 'file' | 'path'> | undefined {
   if (!isDecimalString(value)) return undefined;
@@ -71,7 +80,17 @@ function moneyTrap(
     severity: 'error',
     code: 'money-precision',
     rules: [],
-    message: `${what} "${value}" of ${code} has ${decimals} decimals: amounts are CNY to the fen, at most ${MONEY_DECIMALS} decimals`,
+    message: `${what === 'unitPrice' ? 'unit price' : 'unit cost'} "${value}" of ${code} has ${decimals} decimals: amounts are CNY to the fen, at most ${MONEY_DECIMALS} decimals`,
+    text: {
+      key: 'verifier.moneyPrecision',
+      params: {
+        what: { term: `verifier.amounts.${what}` },
+        value,
+        code,
+        decimals,
+        most: MONEY_DECIMALS,
+      },
+    },
   };
 }
 
@@ -119,6 +138,7 @@ function percentTrap(
       severity: 'error',
       code: 'percent-out-of-range',
       message: `${name} "${value}" is outside 0–100: percentages are percent points, "35" means 35 %`,
+      text: { key: 'verifier.percentOutOfRange', params: { name, value } },
     };
   }
   if (smallByNature || points.isZero() || points.abs().gte(ONE)) return undefined;
@@ -126,6 +146,10 @@ function percentTrap(
     severity: 'warning',
     code: 'percent-looks-like-fraction',
     message: `${name} "${value}" looks like a fraction: ${value} means ${value} %, write "${points.mul(HUNDRED).toFixed()}" for ${points.mul(HUNDRED).toFixed()} % (percentages are percent points)`,
+    text: {
+      key: 'verifier.percentLooksLikeFraction',
+      params: { name, value, points: points.mul(HUNDRED).toFixed() },
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { CompiledRule, RuleSet } from '../compile';
 import { TARIFF_FILE, PRICES_FILE } from '../compile';
-import { listed, type LocatedFinding } from './finding';
+import { listed, names, type LocatedFinding } from './finding';
 import { forEachLeaf, PHASES, variableOf } from './space';
 
 /**
@@ -50,6 +50,7 @@ function unusedTiers(
         code: 'unused-tier',
         rules: [],
         message: `tier ${code}: no rule assigns it, so no quote can have it`,
+        text: { key: 'verifier.tierNeverAssigned', params: { tier: code } },
       });
     } else if (!tierValues.includes(code)) {
       findings.push({
@@ -57,6 +58,10 @@ function unusedTiers(
         code: 'unused-tier',
         rules: setters.map((rule) => rule.name),
         message: `tier ${code}: ${listed(setters.map((rule) => rule.name))} assign${setters.length === 1 ? 's' : ''} it, but no rule reads it: a ${code} customer gets no tier discount, free pool or benefit`,
+        text: {
+          key: 'verifier.tierNeverRead',
+          params: { tier: code, rules: names(setters.map((rule) => rule.name)) },
+        },
       });
     }
   });
@@ -84,6 +89,7 @@ function unusedFacts(
       code: 'unused-fact',
       rules: [],
       message: `customer fact ${fact.name}: no rule reads it, so it changes no quote; a rule reads it with "fact": "enterprise", "path": "$.${fact.name}"`,
+      text: { key: 'verifier.unusedFact', params: { fact: fact.name } },
     });
   });
   ruleSet.tariff.options.forEach((option, index) => {
@@ -97,6 +103,7 @@ function unusedFacts(
         code: 'unused-fact',
         rules: [],
         message: `option ${option.name}: no rule reads it and no price-list item counts it`,
+        text: { key: 'verifier.unusedOption', params: { option: option.name } },
       });
       return;
     }
@@ -116,6 +123,7 @@ function unusedFacts(
         code: 'unused-product',
         rules: [],
         message: `product ${code} (option ${option.name}): no rule reads the option or targets the item, so every tier pays list price for it`,
+        text: { key: 'verifier.unusedProduct', params: { product: code, option: option.name } },
       });
     }
   });

@@ -7,6 +7,7 @@
  * command line calls; refusals (four eyes, a failing case) come back from the service as they are.
  */
 import { AppError, isAppError } from '../../errors';
+import { errorMessage, issueMessage, type MessageLocale } from '../../messages/messages';
 import { STATUS_BY_KIND } from '../../http/errors';
 import { sendChart, sendDownload } from '../../http/responses';
 import { writeImpactCsv } from '../../impact/csv';
@@ -53,15 +54,19 @@ async function userNames(request: PageRequest): Promise<(id: string | undefined)
 }
 
 /** A refusal as the page shows it: its status, the service's message, and four eyes named. */
-function refusalOf(error: unknown): { status: number; message: string; fourEyes: boolean } {
+function refusalOf(
+  error: unknown,
+  lang: MessageLocale,
+): { status: number; message: string; fourEyes: boolean } {
   if (!isAppError(error) || STATUS_BY_KIND[error.kind] >= 500) throw error;
   const status = STATUS_BY_KIND[error.kind];
-  const issues = (error.details.issues ?? []) as { path: string; message: string }[];
-  const detail = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  const message = errorMessage(error, lang);
+  const detail = (error.details.issues ?? [])
+    .map((issue) => `${issue.path}: ${issueMessage(issue, lang)}`)
+    .join('; ');
   return {
     status,
-    message:
-      detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message,
+    message: detail && !message.includes(detail) ? `${message}: ${detail}` : message,
     fourEyes: error.kind === 'forbidden' && error.details.author !== undefined,
   };
 }
@@ -116,7 +121,10 @@ async function renderRuleSet(
     userNames(request),
   ]);
   const live = sets.find((set) => set.live);
-  const diff = live && live.hash !== hash ? await ruleSets.diff(actor, live.hash, hash) : undefined;
+  const diff =
+    live && live.hash !== hash
+      ? await ruleSets.diff(actor, live.hash, hash, request.lang)
+      : undefined;
   const files = ruleFileViews(detail.files, locale);
   const mayPush = mayDo(actor.role, 'ruleset.push');
   if (refusal) request.res.status(refusal.status);
@@ -129,7 +137,7 @@ async function renderRuleSet(
         publisherName: nameOf(detail.ruleSet.publishedBy),
       },
       liveShort: live?.hash.slice(0, 12),
-      review: { problems: [], findings: findingRows(review.findings) },
+      review: { problems: [], findings: findingRows(review.findings, request.lang) },
       cases: review.cases,
       casesPassed: review.cases.filter((result) => result.passed).length,
       diff: diff?.changes,
@@ -149,17 +157,22 @@ async function renderRuleSet(
   );
 }
 
-function findingRows(findings: readonly Finding[]) {
+/** Findings in the page's language; the witness as the JSON of a request. */
+function findingRows(findings: readonly Finding[], lang: MessageLocale) {
   return findings.map((finding) => ({
     ...finding,
+    message: issueMessage(finding, lang),
     witness: finding.witness ? JSON.stringify(finding.witness) : undefined,
   }));
 }
 
-function checkView(check: DraftCheck) {
+function checkView(check: DraftCheck, lang: MessageLocale) {
   return {
-    problems: check.problems,
-    findings: findingRows(check.findings),
+    problems: check.problems.map((problem) => ({
+      ...problem,
+      message: issueMessage(problem, lang),
+    })),
+    findings: findingRows(check.findings, lang),
     clean: check.problems.length === 0 && check.findings.length === 0,
     errors:
       check.problems.length +
@@ -196,7 +209,7 @@ async function renderEditor(
       file,
       text,
       note: state.note ?? '',
-      check: state.check ? checkView(state.check) : undefined,
+      check: state.check ? checkView(state.check, request.lang) : undefined,
       refusal: state.refusal,
     },
     'web.editor.title',
@@ -260,7 +273,7 @@ export const ruleSetPages: Page[] = [
         if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
         await ruleSets.rollback(actor, { note: formText(req.body, 'note') });
       } catch (error) {
-        await renderList(request, { refusal: refusalOf(error) });
+        await renderList(request, { refusal: refusalOf(error, request.lang) });
         return;
       }
       res.redirect(303, '/rulesets?done=rollback');
@@ -285,7 +298,7 @@ export const ruleSetPages: Page[] = [
         if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
         await ruleSets.publish(actor, { hash, note: formText(req.body, 'note') });
       } catch (error) {
-        await renderRuleSet(request, hash, refusalOf(error));
+        await renderRuleSet(request, hash, refusalOf(error, request.lang));
         return;
       }
       res.redirect(303, '/rulesets?done=publish');
@@ -369,7 +382,7 @@ export const ruleSetPages: Page[] = [
       const file = ruleFileParam(request.req.params.file, files);
       const draft = editedDraft(files, file, formText(request.req.body, 'text'));
       const check = request.ruleSets.check(request.actor, draft);
-      request.fragment('ruleset-check', { check: checkView(check) });
+      request.fragment('ruleset-check', { check: checkView(check, request.lang) });
     },
   }),
   definePage({
@@ -399,7 +412,11 @@ export const ruleSetPages: Page[] = [
         });
         res.redirect(303, `/rulesets/${pushed.ruleSet.hash}`);
       } catch (error) {
-        await renderEditor(request, hash, file, text, { note, check, refusal: refusalOf(error) });
+        await renderEditor(request, hash, file, text, {
+          note,
+          check,
+          refusal: refusalOf(error, request.lang),
+        });
       }
     },
   }),
@@ -407,7 +424,13 @@ export const ruleSetPages: Page[] = [
 
 function notConfirmed(): AppError {
   return AppError.invalidInput(
-    [{ path: 'confirm', message: 'tick the box to confirm' }],
+    [
+      {
+        path: 'confirm',
+        message: 'tick the box to confirm',
+        text: { key: 'rulesets.notConfirmed' },
+      },
+    ],
     'not confirmed',
   );
 }
