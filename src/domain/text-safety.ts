@@ -53,6 +53,13 @@ export const safeTextCheck = z.superRefine((text: string, context) => {
     code: 'custom',
     input: text,
     message: `must not contain control characters, bidirectional controls or unpaired surrogates (found ${unsafe.kind}, ${unsafe.codePoint}, at position ${unsafe.index + 1})`,
+    // Its words in the locale files (errors.issues.unsafeText), for a reader of another language.
+    params: {
+      text: {
+        key: 'issues.unsafeText',
+        params: { codePoint: unsafe.codePoint, position: unsafe.index + 1 },
+      },
+    },
   });
 });
 

@@ -55,24 +55,37 @@ export interface RequestVocabulary extends Declarations {
 /** Percent points with at most two decimals, 0–100: "5", "12.5". */
 const negotiatedPercent = requestDecimalString
   .refine((value) => !/\.\d{3,}$/.test(value), {
-    message: 'must have at most two decimals (percent points, "5" is 5 %)',
+    message: worded(
+      'must have at most two decimals (percent points, "5" is 5 %)',
+      'issues.percentDecimals',
+    ),
   })
   .refine((value) => !UNSIGNED_DECIMAL_PATTERN.test(value) || parseDecimal(value).lte(HUNDRED), {
-    message: 'must be at most 100 (percent points)',
+    message: worded('must be at most 100 (percent points)', 'issues.percentOver100'),
   });
 
 function adjustmentSchema(vocabulary: RequestVocabulary) {
   const reason = z
     .string({ error: 'give the reason for the discount, for the deal sheet and the approver' })
     .trim()
-    .min(1, { message: 'must not be empty: say why the discount was negotiated' })
+    .min(1, {
+      message: worded('must not be empty: say why the discount was negotiated', 'issues.noReason'),
+    })
     .max(500)
     .check(safeTextCheck);
   const item = z.string().refine((code) => vocabulary.itemCodes.includes(code), {
-    message: `is not in the price list (known: ${vocabulary.itemCodes.join(', ')})`,
+    message: worded(
+      `is not in the price list (known: ${vocabulary.itemCodes.join(', ')})`,
+      'issues.unknownItem',
+      { known: vocabulary.itemCodes.map((code) => ({ code })) },
+    ),
   });
   const category = z.string().refine((code) => vocabulary.categories.includes(code), {
-    message: `is not a price-list category (known: ${vocabulary.categories.join(', ')})`,
+    message: worded(
+      `is not a price-list category (known: ${vocabulary.categories.join(', ')})`,
+      'issues.unknownCategory',
+      { known: vocabulary.categories.map((code) => ({ code })) },
+    ),
   });
   return z.union([
     z.strictObject({ item, percent: negotiatedPercent, reason }),

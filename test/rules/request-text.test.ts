@@ -63,7 +63,14 @@ describe('names and ids are text a proposal can print', () => {
     const field = path.split('.')[1] as 'name' | 'id';
     request.enterprise[field] = value;
     expect(issuesFor(JSON.stringify(request))).toEqual([
-      { path, message: expect.stringMatching(message) },
+      {
+        path,
+        message: expect.stringMatching(message),
+        text: {
+          key: 'issues.unsafeText',
+          params: expect.objectContaining({ codePoint: expect.any(String) }),
+        },
+      },
     ]);
   });
 

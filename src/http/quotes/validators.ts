@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { endOfDay, isCalendarDate, startOfDay } from '../../calendar';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
 import { APPROVAL_LEVELS, QUOTE_STATES, quoteNumber, safeTextCheck } from '../../domain';
+import { worded } from '../../errors';
 
 export const quoteParams = z.object({ number: quoteNumber });
 
@@ -79,7 +80,9 @@ export const transitionBody = z
     comment: z
       .string()
       .trim()
-      .min(1, { message: 'must not be empty (leave it out instead)' })
+      .min(1, {
+        message: worded('must not be empty (leave it out instead)', 'issues.emptyComment'),
+      })
       .max(2000, { message: 'must be at most 2000 characters' })
       .optional(),
   })
