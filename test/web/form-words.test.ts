@@ -15,7 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-const CASES = [
+const CASES: {
+  name: string;
+  form: Record<string, string>;
+  key: string;
+  params?: Record<string, string>;
+  english: string;
+}[] = [
   {
     name: 'a percent with three decimals',
     form: { 'adjustments.0.percent': '5.125', 'adjustments.0.reason': '竞品报价' },
