@@ -5,6 +5,7 @@
  *   list · show HASH · diff A B  what is stored, one set, what changed in words
  *   publish HASH --note TEXT [--effective-from ISO]   make it live (or schedule it)
  *   rollback --note TEXT         republish the set that was live before
+ *   cancel HASH --note TEXT      call off its scheduled publication before it takes effect
  *
  * Who acts: the user whose bearer token is in QUOTE_TOKEN (their role decides, as on the API);
  * without one, whoever has direct access to the store acts as `cli:<login>`, a pricing manager
@@ -177,6 +178,29 @@ export function addRulesetsCommand(program: Command, run: CliRun): Command {
     );
 
   rulesets
+    .command('cancel')
+    .description('call off the scheduled publication of a rule set before it takes effect')
+    .argument('<hash>', 'the rule set', hashArgument)
+    .option('--note <text>', 'why: audited with the cancellation (required)')
+    .addHelpText('after', RULESETS_HELP)
+    .action(
+      run.action(async (given: string, options: { note?: string }) =>
+        withRuleSetStore(async ({ actor, ruleSets, resolveHash }) => {
+          const cancelled = await ruleSets.cancel(actor, {
+            hash: await resolveHash(given),
+            note: options.note ?? '',
+          });
+          for (const publication of cancelled) {
+            run.io.out(
+              `cancelled the publication of ${publication.hash} scheduled for ${publication.effectiveFrom}`,
+            );
+          }
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  rulesets
     .command('rollback')
     .description('republish the rule set that was live before the live one')
     .option('--note <text>', 'why: audited with the rollback (required)')
@@ -264,7 +288,7 @@ function listLines(items: readonly StoredRuleSet[]): string[] {
       item.hash,
       stateText(item),
       item.createdAt.slice(0, 19) + 'Z',
-      item.author ?? `(${item.createdBy}, not pushed)`,
+      item.author ? (item.authorName ?? item.author) : `(${whoCreated(item)}, not pushed)`,
       item.note,
     ]),
   );
@@ -274,11 +298,18 @@ function describeLines(item: StoredRuleSet): string[] {
   return [
     `rule set ${item.hash}`,
     `state:   ${stateText(item)}`,
-    `created: ${item.createdAt} by ${item.createdBy}`,
-    `author:  ${item.author ?? '(never pushed: stored when a service priced with it)'}`,
+    `created: ${item.createdAt} by ${whoCreated(item)}`,
+    `author:  ${item.author ? (item.authorName ?? item.author) : '(never pushed: stored when a service priced with it)'}`,
     `note:    ${item.note || '(none)'}`,
-    ...(item.publishedAt ? [`last published: ${item.publishedAt} by ${item.publishedBy}`] : []),
+    ...(item.publishedAt
+      ? [`last published: ${item.publishedAt} by ${item.publishedByName ?? item.publishedBy}`]
+      : []),
   ];
+}
+
+/** The user's name where the id is a user's; a `cli:` or `system` id as it is. */
+function whoCreated(item: StoredRuleSet): string {
+  return item.createdByName ?? item.createdBy;
 }
 
 function stateText(item: StoredRuleSet): string {
@@ -292,8 +323,10 @@ function publicationLine(publication: Publication): string {
   const when =
     publication.status === 'scheduled'
       ? `scheduled for ${publication.effectiveFrom}`
-      : `live ${publication.tookEffectAt}`;
-  return `${what} by ${publication.requestedBy}, ${when}${publication.fromHash ? `, replacing ${publication.fromHash}` : ''}: ${publication.note}`;
+      : publication.status === 'cancelled'
+        ? `scheduled for ${publication.effectiveFrom}, cancelled by ${publication.cancelledByName ?? publication.cancelledBy} ${publication.cancelledAt}`
+        : `live ${publication.tookEffectAt}`;
+  return `${what} by ${publication.requestedByName ?? publication.requestedBy}, ${when}${publication.fromHash ? `, replacing ${publication.fromHash}` : ''}: ${publication.note}`;
 }
 
 function publicationOutcome(publication: Publication): string {

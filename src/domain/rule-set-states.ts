@@ -10,6 +10,9 @@ export type RuleSetState = (typeof RULE_SET_STATES)[number];
 export const PUBLICATION_KINDS = ['publish', 'rollback'] as const;
 export type PublicationKind = (typeof PUBLICATION_KINDS)[number];
 
-/** A publication waits for its `effectiveFrom` (`scheduled`), then takes effect (`done`). */
-export const PUBLICATION_STATUSES = ['scheduled', 'done'] as const;
+/**
+ * A publication waits for its `effectiveFrom` (`scheduled`), then takes effect (`done`), unless a
+ * pricing manager calls it off before then (`cancelled`).
+ */
+export const PUBLICATION_STATUSES = ['scheduled', 'done', 'cancelled'] as const;
 export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];

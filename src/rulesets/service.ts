@@ -265,6 +265,24 @@ export class RuleSetService {
   }
 
   /**
+   * Calls off the scheduled publication of `hash` before it takes effect, audited with the note.
+   * Whoever may publish may cancel. One already due takes effect first and cannot be called off:
+   * it is live (or was), and a rollback is the way back then.
+   */
+  async cancel(actor: Actor, request: { hash: string; note: string }): Promise<Publication[]> {
+    authorize(actor, 'ruleset.publish');
+    const note = requiredNote(request.note);
+    if (!(await this.#store.describeRuleSet(request.hash))) throw notFound(request.hash);
+    await this.#store.activateDuePublications(this.#now());
+    return this.#store.cancelScheduledPublication({
+      hash: request.hash,
+      note,
+      actorId: actor.id,
+      now: this.#now(),
+    });
+  }
+
+  /**
    * Republishes the set that was live before the live one (a second rollback goes one further
    * back). The emergency brake: it puts back a set that already went live under the same rules,
    * so four eyes does not hold it up.

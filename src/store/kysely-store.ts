@@ -17,6 +17,7 @@ import { migrateToLatest } from './migrations';
 import {
   LIVE_RULE_SET_CHANNEL,
   activateDuePublications,
+  cancelScheduledPublication,
   describeRuleSet,
   importLiveRuleSet,
   listPublications,
@@ -196,6 +197,15 @@ export class KyselyStore implements Store {
     now: string;
   }): Promise<{ hash: string; imported: boolean }> {
     return guarded(() => importLiveRuleSet(this.#connection, input));
+  }
+
+  async cancelScheduledPublication(request: {
+    hash: string;
+    note: string;
+    actorId: string;
+    now: string;
+  }): Promise<Publication[]> {
+    return guarded(() => cancelScheduledPublication(this.#connection, request));
   }
 
   async listPublications(): Promise<Publication[]> {

@@ -12,13 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import { GENESIS_HASH } from './audit-chain';
 import type { Dialect, StoreConnection } from './connection';
 import type { Database } from './schema';
-import {
-  APPROVAL_LEVELS,
-  PUBLICATION_KINDS,
-  PUBLICATION_STATUSES,
-  ROLES,
-  RULE_SET_STATES,
-} from '../domain';
+import { APPROVAL_LEVELS, PUBLICATION_KINDS, ROLES, RULE_SET_STATES } from '../domain';
 
 export interface Migration {
   name: string;
@@ -41,6 +35,9 @@ const QUOTE_STATES_0001 = [
   'rejected',
 ] as const;
 const QUOTE_STATES_0007 = [...QUOTE_STATES_0001, 'superseded', 'withdrawn'] as const;
+/** The publication statuses of migration 0006, and of 0009, which lets one be called off. */
+const PUBLICATION_STATUSES_0006 = ['scheduled', 'done'] as const;
+const PUBLICATION_STATUSES_0009 = [...PUBLICATION_STATUSES_0006, 'cancelled'] as const;
 
 /** Arbitrary but fixed: the key of the PostgreSQL advisory lock held while migrating. */
 const MIGRATION_LOCK_KEY = 4_710_202_611;
@@ -363,7 +360,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addCheckConstraint('rule_set_publications_kind_known', oneOf('kind', PUBLICATION_KINDS))
         .addCheckConstraint(
           'rule_set_publications_status_known',
-          oneOf('status', PUBLICATION_STATUSES),
+          oneOf('status', PUBLICATION_STATUSES_0006),
         )
         .execute();
       await db.schema
@@ -421,7 +418,83 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('users').addColumn('email', 'text').execute();
     },
   },
+  {
+    // A scheduled publication can be called off before it takes effect (issue 13): its status
+    // becomes `cancelled`, with who did it and when (the note goes to the audit log). PostgreSQL
+    // changes the status check in place; SQLite rebuilds the table as 0007 rebuilt quotes, each
+    // row copied as it was and the index made again from its own DDL.
+    name: '0009-cancel-scheduled-publications',
+    async up(db, dialect) {
+      const type = columnTypes(dialect);
+      if (dialect === 'postgres') {
+        await sql`
+          alter table rule_set_publications
+            drop constraint rule_set_publications_status_known,
+            add constraint rule_set_publications_status_known
+              check (${oneOf('status', PUBLICATION_STATUSES_0009)})`.execute(db);
+      } else {
+        await rebuildSqlitePublications(db);
+      }
+      await db.schema
+        .alterTable('rule_set_publications')
+        .addColumn('cancelled_at', type.instant)
+        .execute();
+      await db.schema
+        .alterTable('rule_set_publications')
+        .addColumn('cancelled_by', 'text')
+        .execute();
+    },
+  },
 ];
+
+/** The columns of rule_set_publications as migration 0006 made them, in order. */
+const PUBLICATION_COLUMNS_0006 = [
+  'seq',
+  'hash',
+  'kind',
+  'status',
+  'note',
+  'requested_by',
+  'requested_at',
+  'effective_from',
+  'from_hash',
+  'took_effect_at',
+  'live_version',
+] as const;
+
+/** SQLite, migration 0009: rule_set_publications as 0006 made it, with 0009's statuses. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Migration.up
+async function rebuildSqlitePublications(db: Kysely<any>): Promise<void> {
+  const { rows: indexes } = await sql<{ sql: string }>`
+    select sql from sqlite_master
+    where type = 'index' and tbl_name = 'rule_set_publications' and sql is not null`.execute(db);
+  await db.schema
+    .createTable('rule_set_publications_0009')
+    .addColumn('seq', 'integer', (column) => column.primaryKey())
+    .addColumn('hash', 'text', (column) => column.notNull().references('rule_sets.hash'))
+    .addColumn('kind', 'text', (column) => column.notNull())
+    .addColumn('status', 'text', (column) => column.notNull())
+    .addColumn('note', 'text', (column) => column.notNull())
+    .addColumn('requested_by', 'text', (column) => column.notNull())
+    .addColumn('requested_at', 'text', (column) => column.notNull())
+    .addColumn('effective_from', 'text', (column) => column.notNull())
+    .addColumn('from_hash', 'text')
+    .addColumn('took_effect_at', 'text')
+    .addColumn('live_version', 'integer')
+    .addCheckConstraint('rule_set_publications_kind_known', oneOf('kind', PUBLICATION_KINDS))
+    .addCheckConstraint(
+      'rule_set_publications_status_known',
+      oneOf('status', PUBLICATION_STATUSES_0009),
+    )
+    .execute();
+  const columns = sql.join(PUBLICATION_COLUMNS_0006.map((column) => sql.ref(column)));
+  await sql`insert into rule_set_publications_0009 (${columns}) select ${columns} from rule_set_publications`.execute(
+    db,
+  );
+  await sql`drop table rule_set_publications`.execute(db);
+  await sql`alter table rule_set_publications_0009 rename to rule_set_publications`.execute(db);
+  for (const index of indexes) await sql.raw(index.sql).execute(db);
+}
 
 /** The columns of the quotes table up to migration 0007, in order; 0007 adds the last two. */
 const QUOTE_COLUMNS_0001 = [

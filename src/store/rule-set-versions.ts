@@ -36,6 +36,7 @@ export const RULE_SET_AUDIT_ACTIONS = {
   scheduled: 'ruleset.scheduled',
   publish: 'ruleset.published',
   rollback: 'ruleset.rolled-back',
+  cancelled: 'ruleset.cancelled',
 } as const;
 
 type RuleSetRow = Pick<
@@ -117,7 +118,7 @@ export async function pushRuleSet(
 }
 
 export async function listRuleSets(db: Kysely<Database>): Promise<StoredRuleSet[]> {
-  const [rows, scheduled] = await Promise.all([
+  const [rows, scheduled, names] = await Promise.all([
     db
       .selectFrom('rule_sets')
       .select(RULE_SET_COLUMNS)
@@ -125,8 +126,9 @@ export async function listRuleSets(db: Kysely<Database>): Promise<StoredRuleSet[
       .orderBy('hash')
       .execute(),
     scheduledFrom(db),
+    userNames(db),
   ]);
-  return rows.map((row) => storedRuleSetFrom(row, scheduled.get(row.hash)));
+  return rows.map((row) => storedRuleSetFrom(row, scheduled.get(row.hash), names));
 }
 
 export async function describeRuleSet(
@@ -228,13 +230,18 @@ export async function publishRuleSet(
         },
       ]);
       await notify(tx, connection, publication.hash);
-      return publicationFrom({
-        ...row,
-        status: 'scheduled',
-        from_hash: null,
-        took_effect_at: null,
-        live_version: null,
-      });
+      return publicationFrom(
+        {
+          ...row,
+          status: 'scheduled',
+          from_hash: null,
+          took_effect_at: null,
+          live_version: null,
+          cancelled_at: null,
+          cancelled_by: null,
+        },
+        await userNames(tx),
+      );
     }
     await tx
       .insertInto('rule_set_publications')
@@ -342,8 +349,70 @@ export async function importLiveRuleSet(
 }
 
 export async function listPublications(db: Kysely<Database>): Promise<Publication[]> {
-  const rows = await db.selectFrom('rule_set_publications').selectAll().orderBy('seq').execute();
-  return rows.map(publicationFrom);
+  const [rows, names] = await Promise.all([
+    db.selectFrom('rule_set_publications').selectAll().orderBy('seq').execute(),
+    userNames(db),
+  ]);
+  return rows.map((row) => publicationFrom(row, names));
+}
+
+/**
+ * Calls off every scheduled publication of `hash` that has not taken effect, audited with the
+ * note. Under the live row's lock, so it cannot cross an activation: a publication that took
+ * effect first is done, and there is nothing left to cancel (conflict).
+ */
+export async function cancelScheduledPublication(
+  connection: StoreConnection,
+  request: { hash: string; note: string; actorId: string; now: string },
+): Promise<Publication[]> {
+  const now = instant(request.now, 'now');
+  const note = request.note.trim();
+  return connection.writeTransaction(async (tx) => {
+    await lockLive(tx, connection);
+    const cancelled = await tx
+      .updateTable('rule_set_publications')
+      .set({ status: 'cancelled', cancelled_at: now, cancelled_by: request.actorId })
+      .where('hash', '=', request.hash)
+      .where('status', '=', 'scheduled')
+      .returningAll()
+      .execute();
+    if (cancelled.length === 0) {
+      throw new AppError(
+        'conflict',
+        `rule set ${request.hash} has no scheduled publication to cancel`,
+        { text: { key: 'rulesets.nothingScheduled', params: { hash: request.hash } } },
+      );
+    }
+    await appendAudit(
+      tx,
+      connection.dialect,
+      cancelled.map((row) => ({
+        at: now,
+        actorId: request.actorId,
+        action: RULE_SET_AUDIT_ACTIONS.cancelled,
+        quoteNumber: null,
+        ruleSetHash: request.hash,
+        detail: {
+          note,
+          effectiveFrom: instantText(row.effective_from),
+          toHash: request.hash,
+          publication: Number(row.seq),
+        },
+      })),
+    );
+    // Every process forgets the due time it was waiting for.
+    await notify(tx, connection, request.hash);
+    const names = await userNames(tx);
+    return cancelled
+      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .map((row) => publicationFrom(row, names));
+  });
+}
+
+/** Each user's name by id, for the ids a version record keeps (author, publisher, requester). */
+async function userNames(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('users').select(['id', 'name']).execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /**
@@ -440,7 +509,7 @@ async function takeEffect(
     },
   ]);
   await notify(tx, connection, row.hash);
-  return publicationFrom(done);
+  return publicationFrom(done, await userNames(tx));
 }
 
 /** PostgreSQL delivers the notification when the transaction commits, and not if it rolls back. */
@@ -464,7 +533,8 @@ function checkSnapshotHash(hash: string, snapshot: RuleSetSnapshot): void {
 }
 
 async function describe(db: Kysely<Database>, row: RuleSetRow): Promise<StoredRuleSet> {
-  return storedRuleSetFrom(row, (await scheduledFrom(db, row.hash)).get(row.hash));
+  const [scheduled, names] = await Promise.all([scheduledFrom(db, row.hash), userNames(db)]);
+  return storedRuleSetFrom(row, scheduled.get(row.hash), names);
 }
 
 /** The earliest scheduled publication of each set that has one. */
@@ -479,22 +549,42 @@ async function scheduledFrom(db: Kysely<Database>, hash?: string): Promise<Map<s
   return new Map(rows.map((row) => [row.hash, instantText(row.effective_from)]));
 }
 
-function storedRuleSetFrom(row: RuleSetRow, scheduled: string | undefined): StoredRuleSet {
+/** `{ [key]: name }` when `id` is a user's, so an id of the command line or the system shows as it is. */
+function named<K extends string>(
+  key: K,
+  id: string | null | undefined,
+  names: ReadonlyMap<string, string>,
+): Partial<Record<K, string>> {
+  const name = id ? names.get(id) : undefined;
+  return (name !== undefined ? { [key]: name } : {}) as Partial<Record<K, string>>;
+}
+
+function storedRuleSetFrom(
+  row: RuleSetRow,
+  scheduled: string | undefined,
+  names: ReadonlyMap<string, string>,
+): StoredRuleSet {
   return {
     hash: row.hash,
     state: row.state,
     live: row.state === 'published',
     ...(row.author ? { author: row.author } : {}),
+    ...named('authorName', row.author, names),
     note: row.note,
     createdAt: instantText(row.created_at),
     createdBy: row.created_by,
+    ...named('createdByName', row.created_by, names),
     ...(row.published_at ? { publishedAt: instantText(row.published_at) } : {}),
     ...(row.published_by ? { publishedBy: row.published_by } : {}),
+    ...named('publishedByName', row.published_by, names),
     ...(scheduled ? { scheduledFrom: scheduled } : {}),
   };
 }
 
-function publicationFrom(row: Selectable<RuleSetPublicationsTable>): Publication {
+function publicationFrom(
+  row: Selectable<RuleSetPublicationsTable>,
+  names: ReadonlyMap<string, string>,
+): Publication {
   return {
     seq: Number(row.seq),
     hash: row.hash,
@@ -502,10 +592,14 @@ function publicationFrom(row: Selectable<RuleSetPublicationsTable>): Publication
     status: row.status,
     note: row.note,
     requestedBy: row.requested_by,
+    ...named('requestedByName', row.requested_by, names),
     requestedAt: instantText(row.requested_at),
     effectiveFrom: instantText(row.effective_from),
     ...(row.from_hash ? { fromHash: row.from_hash } : {}),
     ...(row.took_effect_at ? { tookEffectAt: instantText(row.took_effect_at) } : {}),
     ...(row.live_version !== null ? { liveVersion: Number(row.live_version) } : {}),
+    ...(row.cancelled_at ? { cancelledAt: instantText(row.cancelled_at) } : {}),
+    ...(row.cancelled_by ? { cancelledBy: row.cancelled_by } : {}),
+    ...named('cancelledByName', row.cancelled_by, names),
   };
 }

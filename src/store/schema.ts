@@ -62,6 +62,9 @@ export interface RuleSetPublicationsTable {
   took_effect_at: NullableInstantColumn;
   /** rule_set_live.version once it took effect: the order publications went live in. */
   live_version: ColumnType<string | number | null, number | null | undefined, number | null>;
+  /** Who called a scheduled publication off, and when (migration 0009). */
+  cancelled_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  cancelled_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface QuotesTable {

@@ -306,11 +306,14 @@ export const storedRuleSetSchema = z.strictObject({
     .string()
     .optional()
     .describe('who pushed it; absent for a set stored only because a service priced with it'),
+  authorName: z.string().optional().describe("the author's name, from the users table"),
   note: z.string(),
   createdAt: isoInstant,
   createdBy: z.string(),
+  createdByName: z.string().optional(),
   publishedAt: isoInstant.optional().describe('when it last went live'),
   publishedBy: z.string().optional(),
+  publishedByName: z.string().optional(),
   scheduledFrom: isoInstant
     .optional()
     .describe('a publication of it waits for this instant (effectiveFrom)'),
@@ -325,6 +328,10 @@ export const publicationSchema = z.strictObject({
   status: z.enum(PUBLICATION_STATUSES),
   note: z.string(),
   requestedBy: z.string(),
+  requestedByName: z
+    .string()
+    .optional()
+    .describe("the requester's name, where the id is a user's (not the command line's)"),
   requestedAt: isoInstant,
   effectiveFrom: isoInstant,
   fromHash: z.string().optional().describe('the rule set it replaced, once it took effect'),
@@ -333,6 +340,9 @@ export const publicationSchema = z.strictObject({
     .int()
     .optional()
     .describe('the live version it made, once it took effect: the order publications went live in'),
+  cancelledAt: isoInstant.optional().describe('when a scheduled publication was called off'),
+  cancelledBy: z.string().optional(),
+  cancelledByName: z.string().optional(),
 });
 export type Publication = z.infer<typeof publicationSchema>;
 
@@ -418,6 +428,16 @@ export interface Store {
   }): Promise<{ hash: string; imported: boolean }>;
   /** Every publication and rollback, in the order they were asked for. */
   listPublications(): Promise<Publication[]>;
+  /**
+   * Calls off the scheduled publications of `hash` that have not taken effect, audited with the
+   * note. Conflict when it has none (never scheduled, already live, already cancelled).
+   */
+  cancelScheduledPublication(request: {
+    hash: string;
+    note: string;
+    actorId: string;
+    now: string;
+  }): Promise<Publication[]>;
   /**
    * Calls `onChange` whenever a process may have changed the live set (PostgreSQL: LISTEN/NOTIFY
    * on a connection of its own), and `onLost` once if that connection fails (watch again then).

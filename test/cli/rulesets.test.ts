@@ -28,7 +28,8 @@ beforeAll(async () => {
     tokens[key] = generateToken();
     await store.createUser({
       id: key,
-      name: key,
+      // A name unlike the id, so that what shows the name cannot be showing the id.
+      name: key === 'analyst' ? '李定价' : '王客户',
       role,
       tokenHash: hashToken(tokens[key]),
       createdAt: new Date().toISOString(),
@@ -151,6 +152,62 @@ describe('quote rulesets', () => {
     const list = await quoteAs(undefined, 'rulesets', 'list');
     expect(list.out).toMatch(new RegExp(`${first}\\s+published \\(live\\)`));
     expect(list.out).toMatch(new RegExp(`${second}\\s+retired`));
+  });
+
+  test('list and show name the author and publisher as the users table does, not by id', async () => {
+    const list = await quoteAs(undefined, 'rulesets', 'list');
+    expect(list.out).toMatch(
+      new RegExp(`${second}\\s+retired\\s+\\S+\\s+李定价\\s+long distance 40 %`),
+    );
+    expect(list.out).not.toMatch(/\banalyst\b/);
+    const shown = await quoteAs(undefined, 'rulesets', 'show', second);
+    expect(shown.out).toContain('author:  李定价');
+    expect(shown.out).toContain('created: ');
+    expect(shown.out).toMatch(/created: \S+ by 李定价/);
+  });
+
+  test('cancel calls off a scheduled publication before it is due; a second cancel is refused', async () => {
+    const third = copyRulesDir();
+    editFile(third, 'tariff.json', (text) =>
+      text.replace('"validityDays": 30', '"validityDays": 40'),
+    );
+    const pushed = await quoteAs(
+      tokens.analyst,
+      'rulesets',
+      'push',
+      third,
+      '--note',
+      'validity 40',
+    );
+    expect(pushed.code).toBe(0);
+    const hash = pushed.out;
+    const due = new Date(Date.now() + 86_400_000).toISOString();
+    const scheduled = await quoteAs(
+      undefined,
+      'rulesets',
+      'publish',
+      hash,
+      '--note',
+      'next week',
+      '--effective-from',
+      due,
+    );
+    expect(scheduled.out).toBe(`scheduled ${hash} to go live at ${due}`);
+    expect((await quoteAs(tokens.analyst, 'rulesets', 'cancel', hash)).code).toBe(2);
+    const cancelled = await quoteAs(tokens.analyst, 'rulesets', 'cancel', hash, '--note', 'no');
+    expect(cancelled).toMatchObject({
+      code: 0,
+      out: `cancelled the publication of ${hash} scheduled for ${due}`,
+    });
+    const shown = await quoteAs(undefined, 'rulesets', 'show', hash);
+    expect(shown.out).toContain('state:   draft\n');
+    expect(shown.out).toMatch(new RegExp(`scheduled for ${due}, cancelled by 李定价 `));
+    const again = await quoteAs(tokens.analyst, 'rulesets', 'cancel', hash, '--note', 'again');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain(`rule set ${hash} has no scheduled publication to cancel`);
+    expect(
+      (await quoteAs(tokens.accountManager, 'rulesets', 'cancel', hash, '--note', 'x')).code,
+    ).toBe(1);
   });
 
   test('an account manager may not read rule sets; an unknown token is refused', async () => {

@@ -44,7 +44,7 @@ describe('GET /api/openapi.json', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
     );
-    expect(operations).toHaveLength(34);
+    expect(operations).toHaveLength(35);
     for (const { path, method, operation } of operations) {
       const concrete = path
         .replace('{number}', 'Q-2026-000001')

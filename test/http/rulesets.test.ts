@@ -16,6 +16,7 @@ import {
   REQUESTS,
   startTestService,
   type TestService,
+  type UserKey,
 } from './support';
 import {
   errorSchema,
@@ -428,5 +429,83 @@ describe.each(DIALECTS)('rule sets over the API [%s]', (dialect) => {
     expect(await servedHash(hash)).toBe(hash);
     const quote = await createQuote(service, 'am1', REQUESTS.ENT0002());
     expect(Date.parse(quote.validUntil) - Date.parse(quote.createdAt)).toBe(45 * 86_400_000);
+  });
+
+  test('a scheduled publication can be cancelled before it is due, by a publisher, audited; then nothing goes live', async () => {
+    const response = await push(
+      draft((files) => {
+        files['tariff.json'].validityDays = 40;
+      }),
+    );
+    const hash = response.body.ruleSet.hash as string;
+    const live = (await liveHash())[0];
+    const due = new Date(service.clock.now.getTime() + 60 * 60 * 1000).toISOString();
+    expect((await publish(hash, 'reviewer', { effectiveFrom: due })).status).toBe(200);
+    const cancel = (as: UserKey, note = 'not this quarter') =>
+      service.call('POST', `/api/rulesets/${hash}/cancel`, { as, body: { note } });
+
+    // Role-gated like publish: finance reads rule sets but may not cancel; a note is required.
+    expect((await cancel('fd')).status).toBe(403);
+    expect((await cancel('pm', ' ')).status).toBe(400);
+    const cancelled = await cancel('pm');
+    expect(cancelled.status).toBe(200);
+    expect(publicationListSchema.parse(cancelled.body).items).toEqual([
+      expect.objectContaining({
+        hash,
+        status: 'cancelled',
+        effectiveFrom: due,
+        cancelledBy: service.users.pm.id,
+        cancelledByName: 'pm',
+        requestedBy: reviewer.id,
+        requestedByName: 'reviewer',
+      }),
+    ]);
+    const again = await service.call('POST', `/api/rulesets/${hash}/cancel`, {
+      as: 'pm',
+      body: { note: 'twice' },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(`规则集 ${hash} 没有可取消的计划发布`);
+
+    const shown = ruleSetSchema.parse(
+      (await service.call('GET', `/api/rulesets/${hash}`, { as: 'pm' })).body,
+    );
+    expect(shown.version.scheduledFrom).toBeUndefined();
+    expect(shown.version).toMatchObject({
+      state: 'draft',
+      authorName: 'pm',
+    });
+    service.clock.advanceDays(0, 60 * 60 * 1000 + 1);
+    await service.live!.check();
+    expect(await liveHash()).toEqual([live]);
+
+    const audit = await service.store.listAudit({ limit: 10_000, offset: 0 });
+    expect(
+      audit.filter((entry) => entry.ruleSetHash === hash).map((entry) => entry.action),
+    ).toEqual(['ruleset.pushed', 'ruleset.scheduled', 'ruleset.cancelled']);
+    expect(audit.find((entry) => entry.action === 'ruleset.cancelled')).toMatchObject({
+      actorId: service.users.pm.id,
+      detail: { note: 'not this quarter', effectiveFrom: due, toHash: hash },
+    });
+    expect((await service.call('GET', '/api/audit/verify', { as: 'auditor' })).body.ok).toBe(true);
+  });
+
+  test('a publication already due cannot be cancelled: it takes effect first', async () => {
+    const response = await push(
+      draft((files) => {
+        files['tariff.json'].validityDays = 41;
+      }),
+    );
+    const hash = response.body.ruleSet.hash as string;
+    const due = new Date(service.clock.now.getTime() + 60_000).toISOString();
+    expect((await publish(hash, 'reviewer', { effectiveFrom: due })).status).toBe(200);
+    service.clock.advanceDays(0, 60_001);
+    const late = await service.call('POST', `/api/rulesets/${hash}/cancel`, {
+      as: 'pm',
+      body: { note: 'too late' },
+    });
+    expect(late.status).toBe(409);
+    expect(await liveHash()).toEqual([hash]);
   });
 });

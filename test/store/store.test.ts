@@ -71,6 +71,7 @@ describeEachDialect('store: opening and migrating', (dialect) => {
         '0006-rule-set-versions',
         '0007-revisions-withdrawals-contacts',
         '0008-web-sessions',
+        '0009-cancel-scheduled-publications',
       ]);
     } finally {
       await database.dispose();

@@ -8,6 +8,7 @@ import { speakTo } from '../errors';
 import { ERRORS, type ResponseDoc } from '../openapi';
 import { defineRoute, type Route } from '../route';
 import {
+  cancelPublicationBody,
   publishRuleSetBody,
   pushRuleSetBody,
   rollbackRuleSetBody,
@@ -182,6 +183,29 @@ export const ruleSetRoutes: readonly Route[] = [
     },
     async handler({ params, body, actor, res, ruleSets }) {
       res.json(await ruleSets.publish(actor, { hash: params.hash, ...body }));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/rulesets/{hash}/cancel',
+    operationId: 'cancelRuleSetPublication',
+    summary: 'Call off the scheduled publication of a rule set before it takes effect (audited)',
+    policy: 'ruleset.publish',
+    params: ruleSetParams,
+    body: cancelPublicationBody,
+    responses: {
+      200: { description: 'The publications called off', schema: 'PublicationList' },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: UNKNOWN_HASH,
+      409: {
+        description: 'Nothing scheduled for it: never scheduled, already live, or cancelled',
+        schema: 'Error',
+      },
+    },
+    async handler({ params, body, actor, res, ruleSets }) {
+      res.json({ items: await ruleSets.cancel(actor, { hash: params.hash, ...body }) });
     },
   }),
 ];

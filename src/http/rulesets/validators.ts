@@ -41,3 +41,5 @@ export const publishRuleSetBody = z.strictObject({
 });
 
 export const rollbackRuleSetBody = z.strictObject({ note });
+
+export const cancelPublicationBody = z.strictObject({ note });

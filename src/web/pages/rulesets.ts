@@ -150,6 +150,7 @@ async function renderRuleSet(
         requestedByName: nameOf(publication.requestedBy),
       })),
       mayPublish: mayDo(actor.role, 'ruleset.publish') && !detail.ruleSet.live,
+      mayCancel: mayDo(actor.role, 'ruleset.publish') && detail.ruleSet.scheduledFrom !== undefined,
       mayAnalyse: mayDo(actor.role, 'impact.run') && live !== undefined && live.hash !== hash,
       refusal,
     },
@@ -259,7 +260,7 @@ export const ruleSetPages: Page[] = [
     async handler(request) {
       const done = request.req.query.done;
       await renderList(request, {
-        ...(done === 'rollback' || done === 'publish' ? { done } : {}),
+        ...(done === 'rollback' || done === 'publish' || done === 'cancel' ? { done } : {}),
       });
     },
   }),
@@ -302,6 +303,23 @@ export const ruleSetPages: Page[] = [
         return;
       }
       res.redirect(303, '/rulesets?done=publish');
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/rulesets/:hash/cancel',
+    access: 'ruleset.publish',
+    async handler(request) {
+      const { req, res, actor, ruleSets } = request;
+      const hash = hashParam(req.params.hash);
+      try {
+        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
+        await ruleSets.cancel(actor, { hash, note: formText(req.body, 'note') });
+      } catch (error) {
+        await renderRuleSet(request, hash, refusalOf(error, request.lang));
+        return;
+      }
+      res.redirect(303, '/rulesets?done=cancel');
     },
   }),
   definePage({
