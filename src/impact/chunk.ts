@@ -13,7 +13,12 @@ export interface PortfolioEntry {
   enterpriseId: string;
   enterpriseName: string;
   quoteNumber?: string;
-  request: unknown;
+  /**
+   * The request as JSON text, parsed where it is priced: a worker thread, or a queue worker on any
+   * host. Text crosses to a thread as one copy, where a parsed request is cloned field by field,
+   * and the process reading the portfolio keeps its core for reading.
+   */
+  requestText: string;
 }
 
 /** Prices each entry under `before` and `after` on `quoteDate` (China, YYYY-MM-DD). */
@@ -25,12 +30,14 @@ export async function priceChunk(
 ): Promise<ImpactRow[]> {
   const rows: ImpactRow[] = [];
   for (const entry of entries) {
+    // Each set validates the request afresh: what the text says is checked there, not here.
+    const request = JSON.parse(entry.requestText) as unknown;
     rows.push({
       enterpriseId: entry.enterpriseId,
       enterpriseName: entry.enterpriseName,
       ...(entry.quoteNumber !== undefined ? { quoteNumber: entry.quoteNumber } : {}),
-      before: await sideUnder(before, entry.request, quoteDate),
-      after: await sideUnder(after, entry.request, quoteDate),
+      before: await sideUnder(before, request, quoteDate),
+      after: await sideUnder(after, request, quoteDate),
     });
   }
   return rows;

@@ -8,7 +8,14 @@
  */
 import { z } from 'zod';
 import { APPROVAL_LEVELS } from '../domain';
-import { MoneyTotal, formatMoney, marginPercent, parseDecimal } from '../money/money';
+import {
+  MoneyTotal,
+  differenceMagnitude,
+  formatMoney,
+  marginPercent,
+  parseDecimal,
+  type Magnitude,
+} from '../money/money';
 import type { QuoteOutcome } from '../pricing/quote';
 
 /** The figures an analyst compares, per side; absent on a side that has none. */
@@ -135,12 +142,41 @@ export const impactSummarySchema = z.strictObject({
 });
 export type ImpactSummary = z.infer<typeof impactSummarySchema>;
 
+/** A changed row as a candidate mover: how far its contract value and margin moved. */
+interface Mover {
+  row: ImpactRow;
+  contractValue: Magnitude;
+  margin: Magnitude;
+}
+
+/** Larger contract-value moves first, then larger margin moves, then by enterprise id. */
+function moverOrder(a: Mover, b: Mover): number {
+  return (
+    b.contractValue.compare(a.contractValue) ||
+    b.margin.compare(a.margin) ||
+    a.row.enterpriseId.localeCompare(b.row.enterpriseId)
+  );
+}
+
+/**
+ * Keeps the first `MOVERS` of the changed rows in `moverOrder`, as a stable sort of them all would
+ * list them: a row goes after those it ties with. A portfolio changes in tens of thousands of rows;
+ * sorting them all, with decimal parses in the comparisons, took seconds.
+ */
+function keepMover(top: Mover[], candidate: Mover): void {
+  if (top.length === MOVERS && moverOrder(candidate, top[MOVERS - 1]!) >= 0) return;
+  let at = top.length;
+  while (at > 0 && moverOrder(candidate, top[at - 1]!) < 0) at -= 1;
+  top.splice(at, 0, candidate);
+  if (top.length > MOVERS) top.pop();
+}
+
 /** The summary of an analysis; its totals are the exact sums of its rows. */
 export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
   const before = portfolioTotals();
   const after = portfolioTotals();
   const migration: Record<string, Record<string, number>> = {};
-  const movers: { row: ImpactRow; deltas: Deltas }[] = [];
+  const movers: Mover[] = [];
   let changedCount = 0;
   let tierChanged = 0;
   let approvalChanged = 0;
@@ -157,16 +193,16 @@ export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
     if (priced(row.before) !== priced(row.after)) eligibilityChanged += 1;
     if (changed(row)) {
       changedCount += 1;
-      movers.push({ row, deltas: rowDeltas(row) });
+      keepMover(movers, {
+        row,
+        contractValue: differenceMagnitude(
+          row.after.contractValue ?? '0',
+          row.before.contractValue ?? '0',
+        ),
+        margin: differenceMagnitude(row.after.margin ?? '0', row.before.margin ?? '0'),
+      });
     }
   }
-  const magnitude = (amount: string) => parseDecimal(amount).abs();
-  movers.sort(
-    (a, b) =>
-      magnitude(b.deltas.contractValue).cmp(magnitude(a.deltas.contractValue)) ||
-      magnitude(b.deltas.margin).cmp(magnitude(a.deltas.margin)) ||
-      a.row.enterpriseId.localeCompare(b.row.enterpriseId),
-  );
   const beforeFigures = before.figures();
   const afterFigures = after.figures();
   return {
@@ -185,13 +221,16 @@ export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
       marginPct: difference(afterFigures.marginPct, beforeFigures.marginPct),
     },
     approvalMigration: migration,
-    biggestMovers: movers.slice(0, MOVERS).map(({ row, deltas }) => ({
-      enterpriseId: row.enterpriseId,
-      enterpriseName: row.enterpriseName,
-      contractValueDelta: deltas.contractValue,
-      marginDelta: deltas.margin,
-      approval: `${standingOf(row.before)} → ${standingOf(row.after)}`,
-    })),
+    biggestMovers: movers.map(({ row }) => {
+      const deltas = rowDeltas(row);
+      return {
+        enterpriseId: row.enterpriseId,
+        enterpriseName: row.enterpriseName,
+        contractValueDelta: deltas.contractValue,
+        marginDelta: deltas.margin,
+        approval: `${standingOf(row.before)} → ${standingOf(row.after)}`,
+      };
+    }),
   };
 }
 

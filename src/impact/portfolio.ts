@@ -14,11 +14,11 @@ export async function storedPortfolio(store: Store): Promise<Portfolio> {
     read: async (pageSize, consume) => {
       await store.readLatestRequests(pageSize, (page) =>
         consume(
-          page.map(({ enterpriseId, enterpriseName, quoteNumber, request }) => ({
+          page.map(({ enterpriseId, enterpriseName, quoteNumber, requestText }) => ({
             enterpriseId,
             enterpriseName,
             quoteNumber,
-            request,
+            requestText,
           })),
         ),
       );
@@ -53,7 +53,7 @@ export function jsonlPortfolio(text: string): Portfolio {
     entries.push({
       enterpriseId: enterprise.id,
       enterpriseName: typeof enterprise.name === 'string' ? enterprise.name : '',
-      request,
+      requestText: line,
     });
   });
   if (issues.length > 0) {

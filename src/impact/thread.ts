@@ -1,6 +1,7 @@
 /**
  * A worker thread of the impact pool (piscina): prices the chunks it is handed. Rule sets arrive
- * as snapshots and are compiled once per thread, by hash.
+ * with every chunk as snapshot text (one copy to pass), and are parsed and compiled once per
+ * thread, by hash.
  */
 import { AppError } from '../errors';
 import { compileRuleSet, type RuleSet, type RuleSetSnapshot } from '../rules/compile';
@@ -12,19 +13,25 @@ export interface StoredRuleSet {
   snapshot: RuleSetSnapshot;
 }
 
+/** A rule set as a chunk carries it to a thread: its hash and its snapshot's JSON text. */
+export interface RuleSetText {
+  hash: string;
+  snapshotText: string;
+}
+
 export interface ThreadTask {
-  before: StoredRuleSet;
-  after: StoredRuleSet;
+  before: RuleSetText;
+  after: RuleSetText;
   quoteDate: string;
   entries: PortfolioEntry[];
 }
 
 const compiled = new Map<string, RuleSet>();
 
-function ruleSetOf({ hash, snapshot }: StoredRuleSet): RuleSet {
+function ruleSetOf({ hash, snapshotText }: RuleSetText): RuleSet {
   let ruleSet = compiled.get(hash);
   if (!ruleSet) {
-    const result = compileRuleSet(snapshot);
+    const result = compileRuleSet(JSON.parse(snapshotText) as RuleSetSnapshot);
     if (!result.ok) throw new AppError('rule-set', `rule set ${hash} does not compile`);
     ruleSet = result.ruleSet;
     compiled.set(hash, ruleSet);

@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ImpactRow } from './compare';
 import type { ChunkRunner, ImpactChunk } from './runner';
-import type { ThreadTask } from './thread';
+import type { RuleSetText, StoredRuleSet, ThreadTask } from './thread';
 
 /**
  * The thread's module beside this one: compiled JavaScript in dist/, TypeScript when running from
@@ -21,6 +21,8 @@ function threadModule(): { filename: string; execArgv: string[] } {
 
 export class ThreadRunner implements ChunkRunner {
   readonly #pool: Piscina<ThreadTask, ImpactRow[]>;
+  /** Each rule set's snapshot text, written once rather than for every chunk. */
+  readonly #texts = new Map<string, string>();
   readonly workers: number;
 
   constructor(threads: number = availableParallelism()) {
@@ -42,11 +44,20 @@ export class ThreadRunner implements ChunkRunner {
 
   run(chunk: ImpactChunk): Promise<ImpactRow[]> {
     return this.#pool.run({
-      before: chunk.before,
-      after: chunk.after,
+      before: this.#text(chunk.before),
+      after: this.#text(chunk.after),
       quoteDate: chunk.quoteDate,
       entries: chunk.entries,
     });
+  }
+
+  #text({ hash, snapshot }: StoredRuleSet): RuleSetText {
+    let snapshotText = this.#texts.get(hash);
+    if (snapshotText === undefined) {
+      snapshotText = JSON.stringify(snapshot);
+      this.#texts.set(hash, snapshotText);
+    }
+    return { hash, snapshotText };
   }
 
   /** Threads running now. */

@@ -71,7 +71,7 @@ export async function readLatestRequests(
           enterpriseName: row.enterprise_name,
           quoteNumber: row.number,
           ruleSetHash: row.rule_set_hash,
-          request: JSON.parse(row.request) as unknown,
+          requestText: row.request,
         };
       }
       const last = rows.at(-1);

@@ -284,8 +284,8 @@ export interface LatestRequest {
   enterpriseName: string;
   quoteNumber: string;
   ruleSetHash: string;
-  /** The request as stored; each rule set validates it again. */
-  request: unknown;
+  /** The request as stored, its JSON text; each rule set validates it again. */
+  requestText: string;
 }
 
 /** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */

@@ -195,7 +195,13 @@ describe('impact summary and CSV', () => {
         before: stored,
         after: stored,
         quoteDate: QUOTE_DATE,
-        entries: [{ enterpriseId: 'ENT-T', enterpriseName: 't', request: { not: 'a request' } }],
+        entries: [
+          {
+            enterpriseId: 'ENT-T',
+            enterpriseName: 't',
+            requestText: JSON.stringify({ not: 'a request' }),
+          },
+        ],
       };
       expect(runner.threads).toBe(0);
       const results = await Promise.all([1, 2, 3, 4].map(() => runner.run(chunk)));
