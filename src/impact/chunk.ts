@@ -5,7 +5,9 @@
  */
 import { isAppError } from '../errors';
 import { priceQuote } from '../pricing/price';
+import type { QuoteOutcome } from '../pricing/quote';
 import type { RuleSet } from '../rules/compile';
+import { pricesAlikeOnEveryDay } from '../rules/engine';
 import { sideOf, unpriceable, type ImpactRow, type ImpactSide } from './compare';
 
 /** One enterprise's request, as the portfolio holds it. */
@@ -19,6 +21,8 @@ export interface PortfolioEntry {
    * and the process reading the portfolio keeps its core for reading.
    */
   requestText: string;
+  /** The quote stored with the request, and the rule set that priced it. */
+  stored?: { ruleSetHash: string; quoteText: string };
 }
 
 /** Prices each entry under `before` and `after` on `quoteDate` (China, YYYY-MM-DD). */
@@ -36,11 +40,30 @@ export async function priceChunk(
       enterpriseId: entry.enterpriseId,
       enterpriseName: entry.enterpriseName,
       ...(entry.quoteNumber !== undefined ? { quoteNumber: entry.quoteNumber } : {}),
-      before: await sideUnder(before, request, quoteDate),
-      after: await sideUnder(after, request, quoteDate),
+      before: storedSide(before, entry, quoteDate) ?? (await sideUnder(before, request, quoteDate)),
+      after: storedSide(after, entry, quoteDate) ?? (await sideUnder(after, request, quoteDate)),
     });
   }
   return rows;
+}
+
+/**
+ * The side a stored quote already gives: the quote was priced from this very request by this very
+ * set, so pricing it again gives the same quote — on the day it was priced, or on any day when
+ * nothing in the set depends on the day. An analysis of a draft against the live set the
+ * portfolio was priced with prices each enterprise once instead of twice. A quote the store holds
+ * refused, or priced on another day by a set with dated rules, is priced again.
+ */
+function storedSide(
+  ruleSet: RuleSet,
+  entry: PortfolioEntry,
+  quoteDate: string,
+): ImpactSide | undefined {
+  if (entry.stored?.ruleSetHash !== ruleSet.hash) return undefined;
+  const quote = JSON.parse(entry.stored.quoteText) as QuoteOutcome;
+  if (quote.eligible !== true || quote.ruleSetHash !== ruleSet.hash) return undefined;
+  if (quote.quoteDate !== quoteDate && !pricesAlikeOnEveryDay(ruleSet)) return undefined;
+  return sideOf(quote);
 }
 
 /**

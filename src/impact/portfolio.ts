@@ -7,20 +7,39 @@ import type { Store } from '../store/types';
 import type { PortfolioEntry } from './chunk';
 import type { Portfolio } from './runner';
 
-/** The latest request of every enterprise in the store. */
-export async function storedPortfolio(store: Store): Promise<Portfolio> {
+/**
+ * The latest request of every enterprise in the store; one priced by a set of `pricedBy` (the
+ * sets analysed) comes with its stored quote, which chunk.ts may take as that set's side.
+ */
+export async function storedPortfolio(
+  store: Store,
+  pricedBy: readonly string[] = [],
+): Promise<Portfolio> {
   return {
     size: await store.countEnterprises(),
     read: async (pageSize, consume) => {
-      await store.readLatestRequests(pageSize, (page) =>
-        consume(
-          page.map(({ enterpriseId, enterpriseName, quoteNumber, requestText }) => ({
-            enterpriseId,
-            enterpriseName,
-            quoteNumber,
-            requestText,
-          })),
-        ),
+      await store.readLatestRequests(
+        pageSize,
+        (page) =>
+          consume(
+            page.map(
+              ({
+                enterpriseId,
+                enterpriseName,
+                quoteNumber,
+                ruleSetHash,
+                requestText,
+                quoteText,
+              }) => ({
+                enterpriseId,
+                enterpriseName,
+                quoteNumber,
+                requestText,
+                ...(quoteText !== undefined ? { stored: { ruleSetHash, quoteText } } : {}),
+              }),
+            ),
+          ),
+        pricedBy,
       );
     },
   };

@@ -102,7 +102,9 @@ export class ImpactService {
       before,
       after,
       quoteDate: request.quoteDate ?? calendarDate(this.options.clock()),
-      portfolio: request.portfolio ?? (await storedPortfolio(this.options.store)),
+      portfolio:
+        request.portfolio ??
+        (await storedPortfolio(this.options.store, [...new Set([before.hash, after.hash])])),
       runner,
       ...(this.options.settings.chunkSize ? { chunkSize: this.options.settings.chunkSize } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),

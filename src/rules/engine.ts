@@ -16,6 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors';
 import { parseDecimal, ruleConstant, type Decimal } from '../money/money';
 import type { CompiledRule, RuleSet } from './compile';
+import type { ConditionNode, TopLevelCondition } from './files';
 import type { PreparedEvent } from './components';
 import type { AppliedRule, ConditionSeen } from './explanation';
 import { evaluable, evaluateRules, type EvaluableRule } from './evaluate';
@@ -131,6 +132,34 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
     preparedPhases.set(rules, phase);
   }
   return phase;
+}
+
+const dayIndependent = new WeakMap<RuleSet, boolean>();
+
+/**
+ * Whether the set prices a request the same on every quote date: no rule applies only between
+ * dates and no condition reads the quote date. (The date reaches pricing only through those two.)
+ */
+export function pricesAlikeOnEveryDay(ruleSet: RuleSet): boolean {
+  let alike = dayIndependent.get(ruleSet);
+  if (alike === undefined) {
+    const rules = [...ruleSet.rulesByPhase.offer, ...ruleSet.rulesByPhase.approval];
+    alike = rules.every(
+      (rule) =>
+        rule.validFrom === undefined &&
+        rule.validTo === undefined &&
+        !readsFact(rule.conditions, 'quoteDate'),
+    );
+    dayIndependent.set(ruleSet, alike);
+  }
+  return alike;
+}
+
+function readsFact(node: ConditionNode | TopLevelCondition, fact: string): boolean {
+  if ('all' in node) return node.all.some((child) => readsFact(child, fact));
+  if ('any' in node) return node.any.some((child) => readsFact(child, fact));
+  if ('not' in node) return readsFact(node.not, fact);
+  return node.fact === fact;
 }
 
 /** Whether a rule applies on a quote date (YYYY-MM-DD, compared as text: the format sorts). */

@@ -800,9 +800,10 @@ export class KyselyStore implements Store {
   async readLatestRequests(
     pageSize: number,
     consume: PageConsumer<LatestRequest>,
+    quotesPricedBy: readonly string[] = [],
   ): Promise<number> {
     const size = positiveCount(pageSize, 'pageSize');
-    return guarded(() => readLatestRequests(this.#connection, size, consume));
+    return guarded(() => readLatestRequests(this.#connection, size, consume, quotesPricedBy));
   }
 
   async listAudit(filter: {

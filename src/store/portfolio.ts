@@ -3,7 +3,7 @@
  * Read in the order of the quotes_enterprise index (enterprise, then creation), so each page is a
  * seek and the last quote of each enterprise is the one the next row's enterprise differs from.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { StoreConnection } from './connection';
 import { instantText, type Database } from './schema';
 import type { LatestRequest, PageConsumer } from './types';
@@ -27,12 +27,21 @@ export async function countEnterprises(connection: StoreConnection): Promise<num
 /**
  * Every enterprise's latest request (by creation, then number), enterprise by enterprise, handed
  * to `consume` up to `pageSize` at a time, all on one snapshot. Answers how many it handed over.
+ * A quote priced by a set of `quotesPricedBy` comes with its stored quote (about 6 kB a quote,
+ * read only where the analysis can use it).
  */
 export async function readLatestRequests(
   connection: StoreConnection,
   pageSize: number,
   consume: PageConsumer<LatestRequest>,
+  quotesPricedBy: readonly string[] = [],
 ): Promise<number> {
+  const quote =
+    quotesPricedBy.length === 0
+      ? sql<string | null>`null`
+      : sql<
+          string | null
+        >`case when rule_set_hash in (${sql.join([...quotesPricedBy])}) then quote end`;
   return connection.longReadSnapshot(async (tx) => {
     let cursor: Cursor | undefined;
     let pending: LatestRequest | undefined;
@@ -57,6 +66,7 @@ export async function readLatestRequests(
           'created_at',
           'year',
           'sequence',
+          quote.as('quote'),
         ])
         .orderBy('enterprise_id')
         .orderBy('created_at')
@@ -72,6 +82,7 @@ export async function readLatestRequests(
           quoteNumber: row.number,
           ruleSetHash: row.rule_set_hash,
           requestText: row.request,
+          ...(row.quote !== null ? { quoteText: row.quote } : {}),
         };
       }
       const last = rows.at(-1);

@@ -286,6 +286,8 @@ export interface LatestRequest {
   ruleSetHash: string;
   /** The request as stored, its JSON text; each rule set validates it again. */
   requestText: string;
+  /** The stored quote's JSON text, when it was priced by a rule set the reader asked about. */
+  quoteText?: string;
 }
 
 /** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */
@@ -543,9 +545,14 @@ export interface Store {
   countEnterprises(): Promise<number>;
   /**
    * Each enterprise's latest request (by creation), by enterprise id, handed to `consume`
-   * `pageSize` at a time on one snapshot; answers how many.
+   * `pageSize` at a time on one snapshot; answers how many. A quote priced by one of
+   * `quotesPricedBy` (rule-set hashes) comes with its stored quote.
    */
-  readLatestRequests(pageSize: number, consume: PageConsumer<LatestRequest>): Promise<number>;
+  readLatestRequests(
+    pageSize: number,
+    consume: PageConsumer<LatestRequest>,
+    quotesPricedBy?: readonly string[],
+  ): Promise<number>;
 
   /** Oldest first (by seq). */
   listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;

@@ -2,9 +2,11 @@
  * Impact analysis over 100,000 stored quotes (issue 13): `npm run bench:impact [-- count]`.
  *
  * Seeds `count` quotes into SQLite straight through the driver, one enterprise each, with a
- * different generated request each (fixed seed), then analyses a draft of the tariff against the
- * set they were priced with (each enterprise priced twice, under each set), through the same
+ * different generated request each (fixed seed) and the quote the live set prices for it, then
+ * analyses a draft of the tariff against the set they were priced with through the same
  * ImpactService the CLI and the API use: first with one worker thread per CPU, then with one.
+ * Each enterprise is priced under the draft; its side under the live set is its stored quote
+ * (src/impact/chunk.ts says when that is exact).
  * Rates are enterprises analysed per second of wall time, reading from the store included; the CPU
  * the process spent per enterprise (all threads) is printed beside them, since other load on a
  * shared machine takes wall time, and scaling, from both runs alike. The
@@ -16,13 +18,14 @@ import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { ImpactService } from '../../src/impact/service';
-import { parseQuoteRequest } from '../../src/rules/request';
+import { priceRequest } from '../../src/pricing/price';
+import type { PricedQuote } from '../../src/pricing/quote';
+import { parseQuoteRequest, type QuoteRequest } from '../../src/rules/request';
 import { openStore } from '../../src/store/open';
 import { formatQuoteNumber } from '../../src/store/quote-number';
 import { draftRuleSet, live } from '../impact/support';
 import { eligibleRequest } from '../support/arbitraries';
 import { createTestDatabase } from '../store/support';
-import { pricedPool } from './reports';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? process.argv[2] ?? 100_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
@@ -31,7 +34,6 @@ const BATCH = 2_000;
 
 async function seed(path: string): Promise<void> {
   const ruleSet = live();
-  const pool = await pricedPool();
   const requests = fc.sample(eligibleRequest, { numRuns: COUNT, seed: 20261202 });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
@@ -44,32 +46,41 @@ async function seed(path: string): Promise<void> {
      values (@number, 2026, @sequence, 'draft', @enterprise, @name, 'am-1', @approval, @hash,
        @request, @quote, @contractValue, @marginPct, @at, @at, @at)`,
   );
-  const batch = sqlite.transaction((from: number, to: number) => {
-    for (let index = from; index < to; index += 1) {
-      const enterprise = `ENT-${String(index).padStart(6, '0')}`;
+  const batch = sqlite.transaction(
+    (from: number, priced: { request: QuoteRequest; quote: PricedQuote }[]) => {
+      priced.forEach(({ request, quote }, offset) => {
+        const index = from + offset;
+        const enterprise = request.enterprise.id;
+        insert.run({
+          number: formatQuoteNumber(2026, index + 1),
+          sequence: index + 1,
+          enterprise,
+          name: request.enterprise.name,
+          approval: quote.internal.approval,
+          hash: ruleSet.hash,
+          request: JSON.stringify(request),
+          quote: JSON.stringify(quote),
+          contractValue: quote.totals.contractValue,
+          marginPct: quote.internal.marginPct,
+          at: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),
+        });
+      });
+    },
+  );
+  for (let from = 0; from < COUNT; from += BATCH) {
+    const priced = [];
+    for (let index = from; index < Math.min(COUNT, from + BATCH); index += 1) {
       const input = requests[index] as { enterprise: Record<string, string> };
       const request = parseQuoteRequest(ruleSet.requestSchema, {
         ...input,
-        enterprise: { ...input.enterprise, id: enterprise },
+        enterprise: { ...input.enterprise, id: `ENT-${String(index).padStart(6, '0')}` },
       });
-      // The analysis reads requests only; the stored quote documents are a shared pool.
-      const { quote } = pool[index % pool.length]!;
-      insert.run({
-        number: formatQuoteNumber(2026, index + 1),
-        sequence: index + 1,
-        enterprise,
-        name: request.enterprise.name,
-        approval: quote.internal.approval,
-        hash: ruleSet.hash,
-        request: JSON.stringify(request),
-        quote: JSON.stringify(quote),
-        contractValue: quote.totals.contractValue,
-        marginPct: quote.internal.marginPct,
-        at: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),
-      });
+      const quote = await priceRequest(ruleSet, request);
+      if (!quote.eligible) throw new Error('bench requests are eligible');
+      priced.push({ request, quote });
     }
-  });
-  for (let from = 0; from < COUNT; from += BATCH) batch(from, Math.min(COUNT, from + BATCH));
+    batch(from, priced);
+  }
   sqlite.prepare('insert into quote_counters (year, last_number) values (2026, ?)').run(COUNT);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.exec('analyze');
