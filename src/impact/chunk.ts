@@ -5,10 +5,11 @@
  */
 import { isAppError } from '../errors';
 import { priceQuote } from '../pricing/price';
-import type { QuoteOutcome } from '../pricing/quote';
+import { APPROVAL_LEVELS, type ApprovalLevel } from '../domain';
+import type { StoredQuoteFigures } from '../store/types';
 import type { RuleSet } from '../rules/compile';
 import { pricesAlikeOnEveryDay } from '../rules/engine';
-import { sideOf, unpriceable, type ImpactRow, type ImpactSide } from './compare';
+import { pricedSide, sideOf, unpriceable, type ImpactRow, type ImpactSide } from './compare';
 
 /** One enterprise's request, as the portfolio holds it. */
 export interface PortfolioEntry {
@@ -21,8 +22,8 @@ export interface PortfolioEntry {
    * and the process reading the portfolio keeps its core for reading.
    */
   requestText: string;
-  /** The quote stored with the request, and the rule set that priced it. */
-  stored?: { ruleSetHash: string; quoteText: string };
+  /** The figures of the quote stored with the request. */
+  stored?: StoredQuoteFigures;
 }
 
 /** Prices each entry under `before` and `after` on `quoteDate` (China, YYYY-MM-DD). */
@@ -59,11 +60,29 @@ function storedSide(
   entry: PortfolioEntry,
   quoteDate: string,
 ): ImpactSide | undefined {
-  if (entry.stored?.ruleSetHash !== ruleSet.hash) return undefined;
-  const quote = JSON.parse(entry.stored.quoteText) as QuoteOutcome;
-  if (quote.eligible !== true || quote.ruleSetHash !== ruleSet.hash) return undefined;
-  if (quote.quoteDate !== quoteDate && !pricesAlikeOnEveryDay(ruleSet)) return undefined;
-  return sideOf(quote);
+  const stored = entry.stored;
+  if (stored?.ruleSetHash !== ruleSet.hash || stored.eligible !== true) return undefined;
+  if (stored.quoteDate !== quoteDate && !pricesAlikeOnEveryDay(ruleSet)) return undefined;
+  const { tier, approval, monthlyNet, contractValue, revenueExclTax, margin, marginPct } = stored;
+  if (
+    tier === undefined ||
+    !APPROVAL_LEVELS.some((level) => level === approval) ||
+    monthlyNet === undefined ||
+    contractValue === undefined ||
+    revenueExclTax === undefined ||
+    margin === undefined ||
+    marginPct === undefined
+  )
+    return undefined;
+  return pricedSide({
+    tier,
+    approval: approval as ApprovalLevel,
+    monthlyNet,
+    contractValue,
+    revenueExclTax,
+    margin,
+    marginPct,
+  });
 }
 
 /**

@@ -60,8 +60,7 @@ export function standingOf(side: ImpactSide): Standing {
 /** A priced or refused quote as one side of a row. */
 export function sideOf(outcome: QuoteOutcome): ImpactSide {
   if (!outcome.eligible) return { eligible: false, reasons: outcome.reasons };
-  return {
-    eligible: true,
+  return pricedSide({
     tier: outcome.tier,
     approval: outcome.internal.approval,
     monthlyNet: outcome.totals.monthlyNet,
@@ -69,6 +68,23 @@ export function sideOf(outcome: QuoteOutcome): ImpactSide {
     revenueExclTax: outcome.internal.revenueExclTax,
     margin: outcome.internal.margin,
     marginPct: outcome.internal.marginPct,
+  });
+}
+
+/** The figures a priced quote's side shows. */
+export type PricedFigures = Required<Omit<ImpactSide, 'eligible' | 'reasons' | 'problem'>>;
+
+/** A priced quote's side from its figures: what sideOf gives for that quote. */
+export function pricedSide(figures: PricedFigures): ImpactSide {
+  return {
+    eligible: true,
+    tier: figures.tier,
+    approval: figures.approval,
+    monthlyNet: figures.monthlyNet,
+    contractValue: figures.contractValue,
+    revenueExclTax: figures.revenueExclTax,
+    margin: figures.margin,
+    marginPct: figures.marginPct,
   };
 }
 

@@ -22,22 +22,13 @@ export async function storedPortfolio(
         pageSize,
         (page) =>
           consume(
-            page.map(
-              ({
-                enterpriseId,
-                enterpriseName,
-                quoteNumber,
-                ruleSetHash,
-                requestText,
-                quoteText,
-              }) => ({
-                enterpriseId,
-                enterpriseName,
-                quoteNumber,
-                requestText,
-                ...(quoteText !== undefined ? { stored: { ruleSetHash, quoteText } } : {}),
-              }),
-            ),
+            page.map(({ enterpriseId, enterpriseName, quoteNumber, requestText, stored }) => ({
+              enterpriseId,
+              enterpriseName,
+              quoteNumber,
+              requestText,
+              ...(stored !== undefined ? { stored } : {}),
+            })),
           ),
         pricedBy,
       );

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreConnection } from './connection';
 import { instantText, type Database } from './schema';
-import type { LatestRequest, PageConsumer } from './types';
+import type { LatestRequest, PageConsumer, StoredQuoteFigures } from './types';
 
 interface Cursor {
   enterpriseId: string;
@@ -27,8 +27,7 @@ export async function countEnterprises(connection: StoreConnection): Promise<num
 /**
  * Every enterprise's latest request (by creation, then number), enterprise by enterprise, handed
  * to `consume` up to `pageSize` at a time, all on one snapshot. Answers how many it handed over.
- * A quote priced by a set of `quotesPricedBy` comes with its stored quote (about 6 kB a quote,
- * read only where the analysis can use it).
+ * A quote priced by a set of `quotesPricedBy` comes with its stored figures.
  */
 export async function readLatestRequests(
   connection: StoreConnection,
@@ -36,12 +35,12 @@ export async function readLatestRequests(
   consume: PageConsumer<LatestRequest>,
   quotesPricedBy: readonly string[] = [],
 ): Promise<number> {
-  const quote =
+  const figures =
     quotesPricedBy.length === 0
       ? sql<string | null>`null`
       : sql<
           string | null
-        >`case when rule_set_hash in (${sql.join([...quotesPricedBy])}) then quote end`;
+        >`case when rule_set_hash in (${sql.join([...quotesPricedBy])}) then ${figuresOf(connection)} end`;
   return connection.longReadSnapshot(async (tx) => {
     let cursor: Cursor | undefined;
     let pending: LatestRequest | undefined;
@@ -66,7 +65,7 @@ export async function readLatestRequests(
           'created_at',
           'year',
           'sequence',
-          quote.as('quote'),
+          figures.as('figures'),
         ])
         .orderBy('enterprise_id')
         .orderBy('created_at')
@@ -82,7 +81,7 @@ export async function readLatestRequests(
           quoteNumber: row.number,
           ruleSetHash: row.rule_set_hash,
           requestText: row.request,
-          ...(row.quote !== null ? { quoteText: row.quote } : {}),
+          ...(row.figures !== null ? { stored: storedFigures(row.figures) } : {}),
         };
       }
       const last = rows.at(-1);
@@ -101,6 +100,44 @@ export async function readLatestRequests(
     }
     return handed;
   });
+}
+
+/** Where each of StoredQuoteFigures is in a quote's JSON, in the order the database lists them. */
+const FIGURE_PATHS: readonly [keyof StoredQuoteFigures, readonly string[]][] = [
+  ['eligible', ['eligible']],
+  ['ruleSetHash', ['ruleSetHash']],
+  ['quoteDate', ['quoteDate']],
+  ['tier', ['tier']],
+  ['approval', ['internal', 'approval']],
+  ['monthlyNet', ['totals', 'monthlyNet']],
+  ['contractValue', ['totals', 'contractValue']],
+  ['revenueExclTax', ['internal', 'revenueExclTax']],
+  ['margin', ['internal', 'margin']],
+  ['marginPct', ['internal', 'marginPct']],
+];
+
+/**
+ * The figures of the quote as one JSON array, the quote parsed once: by json_extract in SQLite,
+ * as jsonb in PostgreSQL (its json operators would parse the text again for each one).
+ */
+function figuresOf(connection: StoreConnection) {
+  if (connection.dialect === 'postgres') {
+    const fields = FIGURE_PATHS.map(
+      ([, path]) => sql`parsed.quote #> ${sql.lit(`{${path.join(',')}}`)}`,
+    );
+    return sql`(select json_build_array(${sql.join(fields)}) from (select quote::jsonb as quote) as parsed)`;
+  }
+  const paths = FIGURE_PATHS.map(([, path]) => sql.lit(`$.${path.join('.')}`));
+  return sql`json_extract(quote, ${sql.join(paths)})`;
+}
+
+function storedFigures(text: string): StoredQuoteFigures {
+  const values = JSON.parse(text) as unknown[];
+  const figures: Record<string, unknown> = {};
+  FIGURE_PATHS.forEach(([name], index) => {
+    if (values[index] !== null && values[index] !== undefined) figures[name] = values[index];
+  });
+  return figures as unknown as StoredQuoteFigures;
 }
 
 function after(tx: Kysely<Database>, cursor: Cursor | undefined) {

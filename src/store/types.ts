@@ -286,8 +286,26 @@ export interface LatestRequest {
   ruleSetHash: string;
   /** The request as stored, its JSON text; each rule set validates it again. */
   requestText: string;
-  /** The stored quote's JSON text, when it was priced by a rule set the reader asked about. */
-  quoteText?: string;
+  /** The stored quote's figures, when it was priced by a rule set the reader asked about. */
+  stored?: StoredQuoteFigures;
+}
+
+/**
+ * The figures of a stored quote an impact analysis compares (src/impact/compare.ts), read from its
+ * JSON by the database rather than parsed whole (about 6 kB a quote). Absent where the quote has
+ * none (a refused quote has no tier).
+ */
+export interface StoredQuoteFigures {
+  eligible: boolean;
+  ruleSetHash: string;
+  quoteDate?: string;
+  tier?: string;
+  approval?: string;
+  monthlyNet?: string;
+  contractValue?: string;
+  revenueExclTax?: string;
+  margin?: string;
+  marginPct?: string;
 }
 
 /** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */

@@ -14,6 +14,7 @@ import { ImpactService } from '../../src/impact/service';
 import { MoneyTotal } from '../../src/money/money';
 import { priceQuote } from '../../src/pricing/price';
 import type { RuleSet } from '../../src/rules/compile';
+import type { LatestRequest } from '../../src/store/types';
 import { describeEachDialect, useStore } from '../store/support';
 import { parseCsv } from '../support/csv';
 import { draftRuleSet, live, seedPortfolio } from './support';
@@ -37,6 +38,35 @@ function impactService(store: ReturnType<ReturnType<typeof useStore>['store']>) 
 
 describeEachDialect('impact analysis', (dialect) => {
   const { store } = useStore(dialect);
+
+  it('reads the figures of each latest quote priced by a set it is asked about, and only those', async () => {
+    await seedPortfolio(store(), live(), 3);
+    const read = async (pricedBy: string[]) => {
+      const latest: LatestRequest[] = [];
+      await store().readLatestRequests(2, async (page) => void latest.push(...page), pricedBy);
+      return latest;
+    };
+    const { items } = await store().listQuotes({ limit: 100, offset: 0 });
+    const asked = await read(['another-hash', live().hash]);
+    expect(asked).toHaveLength(3);
+    for (const latest of asked) {
+      const { quote } = items.find((stored) => stored.number === latest.quoteNumber)!;
+      if (!quote.eligible) throw new Error('seeded quotes are priced');
+      expect(latest.stored).toEqual({
+        eligible: true,
+        ruleSetHash: live().hash,
+        tier: quote.tier,
+        approval: quote.internal.approval,
+        monthlyNet: quote.totals.monthlyNet,
+        contractValue: quote.totals.contractValue,
+        revenueExclTax: quote.internal.revenueExclTax,
+        margin: quote.internal.margin,
+        marginPct: quote.internal.marginPct,
+      });
+    }
+    for (const latest of await read(['another-hash'])) expect(latest).not.toHaveProperty('stored');
+    for (const latest of await read([])) expect(latest).not.toHaveProperty('stored');
+  });
 
   it('gives per enterprise exactly what pricing its latest request by hand under each set gives', async () => {
     await seedPortfolio(store(), live(), ENTERPRISES);

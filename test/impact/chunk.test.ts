@@ -6,6 +6,8 @@
 import { priceChunk, type PortfolioEntry } from '../../src/impact/chunk';
 import { sideOf, unpriceable } from '../../src/impact/compare';
 import { priceQuote } from '../../src/pricing/price';
+import type { QuoteOutcome } from '../../src/pricing/quote';
+import type { StoredQuoteFigures } from '../../src/store/types';
 import { compileRuleSet, type RuleSet } from '../../src/rules/compile';
 import { pricesAlikeOnEveryDay } from '../../src/rules/engine';
 import { sampleSnapshot } from '../support/rule-set-copy';
@@ -38,14 +40,35 @@ function withSmsRule(rule: Json = {}): RuleSet {
 
 const request = workedExample('ENT-0001').request;
 
-async function entryPricedBy(ruleSet: RuleSet, quoteDate: string): Promise<PortfolioEntry> {
-  const quote = await priceQuote(ruleSet, request, { quoteDate });
+/** A quote's figures as the store reads them (test/impact/analysis.test.ts holds the store to it). */
+function figuresOf(quote: QuoteOutcome): StoredQuoteFigures {
+  if (!quote.eligible) return { eligible: false, ruleSetHash: quote.ruleSetHash };
   return {
+    eligible: true,
+    ruleSetHash: quote.ruleSetHash,
+    ...(quote.quoteDate !== undefined ? { quoteDate: quote.quoteDate } : {}),
+    tier: quote.tier,
+    approval: quote.internal.approval,
+    monthlyNet: quote.totals.monthlyNet,
+    contractValue: quote.totals.contractValue,
+    revenueExclTax: quote.internal.revenueExclTax,
+    margin: quote.internal.margin,
+    marginPct: quote.internal.marginPct,
+  };
+}
+
+async function entryPricedBy(
+  ruleSet: RuleSet,
+  quoteDate: string,
+): Promise<{ entry: PortfolioEntry; quote: QuoteOutcome }> {
+  const quote = await priceQuote(ruleSet, request, { quoteDate });
+  const entry = {
     enterpriseId: 'ENT-0001',
     enterpriseName: 'one',
     requestText: JSON.stringify(request),
-    stored: { ruleSetHash: quote.ruleSetHash, quoteText: JSON.stringify(quote) },
+    stored: figuresOf(quote),
   };
+  return { entry, quote };
 }
 
 async function byHand(ruleSet: RuleSet) {
@@ -56,7 +79,7 @@ describe('a stored quote as a side', () => {
   it('is taken for the set that priced it when the set prices alike on every day', async () => {
     const ruleSet = withSmsRule();
     expect(pricesAlikeOnEveryDay(ruleSet)).toBe(true);
-    const entry = await entryPricedBy(ruleSet, PRICED_ON);
+    const { entry, quote } = await entryPricedBy(ruleSet, PRICED_ON);
     // A request no set can price shows which side came from the stored quote.
     const [row] = await priceChunk(
       ruleSet,
@@ -64,7 +87,7 @@ describe('a stored quote as a side', () => {
       [{ ...entry, requestText: JSON.stringify({ enterprise: 'no request' }) }],
       ANALYSED_ON,
     );
-    expect(row!.before).toEqual(sideOf(JSON.parse(entry.stored!.quoteText)));
+    expect(row!.before).toEqual(sideOf(quote));
     expect(row!.before).toEqual(await byHand(ruleSet));
   });
 
@@ -73,7 +96,7 @@ describe('a stored quote as a side', () => {
     const other = withSmsRule({
       event: { type: 'percent-off', params: { item: 'SMS', percent: '20' } },
     });
-    const entry = await entryPricedBy(pricedBy, PRICED_ON);
+    const { entry } = await entryPricedBy(pricedBy, PRICED_ON);
     const [row] = await priceChunk(pricedBy, other, [entry], ANALYSED_ON);
     expect(row!.after).toEqual(await byHand(other));
     expect(row!.after).not.toEqual(row!.before);
@@ -88,13 +111,13 @@ describe('a stored quote as a side', () => {
   ])('priced on another day is priced again when a rule %s', async (_what, rule) => {
     const ruleSet = withSmsRule(rule);
     expect(pricesAlikeOnEveryDay(ruleSet)).toBe(false);
-    const entry = await entryPricedBy(ruleSet, PRICED_ON);
+    const { entry, quote } = await entryPricedBy(ruleSet, PRICED_ON);
     const [row] = await priceChunk(ruleSet, ruleSet, [entry], ANALYSED_ON);
     // The SMS offer was not in force when the quote was priced, and is on the analysis day.
     expect(row!.before).toEqual(await byHand(ruleSet));
-    expect(row!.before).not.toEqual(sideOf(JSON.parse(entry.stored!.quoteText)));
+    expect(row!.before).not.toEqual(sideOf(quote));
     // Priced on the analysis day itself, the stored quote is that day's.
-    const sameDay = await entryPricedBy(ruleSet, ANALYSED_ON);
+    const { entry: sameDay } = await entryPricedBy(ruleSet, ANALYSED_ON);
     const [again] = await priceChunk(
       ruleSet,
       ruleSet,
@@ -110,10 +133,7 @@ describe('a stored quote as a side', () => {
       enterpriseId: 'ENT-0001',
       enterpriseName: 'one',
       requestText: JSON.stringify({ enterprise: 'no request' }),
-      stored: {
-        ruleSetHash: ruleSet.hash,
-        quoteText: JSON.stringify({ eligible: false, ruleSetHash: ruleSet.hash, reasons: ['x'] }),
-      },
+      stored: { eligible: false, ruleSetHash: ruleSet.hash },
     };
     const [row] = await priceChunk(ruleSet, ruleSet, [entry], ANALYSED_ON);
     expect(row!.before).toEqual(unpriceable(row!.before.problem!));
