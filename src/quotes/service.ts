@@ -94,6 +94,11 @@ export interface AuditPage {
   offset: number;
 }
 
+/** A page of the log newest first, with how many entries there are in all. */
+export interface AuditLogPage extends AuditPage {
+  total: number;
+}
+
 /** Q-0000-…: year 0 is never assigned, so the probe never finds (or loads) a quote. */
 const HEALTH_PROBE_NUMBER = 'Q-0000-000000';
 
@@ -404,6 +409,21 @@ export class QuoteService {
     authorize(actor, 'audit.read');
     const items = await this.store.listAudit(filter);
     return { items, limit: filter.limit, offset: filter.offset };
+  }
+
+  /** The log as its reader pages through it: newest first, and how many entries in all. */
+  async auditLog(
+    actor: Actor,
+    filter: { quoteNumber?: string; limit: number; offset: number },
+  ): Promise<AuditLogPage> {
+    authorize(actor, 'audit.read');
+    const [items, total] = await Promise.all([
+      this.store.listAudit({ ...filter, newestFirst: true }),
+      this.store.countAudit(
+        filter.quoteNumber !== undefined ? { quoteNumber: filter.quoteNumber } : {},
+      ),
+    ]);
+    return { items, limit: filter.limit, offset: filter.offset, total };
   }
 
   async verifyAudit(actor: Actor): Promise<AuditVerification> {

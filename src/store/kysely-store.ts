@@ -810,6 +810,7 @@ export class KyselyStore implements Store {
     quoteNumber?: string;
     limit: number;
     offset: number;
+    newestFirst?: boolean;
   }): Promise<AuditEntry[]> {
     const limit = count(filter.limit, 'limit');
     const offset = count(filter.offset, 'offset');
@@ -820,11 +821,24 @@ export class KyselyStore implements Store {
         .$if(filter.quoteNumber !== undefined, (query) =>
           query.where('quote_number', '=', filter.quoteNumber!),
         )
-        .orderBy('seq', 'asc')
+        .orderBy('seq', filter.newestFirst ? 'desc' : 'asc')
         .limit(limit)
         .offset(offset)
         .execute();
       return rows.map(auditEntryFrom);
+    });
+  }
+
+  async countAudit(filter: { quoteNumber?: string }): Promise<number> {
+    return guarded(async () => {
+      const { total } = await this.#db
+        .selectFrom('audit_log')
+        .select((expression) => expression.fn.countAll().as('total'))
+        .$if(filter.quoteNumber !== undefined, (query) =>
+          query.where('quote_number', '=', filter.quoteNumber!),
+        )
+        .executeTakeFirstOrThrow();
+      return Number(total);
     });
   }
 

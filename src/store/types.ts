@@ -572,8 +572,15 @@ export interface Store {
     quotesPricedBy?: readonly string[],
   ): Promise<number>;
 
-  /** Oldest first (by seq). */
-  listAudit(filter: { quoteNumber?: string; limit: number; offset: number }): Promise<AuditEntry[]>;
+  /** Oldest first (by seq), or newest first: a reader of the log wants what just happened. */
+  listAudit(filter: {
+    quoteNumber?: string;
+    limit: number;
+    offset: number;
+    newestFirst?: boolean;
+  }): Promise<AuditEntry[]>;
+  /** How many entries the log holds (of one quote, when given). */
+  countAudit(filter: { quoteNumber?: string }): Promise<number>;
   /**
    * Recomputes the hash chain, every quote against its trail, and reads the audit-log triggers
    * from the catalog; reports an entry changed, deleted or inserted, a quote whose row differs

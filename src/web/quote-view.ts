@@ -135,10 +135,11 @@ export function roleName(locale: Locale, role: Role): string {
 export function auditRows(
   entries: readonly AuditEntry[],
   users: readonly User[],
-): (AuditEntry & { actorName: string })[] {
+): (AuditEntry & { actorName: string; ruleSetShort?: string })[] {
   const names = new Map(users.map((user) => [user.id, user.name]));
   return entries.map((entry) => ({
     ...entry,
     actorName: entry.actorId ? (names.get(entry.actorId) ?? entry.actorId) : '—',
+    ...(entry.ruleSetHash ? { ruleSetShort: entry.ruleSetHash.slice(0, 12) } : {}),
   }));
 }

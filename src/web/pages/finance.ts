@@ -71,6 +71,9 @@ async function reportJson(
 
 const exportFormat = z.enum(['csv', 'xlsx']);
 
+/** Audit entries a page of the log shows. */
+const AUDIT_PAGE_SIZE = 50;
+
 export const financePages: Page[] = [
   definePage({
     method: 'get',
@@ -245,21 +248,27 @@ export const financePages: Page[] = [
         typeof req.query.offset === 'string' && /^\d{1,9}$/.test(req.query.offset)
           ? Number(req.query.offset)
           : 0;
-      const limit = 50;
-      const page = await service.audit(actor, {
+      const page = await service.auditLog(actor, {
         ...(quoteNumber ? { quoteNumber } : {}),
-        limit: limit + 1,
+        limit: AUDIT_PAGE_SIZE,
         offset,
       });
       const link = (at: number) =>
         `/audit?${new URLSearchParams({ ...(quoteNumber ? { quote: quoteNumber } : {}), offset: String(at) }).toString()}`;
+      // Newest first: offset 0 is the latest page, the last page holds the first entries.
+      const lastPage = Math.max(0, Math.ceil(page.total / AUDIT_PAGE_SIZE) - 1) * AUDIT_PAGE_SIZE;
       request.render(
         'audit',
         {
           quote: quoteNumber ?? (typeof req.query.quote === 'string' ? req.query.quote : ''),
-          entries: auditRows(page.items.slice(0, limit), await service.store.listUsers()),
-          older: offset > 0 ? link(Math.max(0, offset - limit)) : undefined,
-          newer: page.items.length > limit ? link(offset + limit) : undefined,
+          entries: auditRows(page.items, await service.store.listUsers()),
+          total: page.total,
+          from: page.items.length === 0 ? 0 : offset + 1,
+          to: offset + page.items.length,
+          latest: offset > 0 ? link(0) : undefined,
+          newer: offset > 0 ? link(Math.max(0, offset - AUDIT_PAGE_SIZE)) : undefined,
+          older: offset + AUDIT_PAGE_SIZE < page.total ? link(offset + AUDIT_PAGE_SIZE) : undefined,
+          earliest: offset < lastPage ? link(lastPage) : undefined,
         },
         'web.audit.title',
       );

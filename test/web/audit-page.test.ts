@@ -1,0 +1,68 @@
+/**
+ * The audit log page: newest first, with the number of entries in all, pages that go back to the
+ * first entry and forward to the latest, and a quote's own trail by filter; the hash chain is
+ * verified as the page opens (htmx loads /audit/verify), so its result shows without a click.
+ */
+import { REQUESTS, createQuote, startTestService, type TestService } from '../http/support';
+import { signIn, unescapeHtml } from './support';
+
+let service: TestService;
+let lastQuote: string;
+
+beforeAll(async () => {
+  service = await startTestService();
+  // More entries than a page shows: one per stored quote, and a submission of the last one.
+  for (let index = 0; index < 60; index += 1)
+    lastQuote = (await createQuote(service, 'am1', REQUESTS.ENT0001())).number;
+  await service.call('POST', `/api/quotes/${lastQuote}/submit`, { as: 'am1' });
+});
+afterAll(() => service.close());
+
+/** The seq column of the page's audit table, top to bottom. */
+function seqs(html: string): number[] {
+  return [...html.matchAll(/<td class="num">(\d+)<\/td>/g)].map((match) => Number(match[1]));
+}
+
+function href(html: string, label: string): string | undefined {
+  const match = new RegExp(`<a href="([^"]+)"(?: rel="\\w+")?>${label}</a>`).exec(html);
+  return match ? unescapeHtml(match[1]!) : undefined;
+}
+
+describe('the audit log page', () => {
+  it('shows the latest entries first, how many there are, and pages back to the first', async () => {
+    const total = await service.store.countAudit({});
+    expect(total).toBeGreaterThan(50);
+    const { client } = await signIn(service, 'auditor');
+    const first = await client.get('/audit');
+    expect(first.status).toBe(200);
+    const top = seqs(first.text);
+    expect(top).toHaveLength(50);
+    expect(top[0]).toBe(total);
+    expect(top).toEqual([...top].sort((a, b) => b - a));
+    expect(unescapeHtml(first.text)).toContain(`共 ${total} 条记录，最新在前；当前第 1–50 条`);
+    expect(first.text).toContain('hx-get="/audit/verify" hx-trigger="load"');
+    expect(href(first.text, '较新')).toBeUndefined();
+
+    const older = await client.get(href(first.text, '较早')!);
+    expect(seqs(older.text)[0]).toBe(total - 50);
+    expect(href(older.text, '最新')).toBe('/audit?offset=0');
+    const earliest = await client.get(href(first.text, '最早')!);
+    expect(seqs(earliest.text).at(-1)).toBe(1);
+    expect(href(earliest.text, '较早')).toBeUndefined();
+  });
+
+  it('filters one quote’s trail, newest first, with its own count', async () => {
+    const { client } = await signIn(service, 'fd');
+    const page = await client.get(`/audit?quote=${lastQuote}`);
+    const shown = unescapeHtml(page.text);
+    expect(shown).toContain('共 2 条记录');
+    expect(shown.indexOf('提交')).toBeLessThan(shown.indexOf('创建报价'));
+  });
+
+  it('verifies the chain when asked, and says so', async () => {
+    const { client } = await signIn(service, 'fd');
+    const verified = await client.get('/audit/verify', { 'HX-Request': 'true' });
+    expect(verified.status).toBe(200);
+    expect(verified.text).toContain('alert ok');
+  });
+});
