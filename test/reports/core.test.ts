@@ -9,7 +9,8 @@ import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { compileRuleSet, type RuleSet } from '../../src/rules/compile';
 import { ComponentTotals, splitQuote, UNATTRIBUTED } from '../../src/reports/components';
-import { csvCell } from '../../src/reports/csv';
+import { csvCell, csvRecord } from '../../src/reports/csv';
+import { parseCsv } from '../support/csv';
 import { figuresOf, sortRows, sumOfRows, type MarginGroupRow } from '../../src/reports/margin';
 import { pareto } from '../../src/reports/pareto';
 import type { QuoteComponentsSource } from '../../src/store/types';
@@ -242,5 +243,22 @@ describe('CSV cells', () => {
     expect(csvCell('-10821.15', 'money')).toBe('-10821.15');
     expect(csvCell('-46.05', 'percent')).toBe('-46.05');
     expect(csvCell(undefined, 'text')).toBe('');
+  });
+
+  it('quotes a field only where it holds a comma, a quote or a line break, and reads back as written', () => {
+    expect(csvRecord(['a', 'b c', ''])).toBe('a,b c,\r\n');
+    expect(csvRecord(['1,5', 'say "hi"', 'two\nlines', 'cr\r'])).toBe(
+      '"1,5","say ""hi""","two\nlines","cr\r"\r\n',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: 'binary' }), { minLength: 1 })),
+        (records) => {
+          // A record of one empty field is an empty line, which RFC 4180 does not tell from none.
+          const kept = records.filter((fields) => !(fields.length === 1 && fields[0] === ''));
+          expect(parseCsv(kept.map(csvRecord).join(''))).toEqual(kept);
+        },
+      ),
+    );
   });
 });
