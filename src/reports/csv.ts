@@ -43,8 +43,8 @@ export function csvRecord(fields: readonly string[]): string {
 
 /**
  * Writes the table to `out` and ends it. Each page goes out as one string: a record at a time
- * through a stringifier cost a hundred-odd short-lived objects per quote, and the garbage the
- * collector promoted while pages waited for the client grew the process by tens of MB.
+ * through a stringifier cost a hundred-odd short-lived objects per quote, most of what an export
+ * allocated.
  */
 export async function writeCsv<Row, Total extends object>(
   table: ReportTable<Row, Total>,

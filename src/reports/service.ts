@@ -109,6 +109,12 @@ export interface ReportServiceOptions {
  * collection; with 250, by a few MB, as fast.
  */
 const EXPORT_PAGE_SIZE = 250;
+/**
+ * exceljs allocates so much per row that a page of 250 outlived the young-generation collections
+ * made while it was written, and went to the old generation to wait for the next full collection:
+ * an XLSX of every quote grew the service by most of the rows read. A page of 50 dies young.
+ */
+const XLSX_PAGE_SIZE = 50;
 /** Component splits read each quote's items: smaller pages. */
 const COMPONENT_PAGE_SIZE = 500;
 /** The monthly report's margin-by-month chart shows this many months, ending with its own. */
@@ -177,7 +183,8 @@ export class ReportService {
     let table: ReportTable<MarginQuoteRow> | ReportTable<MarginGroupRow>;
     let tail: Record<string, unknown> = {};
     if (query.groupBy === 'quote') {
-      table = this.quoteTable(filter, locale, users, figures, visible);
+      const pageSize = format === 'xlsx' ? XLSX_PAGE_SIZE : EXPORT_PAGE_SIZE;
+      table = this.quoteTable(filter, pageSize, locale, users, figures, visible);
     } else {
       const { rows, total, view } = await this.groupedRows(query.groupBy, filter, locale, users, {
         pareto: query.pareto === true,
@@ -391,6 +398,7 @@ export class ReportService {
   /** A report of one row per quote, read and written a page at a time. */
   private quoteTable(
     filter: MarginFilter,
+    pageSize: number,
     locale: Locale,
     users: UserNames,
     figures: readonly (typeof FIGURES)[number][],
@@ -426,7 +434,7 @@ export class ReportService {
       totalLabel: locale.text('report.total'),
       columns,
       produce: async (emit) => {
-        const sums = await this.store.readQuoteFigures(filter, EXPORT_PAGE_SIZE, (page) =>
+        const sums = await this.store.readQuoteFigures(filter, pageSize, (page) =>
           emit(
             page.map((quote) =>
               visible(
