@@ -11,6 +11,8 @@ export default tseslint.config(
       'coverage/**',
       '.scratch/**',
       '*.cjs',
+      // Stryker loads these with a plain require, like the config files above.
+      'test/support/*.cjs',
       '*.js',
       '*.mjs',
     ],

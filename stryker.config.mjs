@@ -22,10 +22,86 @@ if (lstatSync('node_modules').isSymbolicLink()) {
 }
 
 // Every property test runs at most FC_RUNS random cases (test/support/arbitraries.ts); in
-// `npm test` they run 300 to 2,000. A mutant that survives runs every test that reaches it
-// again, properties included; the examples beside them pin every threshold. The test runners
-// inherit this.
-process.env.FC_RUNS ??= '40';
+// `npm test` they run 300 to 2,000. Jest cannot bail, so every mutant, killed or not, runs every
+// test that reaches it, properties included; the example tests pin every threshold and rounding
+// step, and the properties still run. The test runners inherit this.
+process.env.FC_RUNS ??= '10';
+// A property that a mutant breaks fails at its first counterexample, without shrinking it: the
+// run only needs to know that it failed, and shrinking took longer than the timeout.
+process.env.FC_SHRINK ??= 'false';
+
+// The suites each part of the core is tested by. A mutant's run loads every test file that
+// imports the mutated file (--findRelatedTests) and runs only the tests that reached the mutant
+// (per-test coverage); loading a file costs as much as many of its tests, so each part names
+// the suites that test it and leaves out those that test other modules through it (rule cases,
+// coverage, headroom, the request's text, the live rules/ and its CLI, the verifier).
+const PRICING_SUITES = [
+  'test/money/**/*.test.ts',
+  'test/pricing/{core,boundaries,worked-examples,conflicts,adjustments,waterfall,validation,properties}.test.ts',
+  'test/rules/engine.test.ts',
+  'test/rules/components/**/*.test.ts',
+];
+const RULE_SET_SUITES = [
+  'test/rules/{checks,rule-files,declarations,engine}.test.ts',
+  'test/rules/components/**/*.test.ts',
+  'test/pricing/{core,conflicts,validation}.test.ts',
+];
+/** @type {Array<[RegExp, string[]]>} */
+const SUITES_BY_FILE = [
+  [/^src\/(money|pricing|rules\/components)\/|^src\/rules\/engine\.ts$/, PRICING_SUITES],
+  [/^src\/rules\/(checks\/|compile\.ts$|problems\.ts$)/, RULE_SET_SUITES],
+];
+
+const MUTATE = [
+  'src/money/money.ts',
+  'src/pricing/price.ts',
+  'src/rules/components/*.ts',
+  'src/rules/engine.ts',
+  'src/rules/checks/*.ts',
+  'src/rules/compile.ts',
+  'src/rules/problems.ts',
+];
+
+/**
+ * What a run mutates: `--mutate` / `-m` on the command line (`npm run mutate -- --mutate
+ * src/money/money.ts`, or a part of a file as `src/pricing/price.ts:1-230`; Stryker reads it
+ * after this file, so it is read here too), else MUTATE.
+ */
+function mutateSpecs() {
+  const args = process.argv;
+  for (let index = 0; index < args.length; index += 1) {
+    const [flag, inline] = args[index].split(/=(.*)/s);
+    if (flag === '--mutate' || flag === '-m') return (inline ?? args[index + 1] ?? '').split(',');
+  }
+  return MUTATE;
+}
+
+const specs = mutateSpecs();
+const testMatch = [
+  ...new Set(
+    specs.flatMap((spec) => {
+      const file = spec.replace(/:[\d:-]+$/, '');
+      const entry = SUITES_BY_FILE.find(([pattern]) => pattern.test(file));
+      if (!entry) throw new Error(`stryker.config.mjs names no test suites for ${file}`);
+      return entry[1];
+    }),
+  ),
+].map((suite) => `<rootDir>/${suite}`);
+
+// A run of one file, glob or part keeps its reports and its incremental results apart
+// (reports/mutation/<file>/, `*` as `all`, `:1-230` as `-1-230`), so runs of different files
+// can go on at once.
+const reportDir =
+  specs.length === 1 && specs !== MUTATE
+    ? join(
+        'reports/mutation',
+        specs[0]
+          .replace(/^src\//, '')
+          .replace(/\.ts\b/, '')
+          .replaceAll('*', 'all')
+          .replaceAll(/[/:]/g, '-'),
+      )
+    : 'reports/mutation';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -33,23 +109,21 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    // The suites that test the mutated files; the rest (HTTP, PDF, databases) never reach a
-    // mutant they could kill that these do not, and cost minutes per run. src/ is a root too,
-    // though it holds no tests: --findRelatedTests follows imports only through files under the
-    // roots, and without it a mutant in engine.ts or money.ts ran none of the pricing suites,
-    // which reach those files through src/pricing/price.ts.
+    // The suites that test the mutated files (testMatch, above); the rest (HTTP, PDF, databases)
+    // never reach a mutant they could kill that these do not, and cost minutes per run.
     config: {
-      roots: [
-        '<rootDir>/test/money',
-        '<rootDir>/test/pricing',
-        '<rootDir>/test/rules',
-        '<rootDir>/src',
-      ],
-      // The rule-set verifier's suites test src/rules/verify, which is not mutated; they price
-      // quotes only to confirm a finding, and cost a fifth of every surviving mutant's run.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/rules/verify/'],
+      roots: ['<rootDir>/test'],
+      testMatch,
+      // node's environment, stopping a mutant's run at its first failing test (jest itself cannot
+      // bail when Stryker drives it): a killed mutant then costs one failure, not every test.
+      // It also records which file holds each test, and the sequencer then loads, for a
+      // mutant, only the files holding a test that reaches it.
+      testEnvironment: './test/support/mutation-environment.cjs',
+      testSequencer: '<rootDir>/test/support/mutation-sequencer.cjs',
     },
-    enableFindRelatedTests: true,
+    // Not --findRelatedTests: the sequencer picks a mutant's files by the tests that reach it,
+    // without jest resolving every import of the tree for each mutant.
+    enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   // A static mutant (one in code that runs when a module loads: zod schemas and their messages,
@@ -58,15 +132,7 @@ export default {
   // and the score (reported as "Ignored"); code that runs inside a test is still mutated even
   // where it also runs at load.
   ignoreStatic: true,
-  mutate: [
-    'src/money/money.ts',
-    'src/pricing/price.ts',
-    'src/rules/components/*.ts',
-    'src/rules/engine.ts',
-    'src/rules/checks/*.ts',
-    'src/rules/compile.ts',
-    'src/rules/problems.ts',
-  ],
+  mutate: MUTATE,
   // No type checker: it works with TypeScript 6, but it type-checks the whole of src/ as the
   // sandbox copied it, so one file mid-edit elsewhere in the tree turned 784 mutants into
   // "compile errors"; and it takes one of the two cores from the test runners.
@@ -80,10 +146,10 @@ export default {
   // Reuses the results of mutants whose code and tests did not change; `npm run mutate -- --force`
   // runs every mutant again.
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: join(reportDir, 'stryker-incremental.json'),
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: join(reportDir, 'index.html') },
+  jsonReporter: { fileName: join(reportDir, 'mutation.json') },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false },
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: sandboxes,

@@ -126,11 +126,11 @@ describe('pricing invariants over random valid requests (§7)', () => {
 });
 
 describe('concurrency', () => {
-  it('200 concurrent evaluations of one request give identical results', async () => {
+  it('up to 200 concurrent evaluations of one request give identical results', async () => {
     const { request } = workedExample('ENT-0001');
     const expected = await priced(request);
     const results = await Promise.all(
-      Array.from({ length: 200 }, () => priceQuote(ruleSet, request)),
+      Array.from({ length: propertyRuns(200) }, () => priceQuote(ruleSet, request)),
     );
     for (const result of results) expect(result).toEqual(expected);
   });

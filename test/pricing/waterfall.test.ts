@@ -9,7 +9,7 @@ import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote, QuoteOutcome } from '../../src/pricing/quote';
 import { discountSplit, negotiatedDiscounts, priceWaterfall } from '../../src/pricing/waterfall';
 import { parseQuoteRequest } from '../../src/rules/request';
-import { FAST_CHECK_SEED, eligibleRequest } from '../support/arbitraries';
+import { FAST_CHECK_SEED, eligibleRequest, propertyRuns } from '../support/arbitraries';
 import { fixtureRuleSet } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
@@ -89,7 +89,7 @@ describe('the price waterfall', () => {
           if (adjustments.length === 0) expect(steps.negotiatedDiscounts).toBe('0.00');
         },
       ),
-      { seed: FAST_CHECK_SEED, numRuns: 60 },
+      { seed: FAST_CHECK_SEED, numRuns: propertyRuns(60) },
     );
   });
 

@@ -15,7 +15,12 @@ function declared(fact: string): string[] {
 export const FAST_CHECK_SEED = Number(process.env.FC_SEED ?? 20261202);
 if (!Number.isSafeInteger(FAST_CHECK_SEED))
   throw new Error(`FC_SEED must be an integer, got ${process.env.FC_SEED}`);
-fc.configureGlobal({ seed: FAST_CHECK_SEED });
+/**
+ * `FC_SHRINK=false` reports a failing property's first counterexample as it is: mutation runs
+ * set it, as a property that a planted bug breaks shrinks for longer than the run may take.
+ */
+const SHRINK = process.env.FC_SHRINK !== 'false';
+fc.configureGlobal({ seed: FAST_CHECK_SEED, ...(SHRINK ? {} : { endOnFailure: true }) });
 
 const RUN_BUDGET = process.env.FC_RUNS === undefined ? undefined : Number(process.env.FC_RUNS);
 if (RUN_BUDGET !== undefined && !(Number.isSafeInteger(RUN_BUDGET) && RUN_BUDGET > 0))
@@ -23,7 +28,7 @@ if (RUN_BUDGET !== undefined && !(Number.isSafeInteger(RUN_BUDGET) && RUN_BUDGET
 
 /**
  * Random cases for one property: `standard` in `npm test`, at most `FC_RUNS` when it is set
- * (`npm run mutate` sets 60: a surviving mutant runs every property that reaches it again).
+ * (`npm run mutate` sets 10: every mutant runs every property that reaches it).
  */
 export function propertyRuns(standard: number): number {
   return RUN_BUDGET === undefined ? standard : Math.min(standard, RUN_BUDGET);

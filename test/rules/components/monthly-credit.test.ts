@@ -5,10 +5,9 @@
  */
 import { Decimal, parseDecimal, taxInside } from '../../../src/money/money';
 import { priceQuote } from '../../../src/pricing/price';
-import type { PricedQuote } from '../../../src/pricing/quote';
+import { pricedQuoteSchema, type PricedQuote } from '../../../src/pricing/quote';
 import { compileRuleSet, type RuleSet } from '../../../src/rules/compile';
-import { quoteFor } from '../../../src/quotes/view';
-import { customerQuoteSchema, pricedQuoteSchema } from '../../../src/http/schemas';
+import { customerQuoteSchema, quoteFor } from '../../../src/quotes/view';
 import { sampleSnapshot } from '../../support/rule-set-copy';
 import { workedExample } from '../../support/tariff-book';
 
