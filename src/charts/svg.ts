@@ -15,8 +15,13 @@ export const GREEN = '#2e8b57';
 export const INK = '#1d2733';
 export const MUTED = '#5f6b7a';
 
-/** The fonts the PDF embeds (templates/fonts.css), then whatever a browser has. */
-export const FONT_FAMILY = "'Liberation Sans', 'WenQuanYi Zen Hei', 'DejaVu Sans', sans-serif";
+/**
+ * The fonts the PDF embeds (templates/fonts.css), then whatever a browser has. A chart is an image,
+ * so it names the families, not the page's faces; Noto Sans SC has a real bold for the bold title,
+ * where a synthesised one would be embedded as Type 3 fonts.
+ */
+export const FONT_FAMILY =
+  "'Liberation Sans', 'Noto Sans SC', 'DejaVu Sans', 'BabelStone Han', sans-serif";
 
 export interface ChartSize {
   width: number;
@@ -59,6 +64,13 @@ export function title(text: string, subtext?: string): ChartOption {
     subtextStyle: { fontSize: 11, color: MUTED, fontFamily: FONT_FAMILY },
   };
 }
+
+/**
+ * For every label: ECharts outlines a label outside its bar in the background colour, and Chromium
+ * prints outlined text as Type 3 fonts (glyphs drawn as paths, not text). A transparent outline is
+ * no outline (a width of 0 is not enough: ECharts then draws its default).
+ */
+export const UNOUTLINED = { textBorderColor: 'transparent' };
 
 /** An SVG as an image a sandboxed page may show: a data: URL, the only thing it may load. */
 export function svgImage(svg: string): string {

@@ -23,5 +23,6 @@ export {
   type ProposalRendererStats,
   type RenderCallOptions,
 } from './renderer';
+export { chromiumEnv } from './fonts';
 export { formatYuan, formatQuantity, formatPercentPoints, formatRate, formatDate } from './format';
 export { addDays, calendarDate } from '../calendar';

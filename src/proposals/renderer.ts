@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type PDFOptions } from 'puppeteer';
 import { AppError, isAppError } from '../errors';
+import { chromiumEnv } from './fonts';
 import { proposalPrintJob, TEMPLATES_DIR, type ProposalPrintJob } from './html';
 import type { ProposalInput, ProposalRenderOptions } from './input';
 
@@ -340,6 +341,7 @@ export class ProposalRenderer {
         headless: 'shell',
         pipe: true,
         args: CHROMIUM_ARGS,
+        env: chromiumEnv(),
         timeout: this.launchTimeoutMs,
         protocolTimeout: Math.max(this.renderTimeoutMs * 2, 30_000),
         // The owner (the HTTP server, the CLI) decides when to close; it calls close().

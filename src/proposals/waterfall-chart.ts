@@ -4,7 +4,17 @@
  * (src/charts). Bars are plotted from JS numbers (all ECharts can plot); every label is the exact
  * decimal string.
  */
-import { GREEN, GREY, NAVY, RED, SKY, svgOf, title, yuanAxisLabel } from '../charts/svg';
+import {
+  GREEN,
+  GREY,
+  NAVY,
+  RED,
+  SKY,
+  svgOf,
+  title,
+  UNOUTLINED,
+  yuanAxisLabel,
+} from '../charts/svg';
 import { displayNumber } from '../money/money';
 
 export interface WaterfallBar {
@@ -50,6 +60,7 @@ export function waterfallChart(bars: readonly WaterfallBar[], heading: string): 
     }
   }
   const label = (show: (index: number) => boolean) => ({
+    ...UNOUTLINED,
     show: true,
     position: 'top',
     fontSize: 10,

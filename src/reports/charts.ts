@@ -15,6 +15,7 @@ import {
   SKY,
   svgOf,
   title,
+  UNOUTLINED,
   yuanAxisLabel,
   type ChartSize,
 } from '../charts/svg';
@@ -144,6 +145,7 @@ export function marginPctByAccountManagerChart(
           type: 'bar',
           barMaxWidth: 18,
           label: {
+            ...UNOUTLINED,
             show: true,
             position: 'right',
             fontSize: 10,
@@ -250,6 +252,7 @@ export function paretoChart(
             silent: true,
             lineStyle: { color: RED, type: 'dashed' },
             label: {
+              ...UNOUTLINED,
               formatter: locale.text('report.charts.threshold'),
               color: RED,
               position: 'insideStartTop',
@@ -282,7 +285,7 @@ export function approvalMixChart(
           type: 'pie',
           radius: ['38%', '68%'],
           center: ['40%', '55%'],
-          label: { formatter: '{b}: {c} ({d}%)', fontSize: 11 },
+          label: { ...UNOUTLINED, formatter: '{b}: {c} ({d}%)', fontSize: 11 },
           data: present.map((row) => ({
             name: row.label,
             value: row.quotes,
@@ -319,6 +322,7 @@ export function impactMoversChart(
     type: 'bar',
     itemStyle: { color },
     label: {
+      ...UNOUTLINED,
       show: true,
       position: 'right',
       fontSize: 10,

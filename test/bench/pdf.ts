@@ -23,6 +23,7 @@ import { runInNewContext } from 'node:vm';
 import puppeteer, { type Page } from 'puppeteer';
 import {
   CHROMIUM_ARGS,
+  chromiumEnv,
   PROPOSAL_LANGUAGES,
   ProposalRenderer,
   proposalPdfOptions,
@@ -181,7 +182,13 @@ async function main(): Promise<void> {
 
   // The baseline: bare puppeteer, same binary and flags, the same number of long-lived pages.
   const bareBrowser = async (args: string[]) => {
-    const browser = await puppeteer.launch({ executablePath, headless: 'shell', pipe: true, args });
+    const browser = await puppeteer.launch({
+      executablePath,
+      headless: 'shell',
+      pipe: true,
+      args,
+      env: chromiumEnv(),
+    });
     const idlePages: Page[] = await Promise.all(
       Array.from({ length: PAGES }, () => browser.newPage()),
     );

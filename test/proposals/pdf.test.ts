@@ -20,6 +20,7 @@ import {
   inputNamed,
   pdfFonts,
   pdfPageCount,
+  pdfRuns,
   pdfText,
   yuan,
   type ExampleId,
@@ -278,24 +279,62 @@ describe('layout', () => {
 });
 
 describe('fonts', () => {
-  it('embeds Chinese as one CID TrueType font, never as Type 3, from the first render of a browser', async () => {
+  /** pdffonts' rows, without the header. */
+  const fontRows = (pdf: Buffer) =>
+    pdfFonts(pdf)
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
+  /** A font's name without its subset tag (ABCDEF+). */
+  const fontName = (row: string) => row.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '');
+
+  it('embeds Chinese as two CID TrueType fonts, a regular and a real bold, never as Type 3, from the first render of a browser', async () => {
     const fresh = new ProposalRenderer({ pages: 1 });
     const pdf = await fresh
       .render(await input('ENT-0001'), { lang: 'zh-CN', document: 'proposal' })
       .finally(() => fresh.close());
-    const fonts = pdfFonts(pdf);
-    const lines = fonts
-      .split('\n')
-      .slice(2)
-      .filter((line) => line.trim() !== '');
-    const chinese = lines.filter((line) => line.includes('WenQuanYiZenHei'));
-    expect(chinese).toHaveLength(1);
-    expect(chinese[0]).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
-    expect(lines.some((line) => line.includes('LiberationSans'))).toBe(true);
-    expect(fonts).not.toMatch(/Type 3/);
-    expect(lines.every((line) => /\byes\s+yes\s+yes\b/.test(line))).toBe(true);
-    expect(lines.length).toBeLessThanOrEqual(4);
+    const rows = fontRows(pdf);
+    const chinese = rows.filter((row) => row.includes('NotoSansSC'));
+    expect(chinese.map(fontName).sort()).toEqual(['NotoSansSC-Bold', 'NotoSansSC-Regular']);
+    for (const row of chinese) expect(row).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
+    expect(rows.map(fontName).sort()).toEqual([
+      'LiberationSans',
+      'LiberationSans-Bold',
+      'NotoSansSC-Bold',
+      'NotoSansSC-Regular',
+    ]);
+    expect(pdfFonts(pdf)).not.toMatch(/Type 3/);
   });
+
+  it('prints bold Chinese in the bold face and regular Chinese in the regular one', async () => {
+    const pdf = await renderer.render(await input('ENT-0001'), {
+      lang: 'zh-CN',
+      document: 'proposal',
+    });
+    const runs = pdfRuns(pdf);
+    const run = (text: string) => runs.find((candidate) => candidate.text.includes(text));
+    // The total row and the customer's name are bold; the letter's opening and a unit are not.
+    expect(run('月度合计')).toMatchObject({ bold: true });
+    expect(run('华信物流集团有限公司')).toMatchObject({ bold: true });
+    expect(run('感谢贵单位')).toMatchObject({ bold: false });
+    expect(run('每条')).toMatchObject({ bold: false });
+    expect(pdfText(pdf)).toContain('月度合计');
+  });
+
+  it.each(['proposal', 'deal-sheet'] as const)(
+    'writes the text of every Chinese character of the %s as itself, never as the radical sharing its glyph',
+    async (document) => {
+      const pdf = await renderer.render(await input('ENT-0001'), { lang: 'zh-CN', document });
+      // pdftohtml reads the PDF's own text map as it is (pdftotext would normalise ⽉ to 月).
+      const text = pdfRuns(pdf)
+        .map((candidate) => candidate.text)
+        .join('');
+      expect(text).toContain('月');
+      expect(text).toContain('日');
+      expect(text).not.toMatch(/[\u2e80-\u2fdf\uf900-\ufaff]/u);
+      expect(pdfFonts(pdf)).not.toMatch(/Type 3/);
+    },
+  );
 });
 
 describe('names print as text', () => {

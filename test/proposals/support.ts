@@ -71,6 +71,20 @@ export function pdfFonts(pdf: Buffer): string {
   return withPdfFile(pdf, (path) => execFileSync('pdffonts', [path], { encoding: 'utf8' }));
 }
 
+/**
+ * The runs of text pdftohtml reads, each with whether its font is a bold one (pdftohtml wraps the
+ * run in <b> when the embedded font's name says Bold).
+ */
+export function pdfRuns(pdf: Buffer): { text: string; bold: boolean }[] {
+  const xml = withPdfFile(pdf, (path) =>
+    execFileSync('pdftohtml', ['-xml', '-i', '-q', '-stdout', path], { encoding: 'utf8' }),
+  );
+  return [...xml.matchAll(/<text [^>]*>(.*?)<\/text>/g)].map(([, inner = '']) => ({
+    text: inner.replace(/<[^>]+>/g, ''),
+    bold: inner.startsWith('<b>'),
+  }));
+}
+
 export function pdfPageCount(pdf: Buffer): number {
   const info = withPdfFile(pdf, (path) => execFileSync('pdfinfo', [path], { encoding: 'utf8' }));
   const match = /^Pages:\s+(\d+)$/m.exec(info);
