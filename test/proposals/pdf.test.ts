@@ -278,6 +278,44 @@ describe('layout', () => {
   });
 });
 
+describe('page breaks', () => {
+  it('keeps the waterfall table with the item tables when the chart does not fit below them', async () => {
+    const pdf = await renderer.render(await input('ENT-0001'), {
+      lang: 'zh-CN',
+      document: 'deal-sheet',
+    });
+    const pages = Array.from({ length: pdfPageCount(pdf) }, (_, index) =>
+      pdfText(pdf, { first: index + 1, last: index + 1 }),
+    );
+    const lastItems = pages.findIndex((page) => page.includes('一次性合计'));
+    expect(lastItems).toBeGreaterThanOrEqual(0);
+    // The table and its heading share the page of the last item table instead of following the
+    // chart to the next one.
+    expect(pages[lastItems]).toContain('价格瀑布（24 个月）');
+    expect(pages[lastItems]).toContain('净额（合同总额，含税）');
+  });
+});
+
+describe('English terms', () => {
+  it.each(EXAMPLE_IDS)(
+    '%s: no term is broken across lines in the proposal or the deal sheet',
+    async (id) => {
+      for (const document of ['proposal', 'deal-sheet'] as const) {
+        const pdf = await renderer.render(await input(id), { lang: 'en', document });
+        const lines = pdfRuns(pdf).map((run) => run.text);
+        // A line ending in a hyphen is a word cut in two; only the rules' names (identifiers in the
+        // explanations) may break there.
+        const cut = lines.filter(
+          (line) => /[A-Za-z][-\u2011]$/.test(line) && !/^[a-z0-9-]+$/.test(line),
+        );
+        expect([document, cut]).toEqual([document, []]);
+        const whole = document === 'proposal' ? /per line a month$/ : /^Percentage discount$/;
+        expect([document, lines.some((line) => whole.test(line))]).toEqual([document, true]);
+      }
+    },
+  );
+});
+
 describe('fonts', () => {
   /** pdffonts' rows, without the header. */
   const fontRows = (pdf: Buffer) =>

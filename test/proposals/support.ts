@@ -79,8 +79,15 @@ export function pdfRuns(pdf: Buffer): { text: string; bold: boolean }[] {
   const xml = withPdfFile(pdf, (path) =>
     execFileSync('pdftohtml', ['-xml', '-i', '-q', '-stdout', path], { encoding: 'utf8' }),
   );
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return [...xml.matchAll(/<text [^>]*>(.*?)<\/text>/g)].map(([, inner = '']) => ({
-    text: inner.replace(/<[^>]+>/g, ''),
+    text: inner
+      .replace(/<[^>]+>/g, '')
+      .replace(/&(#\d+|\w+);/g, (entity, name: string) =>
+        name.startsWith('#')
+          ? String.fromCodePoint(Number(name.slice(1)))
+          : (entities[name] ?? entity),
+      ),
     bold: inner.startsWith('<b>'),
   }));
 }
