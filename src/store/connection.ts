@@ -168,11 +168,11 @@ type QueryCallback = (error: Error | null, result: unknown) => void;
 const callbackQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
 
 /**
- * A pg Client whose promise of a result is made here, from the callback form of `query`. With
- * node-postgres' own promise, the rows of each result stayed reachable past a young-generation
- * collection and were moved to the old generation, which only a full collection empties: reading
- * 100,000 quotes (an export) grew the heap by the size of every row read. Through the callback
- * they die young like any other garbage.
+ * A pg Client whose promise of a result is made here, from the callback form of `query`. Through
+ * node-postgres' own promise (pg 8), V8 moved nearly every row a query returned to the old
+ * generation at the next young-generation collection, where it waited for a full collection: an
+ * export of every quote grew the heap by the rows it read. Which reference held them, we did not
+ * find; through the callback the same rows die young, as bench:reports shows.
  */
 class CallbackClient extends pg.Client {}
 CallbackClient.prototype.query = function query(this: pg.Client, ...args: unknown[]) {
