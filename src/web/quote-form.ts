@@ -40,6 +40,8 @@ export interface FormSection {
 
 export interface AdjustmentRow {
   index: number;
+  /** Its place as a reader counts it: 1 for the first row. */
+  number: number;
   target: FormField;
   percent: FormField;
   reason: FormField;
@@ -48,12 +50,61 @@ export interface AdjustmentRow {
 export interface QuoteFormView {
   sections: FormSection[];
   adjustments: AdjustmentRow[];
+  /** Whether another adjustment row may be added. */
+  mayAddRow: boolean;
   /** Issues no field shows (a rule across fields: more handsets than lines). */
   otherIssues: FieldIssue[];
 }
 
-/** Blank adjustment rows offered; a row left blank is no adjustment. */
+/** Blank adjustment rows a new form offers; a row left blank is no adjustment. */
 export const ADJUSTMENT_ROWS = 3;
+/** The most rows a form holds; the request schema takes up to 50 adjustments. */
+export const MAX_ADJUSTMENT_ROWS = 20;
+/** The hidden field that tells how many adjustment rows the form shows. */
+export const ADJUSTMENT_ROWS_FIELD = 'adjustmentRows';
+const ADJUSTMENT_PARTS = ['target', 'percent', 'reason'] as const;
+
+/** How many adjustment rows `values` shows: as its hidden field says, else the default. */
+export function adjustmentRowCount(values: FormValues): number {
+  const text = values[ADJUSTMENT_ROWS_FIELD] ?? '';
+  if (!/^\d{1,2}$/.test(text)) return ADJUSTMENT_ROWS;
+  return Math.min(MAX_ADJUSTMENT_ROWS, Math.max(1, Number(text)));
+}
+
+/**
+ * The form's values with one adjustment row more (at the end), or with row `remove` taken out and
+ * the rows after it moved up, so every row keeps what was typed in it.
+ */
+export function withAdjustmentRows(
+  values: FormValues,
+  change: { add: true } | { remove: number },
+): FormValues {
+  const rows = adjustmentRowCount(values);
+  const next: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (!/^adjustments\.\d+\./.test(name)) next[name] = value;
+  }
+  if ('add' in change) {
+    for (let index = 0; index < rows; index += 1) copyRow(values, index, next, index);
+    next[ADJUSTMENT_ROWS_FIELD] = String(Math.min(MAX_ADJUSTMENT_ROWS, rows + 1));
+    return next;
+  }
+  let to = 0;
+  for (let index = 0; index < rows; index += 1) {
+    if (index === change.remove) continue;
+    copyRow(values, index, next, to);
+    to += 1;
+  }
+  next[ADJUSTMENT_ROWS_FIELD] = String(Math.max(1, to));
+  return next;
+}
+
+function copyRow(from: FormValues, index: number, to: Record<string, string>, at: number): void {
+  for (const part of ADJUSTMENT_PARTS) {
+    const value = from[`adjustments.${index}.${part}`];
+    if (value !== undefined) to[`adjustments.${at}.${part}`] = value;
+  }
+}
 
 /** A submitted form: each field's text as sent (a repeated name keeps its last value). */
 export type FormValues = Readonly<Record<string, string>>;
@@ -230,8 +281,10 @@ export function quoteForm(
       }),
     })),
   ];
-  const adjustments: AdjustmentRow[] = Array.from({ length: ADJUSTMENT_ROWS }, (_, index) => ({
+  const rows = adjustmentRowCount(values);
+  const adjustments: AdjustmentRow[] = Array.from({ length: rows }, (_, index) => ({
     index,
+    number: index + 1,
     target: select(
       `adjustments.${index}.target`,
       locale.text('web.quoteForm.adjustmentTarget'),
@@ -267,7 +320,7 @@ export function quoteForm(
     if (target) target.error = target.error ? `${target.error}; ${message}` : message;
     else otherIssues.push({ ...issue, message });
   }
-  return { sections, adjustments, otherIssues };
+  return { sections, adjustments, mayAddRow: rows < MAX_ADJUSTMENT_ROWS, otherIssues };
 }
 
 /** The form field an issue of the request belongs to. */
@@ -296,10 +349,8 @@ function handsetsOf(values: FormValues, ruleSet: RuleSet): { model: string; quan
 
 /** The form rows that hold an adjustment, in order: the request's adjustments.N is row [N]. */
 function adjustmentRowsOf(values: FormValues): number[] {
-  return Array.from({ length: ADJUSTMENT_ROWS }, (_, index) => index).filter((index) =>
-    ['target', 'percent', 'reason'].some(
-      (part) => (values[`adjustments.${index}.${part}`] ?? '').trim() !== '',
-    ),
+  return Array.from({ length: adjustmentRowCount(values) }, (_, index) => index).filter((index) =>
+    ADJUSTMENT_PARTS.some((part) => (values[`adjustments.${index}.${part}`] ?? '').trim() !== ''),
   );
 }
 

@@ -18,11 +18,18 @@ import {
   assertMayDecide,
   authorize,
   mayDo,
+  type Operation,
 } from '../../quotes/policy';
 import type { QuoteView } from '../../quotes/view';
 import type { User } from '../../store/types';
 import { definePage, type Page, type PageRequest } from '../page';
-import { DECIMAL_INPUT_PATTERN, formValues, quoteForm, requestFromForm } from '../quote-form';
+import {
+  DECIMAL_INPUT_PATTERN,
+  formValues,
+  quoteForm,
+  requestFromForm,
+  withAdjustmentRows,
+} from '../quote-form';
 import { auditRows, quoteFigures } from '../quote-view';
 
 /** Quotes a list page shows. */
@@ -114,6 +121,38 @@ function refusalOf(
   return undefined;
 }
 
+/** The live preview of what a form asks for: its figures, or why it cannot be priced yet. */
+async function previewOf(
+  request: PageRequest<Operation>,
+  values: Readonly<Record<string, string>>,
+) {
+  const { actor, service, ruleSet, locale } = request;
+  try {
+    const preview = await service.preview(actor, requestFromForm(values, ruleSet), undefined, {
+      headroom: true,
+    });
+    return {
+      figures: quoteFigures(preview.quote, preview.approval, locale, ruleSet, preview.headroom),
+    };
+  } catch (error) {
+    const refusal = refusalOf(error, request.lang);
+    if (!refusal) throw error;
+    const form = quoteForm(ruleSet, locale, values, refusal.issues);
+    const labelled = [
+      ...form.sections.flatMap((section) => section.fields),
+      ...form.adjustments.flatMap((row) => [row.target, row.percent, row.reason]),
+    ]
+      .filter((field) => field.error)
+      .map((field) => ({ id: field.id, label: field.label, message: field.error }));
+    return {
+      refused: true,
+      issues: labelled,
+      otherIssues: form.otherIssues,
+      reasons: refusal.reasons,
+    };
+  }
+}
+
 export const quotePages: Page[] = [
   definePage({
     method: 'get',
@@ -174,36 +213,39 @@ export const quotePages: Page[] = [
     },
   }),
   definePage({
+    // Adds an adjustment row, or takes one out: the rows are the server's, as the form is. With
+    // htmx the fieldset alone comes back (and the preview is told to price again when a row went);
+    // without JavaScript the whole form, as it was typed.
+    method: 'post',
+    path: '/quotes/new/adjustments',
+    access: 'quote.create',
+    async handler(request) {
+      const { req, ruleSet, locale } = request;
+      const typed = formValues(req.body);
+      const remove = /^remove:(\d{1,2})$/.exec(typed.adjustment ?? '');
+      const values = withAdjustmentRows(
+        typed,
+        remove ? { remove: Number(remove[1]) } : { add: true },
+      );
+      if (req.get('HX-Request') !== 'true') {
+        renderForm(request, values, []);
+        return;
+      }
+      request.fragment('quote-adjustments', {
+        form: quoteForm(ruleSet, locale, values),
+        decimalPattern: DECIMAL_INPUT_PATTERN,
+        // A removed row may have held an adjustment: the preview comes along, priced without it.
+        preview: remove ? await previewOf(request, values) : undefined,
+      });
+    },
+  }),
+  definePage({
     method: 'post',
     path: '/quotes/preview',
     access: 'quote.preview',
     async handler(request) {
-      const { req, actor, service, ruleSet, locale } = request;
-      const values = formValues(req.body);
-      try {
-        const preview = await service.preview(actor, requestFromForm(values, ruleSet), undefined, {
-          headroom: true,
-        });
-        request.fragment('quote-preview', {
-          figures: quoteFigures(preview.quote, preview.approval, locale, ruleSet, preview.headroom),
-        });
-      } catch (error) {
-        const refusal = refusalOf(error, request.lang);
-        if (!refusal) throw error;
-        const form = quoteForm(ruleSet, locale, values, refusal.issues);
-        const labelled = [
-          ...form.sections.flatMap((section) => section.fields),
-          ...form.adjustments.flatMap((row) => [row.target, row.percent, row.reason]),
-        ]
-          .filter((field) => field.error)
-          .map((field) => ({ id: field.id, label: field.label, message: field.error }));
-        request.fragment('quote-preview', {
-          refused: true,
-          issues: labelled,
-          otherIssues: form.otherIssues,
-          reasons: refusal.reasons,
-        });
-      }
+      const values = formValues(request.req.body);
+      request.fragment('quote-preview', await previewOf(request, values));
     },
   }),
   definePage({
