@@ -271,6 +271,15 @@ describe('money', () => {
       expect(split.map((share) => share.toFixed(2))).toEqual(['3.00', '1.00', '6.00']);
     });
 
+    it('gives the remainder to the largest weight wherever it stands', () => {
+      // 0.02 by 1 : 3 is 0.005 and 0.015: the smaller share rounds half-up to 0.01 and the larger
+      // takes the 0.01 left; handing the remainder to the first weight would give 0.00 and 0.02.
+      const cents = (amount: string, weights: string[]) =>
+        allocate(d(amount), weights.map(d)).map((share) => share.toFixed(2));
+      expect(cents('0.02', ['1', '3'])).toEqual(['0.01', '0.01']);
+      expect(cents('0.02', ['1', '3', '1'])).toEqual(['0.00', '0.02', '0.00']);
+    });
+
     it('gives everything to the first share when no weight is above zero', () => {
       const shares = allocate(parseDecimal('5.00'), [parseDecimal('0'), parseDecimal('0')]);
       expect(shares.map((share) => share.toFixed(2))).toEqual(['5.00', '0.00']);
