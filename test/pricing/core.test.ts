@@ -157,6 +157,19 @@ describe('a refusal', () => {
   });
 });
 
+describe('a priced quote', () => {
+  it('records the quote date it was priced on, and has none without one', async () => {
+    const { request } = workedExample('ENT-0001');
+    const dated = await priceQuote(ruleSet, request, { quoteDate: '2027-01-02' });
+    const undated = await priceQuote(ruleSet, request);
+    if (!dated.eligible || !undated.eligible) throw new Error('expected ENT-0001 to price');
+    expect(dated.quoteDate).toBe('2027-01-02');
+    expect('quoteDate' in undated).toBe(false);
+    // The date is all that differs: the fixture set has no dated rule.
+    expect({ ...dated, quoteDate: undefined }).toEqual({ ...undated, quoteDate: undefined });
+  });
+});
+
 describe('items and adjustments', () => {
   it('charges a one-off item once when the request takes its option, and not otherwise', async () => {
     const withSetup = edited((files) => {
