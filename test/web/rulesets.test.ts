@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { generateToken, hashToken } from '../../src/store';
-import { REQUESTS, createQuote, startTestService, type TestService } from '../http/support';
+import {
+  DIALECTS,
+  REQUESTS,
+  announceSkippedPostgres,
+  createQuote,
+  startTestService,
+  type TestService,
+} from '../http/support';
+import type { Dialect } from '../../src/store/connection';
 import { FIXTURE_RULES_DIR } from '../support/rule-set-copy';
 import { fetchFromPage, inspect, launchBrowser, openAs, type UserPage } from './browser';
 
@@ -35,10 +43,16 @@ beforeAll(async () => {
   casesDir = mkdtempSync(join(tmpdir(), 'groupquote-web-cases-'));
   for (const name of CASES_UNTOUCHED_BY_THE_CHANGE)
     cpSync(join(FIXTURE_RULES_DIR, 'cases', `${name}.json`), join(casesDir, `${name}.json`));
-  [browser, service] = await Promise.all([
-    launchBrowser(),
-    startTestService({ live: true, ruleCasesDir: casesDir }),
-  ]);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  if (casesDir) rmSync(casesDir, { recursive: true, force: true });
+});
+
+/** A service on `dialect` with a second pricing manager and a portfolio to analyse. */
+async function startService(dialect: Dialect): Promise<void> {
+  service = await startTestService({ dialect, live: true, ruleCasesDir: casesDir });
   // Four eyes (tariff.json publication.fourEyes): the author may not publish their own draft.
   secondManager = { token: generateToken() };
   await service.store.createUser({
@@ -51,12 +65,7 @@ beforeAll(async () => {
   // The portfolio an impact analysis re-prices: key, strategic and standard accounts.
   for (const request of [REQUESTS.ENT0001(), REQUESTS.ENT0002(), REQUESTS.ENT0003()])
     await createQuote(service, 'am1', request);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  if (casesDir) rmSync(casesDir, { recursive: true, force: true });
-});
+}
 afterEach(async () => {
   for (const user of opened.splice(0)) {
     expect(user.problems).toEqual([]);
@@ -123,12 +132,25 @@ async function checkShows(page: Page, expected: string): Promise<void> {
   );
 }
 
-describe('the pricing analyst in the browser', () => {
+announceSkippedPostgres('the pricing analyst in Chromium');
+
+/**
+ * Every flow on SQLite; with TEST_DATABASE_URL, the analyst's main flow again on PostgreSQL
+ * (LISTEN/NOTIFY carries the publication there), not the rest: a browser run costs time.
+ */
+describe.each(DIALECTS)('the pricing analyst in the browser on %s', (dialect) => {
+  const shot = (name: string) => (dialect === 'postgres' ? `pg-${name}` : name);
+  const everyFlow = dialect === 'sqlite' ? it : it.skip;
+  beforeAll(() => startService(dialect));
+  afterAll(async () => {
+    await service?.close();
+  });
+
   it('edits a rule, pushes a draft, analyses its impact, publishes it (four eyes) and rolls it back', async () => {
     const original = await liveHash();
     const pm = await as('pm');
     await go(pm.page, '/rulesets');
-    await inspect(pm.page, 'zh-CN-rulesets');
+    await inspect(pm.page, shot('zh-CN-rulesets'));
     expect(await textOf(pm.page, 'main')).toContain(original.slice(0, 12));
 
     await go(pm.page, `/rulesets/${original}`);
@@ -143,7 +165,7 @@ describe('the pricing analyst in the browser', () => {
     await typeInto(pm.page, text.replace('"percent": "35"', '"percent": "35",,'));
     await checkShows(pm.page, 'long-distance.rules.json:');
     expect(await textOf(pm.page, '#check')).toMatch(/long-distance\.rules\.json:\d+:\d+/);
-    await inspect(pm.page, 'zh-CN-ruleset-editor-error');
+    await inspect(pm.page, shot('zh-CN-ruleset-editor-error'));
 
     // A percent the verifier cannot accept is named with its line, before anything is stored.
     await typeInto(pm.page, text.replace('"percent": "35"', '"percent": "135"'));
@@ -160,7 +182,7 @@ describe('the pricing analyst in the browser', () => {
     const draftPage = await textOf(pm.page);
     expect(draftPage).toContain('long-distance-key：percent 35 → 40');
     expect(draftPage).toContain('4 个中 4 个通过');
-    await inspect(pm.page, 'zh-CN-ruleset-draft');
+    await inspect(pm.page, shot('zh-CN-ruleset-draft'));
 
     // Impact against live: started here, polled by htmx until the result replaces the progress.
     await submit(pm.page, `form[action="/rulesets/${draft}/impact"] button`);
@@ -170,7 +192,7 @@ describe('the pricing analyst in the browser', () => {
     await pm.page.waitForFunction(
       () => (document.querySelector('figure.chart img') as HTMLImageElement | null)?.naturalWidth,
     );
-    await inspect(pm.page, 'zh-CN-ruleset-impact');
+    await inspect(pm.page, shot('zh-CN-ruleset-impact'));
     const csvHref = await pm.page.$eval('#impact a[download]', (link) =>
       link.getAttribute('href')!,
     );
@@ -195,7 +217,7 @@ describe('the pricing analyst in the browser', () => {
     expect(new URL(second.page.url()).pathname).toBe('/rulesets');
     expect(await textOf(second.page, '[role=status]')).toContain('已发布');
     expect(await liveHash()).toBe(draft);
-    await inspect(second.page, 'zh-CN-rulesets-published');
+    await inspect(second.page, shot('zh-CN-rulesets-published'));
 
     // Every service process swaps within its poll; a new quote carries the new hash.
     const quoted = await waitForQuoteHash(draft);
@@ -212,39 +234,42 @@ describe('the pricing analyst in the browser', () => {
     expect(history).toContain('复核通过');
   });
 
-  it('shows finance the rule sets without buttons, and refuses an account manager', async () => {
-    const live = await liveHash();
-    const fd = await as('fd', 'en');
-    expect(await go(fd.page, '/rulesets')).toBe(200);
-    expect(await fd.page.$('form[action="/rulesets/rollback"]')).toBeNull();
-    await inspect(fd.page, 'en-rulesets');
-    expect(await go(fd.page, `/rulesets/${live}`)).toBe(200);
-    expect(await fd.page.$('a[href*="/edit/"]')).toBeNull();
-    expect(await textOf(fd.page)).toContain('Rules');
-    await inspect(fd.page, 'en-ruleset');
+  everyFlow(
+    'shows finance the rule sets without buttons, and refuses an account manager',
+    async () => {
+      const live = await liveHash();
+      const fd = await as('fd', 'en');
+      expect(await go(fd.page, '/rulesets')).toBe(200);
+      expect(await fd.page.$('form[action="/rulesets/rollback"]')).toBeNull();
+      await inspect(fd.page, shot('en-rulesets'));
+      expect(await go(fd.page, `/rulesets/${live}`)).toBe(200);
+      expect(await fd.page.$('a[href*="/edit/"]')).toBeNull();
+      expect(await textOf(fd.page)).toContain('Rules');
+      await inspect(fd.page, shot('en-ruleset'));
 
-    const am = await as('am1', 'en');
-    expect(await am.page.$('a[href="/rulesets"]')).toBeNull();
-    for (const path of [
-      '/rulesets',
-      `/rulesets/${live}`,
-      `/rulesets/${live}/edit/tiers.rules.json`,
-    ])
-      expect({ path, status: await go(am.page, path) }).toEqual({ path, status: 403 });
-    await inspect(am.page, 'en-rulesets-refused');
-  });
+      const am = await as('am1', 'en');
+      expect(await am.page.$('a[href="/rulesets"]')).toBeNull();
+      for (const path of [
+        '/rulesets',
+        `/rulesets/${live}`,
+        `/rulesets/${live}/edit/tiers.rules.json`,
+      ])
+        expect({ path, status: await go(am.page, path) }).toEqual({ path, status: 403 });
+      await inspect(am.page, shot('en-rulesets-refused'));
+    },
+  );
 
-  it('shows the pages in English', async () => {
+  everyFlow('shows the pages in English', async () => {
     const live = await liveHash();
     const pm = await as('pm', 'en');
     await go(pm.page, `/rulesets/${live}/edit/tiers.rules.json`);
-    await inspect(pm.page, 'en-ruleset-editor');
+    await inspect(pm.page, shot('en-ruleset-editor'));
     const sets = await service.store.listRuleSets();
     const other = sets.find((set) => !set.live);
     if (other) {
       await go(pm.page, `/rulesets/${other.hash}`);
       expect(await textOf(pm.page)).toContain('What changes against the live rule set');
-      await inspect(pm.page, 'en-ruleset-draft');
+      await inspect(pm.page, shot('en-ruleset-draft'));
     }
   });
 });
