@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'puppeteer';
 import { REQUESTS, startTestService, type TestService } from '../http/support';
 import { inspect, launchBrowser, openAs, type UserPage } from './browser';
-import { flatForm, signIn } from './support';
+import { flatForm } from './support';
 
 jest.setTimeout(120_000);
 
@@ -90,33 +90,5 @@ describe('adjustment rows on the quote form', () => {
     expect(await previewChangesFrom(page, adjusted)).toBe(listPriced);
     expect(await rowCount(page)).toBe(2);
     expect(user.problems).toEqual([]);
-  });
-
-  it('works without JavaScript too: the buttons post the form, which comes back with its rows', async () => {
-    const { client, csrf } = await signIn(service, 'am2');
-    const typed = {
-      ...flatForm(REQUESTS.ENT0002()),
-      _csrf: csrf,
-      adjustmentRows: '2',
-      'adjustments.0.reason': 'first',
-      'adjustments.1.target': 'item:SMS',
-      'adjustments.1.percent': '3',
-      'adjustments.1.reason': 'second',
-    };
-    const added = await client.post('/quotes/new/adjustments', { ...typed, adjustment: 'add' });
-    expect(added.status).toBe(200);
-    expect(added.text).toContain('<html');
-    expect(added.text).toContain('name="adjustmentRows" value="3"');
-    expect(added.text).toContain('name="adjustments.2.reason"');
-    expect(added.text).toContain(
-      `name="enterprise.name" type="text" value="${REQUESTS.ENT0002().enterprise.name}"`,
-    );
-    const removed = await client.post('/quotes/new/adjustments', {
-      ...typed,
-      adjustment: 'remove:0',
-    });
-    expect(removed.text).toContain('name="adjustmentRows" value="1"');
-    expect(removed.text).toMatch(/name="adjustments\.0\.reason" type="text" value="second"/);
-    expect(removed.text).not.toContain('value="first"');
   });
 });

@@ -213,9 +213,9 @@ export const quotePages: Page[] = [
     },
   }),
   definePage({
-    // Adds an adjustment row, or takes one out: the rows are the server's, as the form is. With
-    // htmx the fieldset alone comes back (and the preview is told to price again when a row went);
-    // without JavaScript the whole form, as it was typed.
+    // Adds an adjustment row, or takes one out: the rows are the server's, as the form is. htmx
+    // swaps the fieldset that comes back (with the preview re-priced when a row went). The
+    // buttons are plain buttons, not submits: Enter in a field still saves the quote.
     method: 'post',
     path: '/quotes/new/adjustments',
     access: 'quote.create',
@@ -227,10 +227,6 @@ export const quotePages: Page[] = [
         typed,
         remove ? { remove: Number(remove[1]) } : { add: true },
       );
-      if (req.get('HX-Request') !== 'true') {
-        renderForm(request, values, []);
-        return;
-      }
       request.fragment('quote-adjustments', {
         form: quoteForm(ruleSet, locale, values),
         decimalPattern: DECIMAL_INPUT_PATTERN,
