@@ -177,6 +177,7 @@ export class RuleSetService {
         path: '',
         code: 'invalid-json',
         message: `not JSON: ${error}`,
+        text: { key: 'rulesets.notJson', params: { error } },
       };
       return [{ ...problem, ...position }];
     });
