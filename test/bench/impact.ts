@@ -11,13 +11,19 @@
  * the process spent per enterprise (all threads) is printed beside them, since other load on a
  * shared machine takes wall time, and scaling, from both runs alike. The
  * last line is `bench:impact: N quotes/s with W workers, M quotes/s with 1, scaling S`.
+ *
+ * `BENCH_STORE=postgres` (with TEST_DATABASE_URL or DATABASE_URL) runs it on PostgreSQL as the
+ * command line does there: chunks go through the pg-boss queue, which this process works with its
+ * threads (W, then 1), in a schema of its own dropped afterwards.
  * Goal on a 2-core machine: the whole portfolio in < 30 s, scaling ≥ 1.6.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import fc from 'fast-check';
-import { ImpactService } from '../../src/impact/service';
+import { ImpactService, type ImpactSettings } from '../../src/impact/service';
 import { priceRequest } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { parseQuoteRequest, type QuoteRequest } from '../../src/rules/request';
@@ -25,16 +31,69 @@ import { openStore } from '../../src/store/open';
 import { formatQuoteNumber } from '../../src/store/quote-number';
 import { draftRuleSet, live } from '../impact/support';
 import { eligibleRequest } from '../support/arbitraries';
-import { createTestDatabase } from '../store/support';
+import { createTestDatabase, type TestDatabase } from '../store/support';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? process.argv[2] ?? 100_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const GOAL = { seconds: 30, scaling: 1.6 };
 const BATCH = 2_000;
 
-async function seed(path: string): Promise<void> {
+const STORE = process.env.BENCH_STORE ?? 'sqlite';
+if (STORE !== 'sqlite' && STORE !== 'postgres')
+  throw new Error(`BENCH_STORE is sqlite or postgres, got ${STORE}`);
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (STORE === 'postgres') {
+  if (!POSTGRES_URL)
+    throw new Error('BENCH_STORE=postgres needs TEST_DATABASE_URL or DATABASE_URL');
+  process.env.TEST_DATABASE_URL = POSTGRES_URL;
+}
+
+interface Priced {
+  request: QuoteRequest;
+  quote: PricedQuote;
+}
+
+/** Each of `COUNT` generated requests (one enterprise each) with the quote the live set prices. */
+async function* pricedBatches(): AsyncGenerator<{ from: number; priced: Priced[] }> {
   const ruleSet = live();
   const requests = fc.sample(eligibleRequest, { numRuns: COUNT, seed: 20261202 });
+  for (let from = 0; from < COUNT; from += BATCH) {
+    const priced: Priced[] = [];
+    for (let index = from; index < Math.min(COUNT, from + BATCH); index += 1) {
+      const input = requests[index] as { enterprise: Record<string, string> };
+      const request = parseQuoteRequest(ruleSet.requestSchema, {
+        ...input,
+        enterprise: { ...input.enterprise, id: `ENT-${String(index).padStart(6, '0')}` },
+      });
+      const quote = await priceRequest(ruleSet, request);
+      if (!quote.eligible) throw new Error('bench requests are eligible');
+      priced.push({ request, quote });
+    }
+    yield { from, priced };
+  }
+}
+
+/** The quotes row of quote `index`, as the store would write it (no audit entries). */
+function quoteRow(index: number, { request, quote }: Priced) {
+  const at = new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString();
+  return {
+    number: formatQuoteNumber(2026, index + 1),
+    sequence: index + 1,
+    enterprise: request.enterprise.id,
+    name: request.enterprise.name,
+    approval: quote.internal.approval,
+    hash: quote.ruleSetHash,
+    request: JSON.stringify(request),
+    quote: JSON.stringify(quote),
+    contractValue: quote.totals.contractValue,
+    marginPct: quote.internal.marginPct,
+    at,
+  };
+}
+
+async function seed(database: TestDatabase): Promise<void> {
+  if (database.dialect === 'postgres') return seedPostgres(database);
+  const path = database.options.sqlitePath!;
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   // Seeding only: one fsync per batch would be the same data, slower.
@@ -46,64 +105,86 @@ async function seed(path: string): Promise<void> {
      values (@number, 2026, @sequence, 'draft', @enterprise, @name, 'am-1', @approval, @hash,
        @request, @quote, @contractValue, @marginPct, @at, @at, @at)`,
   );
-  const batch = sqlite.transaction(
-    (from: number, priced: { request: QuoteRequest; quote: PricedQuote }[]) => {
-      priced.forEach(({ request, quote }, offset) => {
-        const index = from + offset;
-        const enterprise = request.enterprise.id;
-        insert.run({
-          number: formatQuoteNumber(2026, index + 1),
-          sequence: index + 1,
-          enterprise,
-          name: request.enterprise.name,
-          approval: quote.internal.approval,
-          hash: ruleSet.hash,
-          request: JSON.stringify(request),
-          quote: JSON.stringify(quote),
-          contractValue: quote.totals.contractValue,
-          marginPct: quote.internal.marginPct,
-          at: new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString(),
-        });
-      });
-    },
-  );
-  for (let from = 0; from < COUNT; from += BATCH) {
-    const priced = [];
-    for (let index = from; index < Math.min(COUNT, from + BATCH); index += 1) {
-      const input = requests[index] as { enterprise: Record<string, string> };
-      const request = parseQuoteRequest(ruleSet.requestSchema, {
-        ...input,
-        enterprise: { ...input.enterprise, id: `ENT-${String(index).padStart(6, '0')}` },
-      });
-      const quote = await priceRequest(ruleSet, request);
-      if (!quote.eligible) throw new Error('bench requests are eligible');
-      priced.push({ request, quote });
-    }
-    batch(from, priced);
-  }
+  const batch = sqlite.transaction((from: number, priced: Priced[]) => {
+    priced.forEach((entry, offset) => insert.run(quoteRow(from + offset, entry)));
+  });
+  for await (const { from, priced } of pricedBatches()) batch(from, priced);
   sqlite.prepare('insert into quote_counters (year, last_number) values (2026, ?)').run(COUNT);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.exec('analyze');
   sqlite.close();
 }
 
+/** The same rows through pg, a batch per statement. */
+async function seedPostgres(database: TestDatabase): Promise<void> {
+  const client = new pg.Client({ connectionString: database.options.databaseUrl });
+  await client.connect();
+  try {
+    for await (const { from, priced } of pricedBatches()) {
+      const rows = priced.map((entry, offset) => quoteRow(from + offset, entry));
+      const column = <K extends keyof ReturnType<typeof quoteRow>>(key: K) =>
+        rows.map((row) => row[key]);
+      await client.query(
+        `insert into quotes (number, year, sequence, state, enterprise_id, enterprise_name,
+           account_manager_id, approval_level, rule_set_hash, request, quote, contract_value,
+           margin_pct, created_at, valid_until, updated_at)
+         select number, 2026, sequence, 'draft', enterprise, name, 'am-1', approval, hash,
+           request, quote, contract_value, margin_pct, at, at, at
+         from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
+           $7::json[], $8::json[], $9::numeric[], $10::numeric[], $11::timestamptz[])
+           as rows(number, sequence, enterprise, name, approval, hash, request, quote,
+             contract_value, margin_pct, at)`,
+        [
+          column('number'),
+          column('sequence'),
+          column('enterprise'),
+          column('name'),
+          column('approval'),
+          column('hash'),
+          column('request'),
+          column('quote'),
+          column('contractValue'),
+          column('marginPct'),
+          column('at'),
+        ],
+      );
+    }
+    await client.query('insert into quote_counters (year, last_number) values (2026, $1)', [COUNT]);
+    await client.query('vacuum analyze quotes');
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
-  const database = await createTestDatabase('sqlite');
+  const database = await createTestDatabase(STORE as 'sqlite' | 'postgres');
+  const queueSchema = `pgboss_bench_${randomBytes(4).toString('hex')}`;
   try {
     const store = await openStore(database.options);
     const draft = draftRuleSet();
     await store.saveRuleSet(live().hash, live().snapshot, 'system', new Date().toISOString());
     await store.saveRuleSet(draft.hash, draft.snapshot, 'bench', new Date().toISOString());
     const seeding = performance.now();
-    await seed(database.options.sqlitePath!);
-    console.log(`seeded ${COUNT} quotes in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+    await seed(database);
+    console.log(
+      `${STORE}: seeded ${COUNT} quotes in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+    );
 
     const analyse = async (threads: number) => {
       const impact = new ImpactService({
         store,
         live,
         clock: () => new Date(),
-        settings: { runsDir: '/nonexistent', threads },
+        settings: {
+          runsDir: '/nonexistent',
+          threads,
+          ...(database.dialect === 'postgres'
+            ? ({
+                queue: { connectionString: POSTGRES_URL!, schema: queueSchema },
+                workLocally: true,
+              } satisfies Partial<ImpactSettings>)
+            : {}),
+        },
       });
       try {
         const load = loadavg()[0]!;
@@ -135,6 +216,8 @@ async function main(): Promise<void> {
       `bench:impact: ${parallel.rate.toFixed(0)} quotes/s with ${WORKERS} workers, ${single.rate.toFixed(0)} quotes/s with 1, scaling ${scaling.toFixed(2)}`,
     );
   } finally {
+    if (database.dialect === 'postgres')
+      await database.execute(`drop schema if exists ${queueSchema} cascade`);
     await database.dispose();
   }
 }
