@@ -77,6 +77,25 @@ export const DECIMAL_OPERATOR_IMPLEMENTATIONS: Readonly<Record<string, DecimalOp
     ]),
   );
 
+/**
+ * A decimal operator bound to one condition's value, which it parses once (when first compared,
+ * as DECIMAL_OPERATOR_IMPLEMENTATIONS would) rather than look it up on every comparison.
+ */
+export function boundDecimalOperator(
+  name: string,
+  jsonValue: unknown,
+): ((factValue: unknown) => boolean) | undefined {
+  const test = COMPARISONS[name];
+  if (!test) return undefined;
+  let constant: Decimal | undefined;
+  return (factValue) => {
+    if (typeof factValue !== 'string' && typeof factValue !== 'number') return false;
+    const fact = factDecimal(factValue);
+    constant ??= ruleConstant(String(jsonValue));
+    return test(fact.cmp(constant));
+  };
+}
+
 const DECIMAL_OPERATORS = Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS).map(
   ([name, implementation]) => new Operator(name, implementation),
 );
@@ -125,7 +144,7 @@ function prepared(rules: readonly CompiledRule[]): PreparedPhase {
       }),
       evaluable: [...rules]
         .sort((a, b) => b.priority - a.priority || a.order - b.order)
-        .map((rule) => evaluable(rule, DECIMAL_OPERATOR_IMPLEMENTATIONS)),
+        .map((rule) => evaluable(rule, boundDecimalOperator)),
       byName: new Map(rules.map((rule) => [rule.name, rule])),
       dated: rules.some((rule) => rule.validFrom !== undefined || rule.validTo !== undefined),
     };

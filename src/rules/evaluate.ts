@@ -22,13 +22,15 @@ import { resolvePath, splitPath } from './facts';
 
 type Facts = Readonly<Record<string, unknown>>;
 type OperatorImplementation = (factValue: unknown, jsonValue: unknown) => boolean;
+/** An operator bound to one condition's value. */
+type BoundOperator = (factValue: unknown) => boolean;
 
 /** One leaf condition, ready to run: its fact, path, operator and value, and its explanation name. */
 interface Leaf {
   fact: string;
   path: string | undefined;
   operator: string;
-  test: OperatorImplementation;
+  test: BoundOperator;
   value: unknown;
   /** The fact as an explanation names it: `enterprise.creditRating`. */
   named: string;
@@ -59,12 +61,12 @@ const BUILT_IN: Readonly<Record<string, OperatorImplementation>> = {
 };
 
 /**
- * A rule's conditions as a function of the facts. `decimal` is the engine's decimal operators
- * (engine.ts), handed in so both evaluations share one implementation.
+ * A rule's conditions as a function of the facts. `decimal` binds the engine's decimal operators
+ * (engine.ts) to a condition's value, so both evaluations share one implementation.
  */
 export function evaluable(
   rule: CompiledRule,
-  decimal: Readonly<Record<string, OperatorImplementation>>,
+  decimal: (operator: string, value: unknown) => BoundOperator | undefined,
 ): EvaluableRule {
   const leaves: Leaf[] = [];
   const compile = (node: ConditionNode | TopLevelCondition): Node => {
@@ -74,7 +76,11 @@ export function evaluable(
       const inner = compile(node.not);
       return (facts, outcomes) => !inner(facts, outcomes);
     }
-    const test = BUILT_IN[node.operator] ?? decimal[node.operator];
+    const builtIn = BUILT_IN[node.operator];
+    const value = node.value;
+    const test = builtIn
+      ? (factValue: unknown) => builtIn(factValue, value)
+      : decimal(node.operator, value);
     if (!test) throw new Error(`Unknown operator: ${node.operator}`);
     const index = leaves.length;
     const leaf: Leaf = {
@@ -88,7 +94,7 @@ export function evaluable(
     leaves.push(leaf);
     return (facts, outcomes) => {
       const seen = factValue(facts, leaf);
-      const passed = leaf.test(seen, leaf.value);
+      const passed = leaf.test(seen);
       outcomes.saw[index] = seen;
       outcomes.passed[index] = passed;
       return passed;
