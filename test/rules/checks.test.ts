@@ -699,6 +699,7 @@ describe('the order in which rules see the tier (§3)', () => {
         code: 'priority-order',
         message:
           'rule long-distance-key (priority 100) reads "tier", which rule tier-standard sets at priority 100; give long-distance-key a priority below 100',
+        text: expect.objectContaining({ key: 'verifier.priorityOrder' }),
       },
     ]);
   });
@@ -715,6 +716,7 @@ describe('the order in which rules see the tier (§3)', () => {
         code: 'priority-order',
         message:
           'rule tier-key (priority 200) reads "tier", which rule tier-standard sets at priority 200; give tier-key a priority below 200',
+        text: expect.objectContaining({ key: 'verifier.priorityOrder' }),
       },
       {
         file: 'tiers.rules.json',
@@ -722,6 +724,7 @@ describe('the order in which rules see the tier (§3)', () => {
         code: 'priority-order',
         message:
           'rule tier-standard (priority 200) reads "tier", which rule tier-key sets at priority 200; give tier-standard a priority below 200',
+        text: expect.objectContaining({ key: 'verifier.priorityOrder' }),
       },
     ]);
   });
