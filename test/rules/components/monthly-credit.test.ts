@@ -132,31 +132,35 @@ describe('monthly-credit', () => {
     expect(seen.explanations.credits).toEqual(quote.explanations.credits);
   });
 
-  it.each([['500.005'], ['-5'], ['five']])(
-    'refuses an amount of %s when the rule set loads',
-    (amount) => {
-      const snapshot = sampleSnapshot();
-      snapshot.files['credit.rules.json'] = {
-        phase: 'offer',
-        rules: [
-          {
-            name: 'bad-credit',
-            priority: 5,
-            conditions: { all: [] },
-            event: { type: 'monthly-credit', params: { amount } },
-          },
-        ],
-      };
-      const compiled = compileRuleSet(snapshot);
-      expect(compiled.ok).toBe(false);
-      if (compiled.ok) return;
-      expect(compiled.problems).toEqual([
-        expect.objectContaining({
-          file: 'credit.rules.json',
-          path: 'rules.0.event.params.amount',
-          code: 'invalid-params',
-        }),
-      ]);
-    },
-  );
+  it.each([
+    ['500.005', /at most two decimals/],
+    ['-5', /must not be negative/],
+    ['five', /must be a decimal string/],
+    // Not a decimal string at all: that alone is said, not also "at most two decimals".
+    ['5.123x', /^monthly-credit: must be a decimal string[^]*\(no comma, no exponent\)$/],
+  ])('refuses an amount of %s when the rule set loads, saying why', (amount, why) => {
+    const snapshot = sampleSnapshot();
+    snapshot.files['credit.rules.json'] = {
+      phase: 'offer',
+      rules: [
+        {
+          name: 'bad-credit',
+          priority: 5,
+          conditions: { all: [] },
+          event: { type: 'monthly-credit', params: { amount } },
+        },
+      ],
+    };
+    const compiled = compileRuleSet(snapshot);
+    expect(compiled.ok).toBe(false);
+    if (compiled.ok) return;
+    expect(compiled.problems).toEqual([
+      expect.objectContaining({
+        file: 'credit.rules.json',
+        path: 'rules.0.event.params.amount',
+        code: 'invalid-params',
+        message: expect.stringMatching(why),
+      }),
+    ]);
+  });
 });
