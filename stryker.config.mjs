@@ -41,6 +41,8 @@ const PRICING_SUITES = [
   'test/rules/engine.test.ts',
   'test/rules/components/**/*.test.ts',
 ];
+// A component's cross-file check (an unknown item or tier) runs when a rule set compiles.
+const COMPONENT_SUITES = [...PRICING_SUITES, 'test/rules/checks.test.ts'];
 const RULE_SET_SUITES = [
   'test/rules/{checks,rule-files,declarations,engine}.test.ts',
   'test/rules/components/**/*.test.ts',
@@ -48,7 +50,8 @@ const RULE_SET_SUITES = [
 ];
 /** @type {Array<[RegExp, string[]]>} */
 const SUITES_BY_FILE = [
-  [/^src\/(money|pricing|rules\/components)\/|^src\/rules\/engine\.ts$/, PRICING_SUITES],
+  [/^src\/rules\/components\//, COMPONENT_SUITES],
+  [/^src\/(money|pricing)\/|^src\/rules\/engine\.ts$/, PRICING_SUITES],
   [/^src\/rules\/(checks\/|compile\.ts$|problems\.ts$)/, RULE_SET_SUITES],
 ];
 

@@ -5,7 +5,7 @@
 import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
 import { compileRuleSet } from '../../src/rules/compile';
-import { sampleSnapshot } from '../support/rule-set-copy';
+import { fixtureRuleSet, sampleSnapshot } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -73,6 +73,12 @@ describe('rule conflicts at pricing time', () => {
   it.each([
     ['overdraft-multiple', 'overdraft-aa', { multiple: '1', defaultProbabilityPercent: '1' }],
     ['points-multiplier', 'points-key', { multiplier: '3' }],
+    [
+      'overdraft-terms',
+      'overdraft-terms',
+      { roundDownTo: '100.00', cap: '1000.00', lossGivenDefaultPercent: '45' },
+    ],
+    ['points-terms', 'points-terms', { pointValue: '0.02', redemptionPercent: '60' }],
   ])(
     'a second %s rule that applies stops the quote, naming both rules and what they decide',
     async (component, first, params) => {
@@ -89,4 +95,21 @@ describe('rule conflicts at pricing time', () => {
       });
     },
   );
+
+  it('a second approval-level rule that applies stops the quote, naming both rules and what they decide', async () => {
+    const quote = await priceQuote(fixtureRuleSet(), workedExample('ENT-0001').request);
+    if (!quote.eligible) throw new Error('expected ENT-0001 to price');
+    const [first] = quote.internal.approvalRules.map((applied) => applied.rule);
+    const error = await conflictAfter((files) => {
+      files['extra.rules.json'] = {
+        phase: 'approval',
+        rules: [always('for-everyone', { type: 'approval-level', params: { level: 'auto' } })],
+      };
+    });
+    expect(error).toMatchObject({
+      kind: 'rule-conflict',
+      message: `rules ${first} and for-everyone both decide approval-level for this request; make their conditions exclusive`,
+      details: { rules: [first, 'for-everyone'] },
+    });
+  });
 });
