@@ -38,7 +38,7 @@ process.env.FC_SHRINK ??= 'false';
 const PRICING_SUITES = [
   'test/money/**/*.test.ts',
   'test/pricing/{core,boundaries,worked-examples,conflicts,adjustments,waterfall,validation,properties}.test.ts',
-  'test/rules/engine.test.ts',
+  'test/rules/{engine,evaluate}.test.ts',
   'test/rules/components/**/*.test.ts',
 ];
 // A component's cross-file check (an unknown item or tier) runs when a rule set compiles.
@@ -51,7 +51,7 @@ const RULE_SET_SUITES = [
 /** @type {Array<[RegExp, string[]]>} */
 const SUITES_BY_FILE = [
   [/^src\/rules\/components\//, COMPONENT_SUITES],
-  [/^src\/(money|pricing)\/|^src\/rules\/engine\.ts$/, PRICING_SUITES],
+  [/^src\/(money|pricing)\/|^src\/rules\/(engine|evaluate)\.ts$/, PRICING_SUITES],
   [/^src\/rules\/(checks\/|compile\.ts$|problems\.ts$)/, RULE_SET_SUITES],
 ];
 
@@ -60,6 +60,7 @@ const MUTATE = [
   'src/pricing/price.ts',
   'src/rules/components/*.ts',
   'src/rules/engine.ts',
+  'src/rules/evaluate.ts',
   'src/rules/checks/*.ts',
   'src/rules/compile.ts',
   'src/rules/problems.ts',
