@@ -135,6 +135,52 @@ describe('the evaluation agrees with json-rules-engine', () => {
   });
 });
 
+describe('each operator, either way, as json-rules-engine decides it', () => {
+  // The properties above draw operators at random; these pin each one on a value that passes and
+  // one that fails, so a comparison turned constant is caught on any budget.
+  const request = fc.sample(eligibleRequest, { numRuns: 1, seed: 7 })[0]!;
+  const facts = (creditRating: string) =>
+    requestFacts(
+      fixture,
+      parseQuoteRequest(fixture.requestSchema, {
+        ...request,
+        enterprise: { ...request.enterprise, creditRating },
+      }),
+      { quoteDate: '2026-12-01' },
+    );
+  const leaf = (operator: string, value: unknown, path = '$.creditRating'): LeafCondition =>
+    ({ fact: 'enterprise', path, operator, value }) as LeafCondition;
+
+  it.each([
+    ['equal', 'AAA', true],
+    ['equal', 'AA', false],
+    ['notEqual', 'AA', true],
+    ['notEqual', 'AAA', false],
+    ['in', ['AAA', 'AA'], true],
+    ['in', ['B', 'C'], false],
+    ['notIn', ['B', 'C'], true],
+    ['notIn', ['AAA'], false],
+  ] as const)('%s %j on a credit rating of AAA fires: %s', async (operator, value, fires) => {
+    const rules = [rule(template.other, 'under-test', 5, { all: [leaf(operator, value)] }, 0)];
+    const ruleSet = { ...fixture, rulesByPhase: { ...fixture.rulesByPhase, offer: rules } };
+    const result = await bothAgree(ruleSet, 'offer', facts('AAA'), '2026-12-01');
+    expect(result).toEqual({ fired: fires ? [expect.anything()] : [] });
+  });
+
+  it('any fires when one of its conditions passes, and not when none does', async () => {
+    const anyOf = (...values: string[]) => ({ any: values.map((value) => leaf('equal', value)) });
+    for (const [condition, fires] of [
+      [anyOf('C', 'AAA'), true],
+      [anyOf('C', 'B'), false],
+    ] as const) {
+      const rules = [rule(template.other, 'under-test', 5, condition, 0)];
+      const ruleSet = { ...fixture, rulesByPhase: { ...fixture.rulesByPhase, offer: rules } };
+      const result = await bothAgree(ruleSet, 'offer', facts('AAA'), '2026-12-01');
+      expect(result).toEqual({ fired: fires ? [expect.anything()] : [] });
+    }
+  });
+});
+
 /** A rule of the fixture tariff for each kind: tier setters (one per tier) and any other. */
 const template = (() => {
   const offer = fixture.rulesByPhase.offer;
