@@ -251,6 +251,30 @@ function impactResultOf(request: PageRequest<'impact.read'>) {
   return { hash, result };
 }
 
+/**
+ * Publish or cancel a scheduled publication: the form must confirm; a refusal shows on the set's
+ * own page, success returns to the list saying what was done.
+ */
+function confirmedScheduleAction(action: 'publish' | 'cancel'): Page {
+  return definePage({
+    method: 'post',
+    path: `/rulesets/:hash/${action}`,
+    access: 'ruleset.publish',
+    async handler(request) {
+      const { req, res, actor, ruleSets } = request;
+      const hash = hashParam(req.params.hash);
+      try {
+        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
+        await ruleSets[action](actor, { hash, note: formText(req.body, 'note') });
+      } catch (error) {
+        await renderRuleSet(request, hash, refusalOf(error, request.lang));
+        return;
+      }
+      res.redirect(303, `/rulesets?done=${action}`);
+    },
+  });
+}
+
 export const ruleSetPages: Page[] = [
   definePage({
     method: 'get',
@@ -288,40 +312,8 @@ export const ruleSetPages: Page[] = [
       await renderRuleSet(request, hashParam(request.req.params.hash));
     },
   }),
-  definePage({
-    method: 'post',
-    path: '/rulesets/:hash/publish',
-    access: 'ruleset.publish',
-    async handler(request) {
-      const { req, res, actor, ruleSets } = request;
-      const hash = hashParam(req.params.hash);
-      try {
-        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
-        await ruleSets.publish(actor, { hash, note: formText(req.body, 'note') });
-      } catch (error) {
-        await renderRuleSet(request, hash, refusalOf(error, request.lang));
-        return;
-      }
-      res.redirect(303, '/rulesets?done=publish');
-    },
-  }),
-  definePage({
-    method: 'post',
-    path: '/rulesets/:hash/cancel',
-    access: 'ruleset.publish',
-    async handler(request) {
-      const { req, res, actor, ruleSets } = request;
-      const hash = hashParam(req.params.hash);
-      try {
-        if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
-        await ruleSets.cancel(actor, { hash, note: formText(req.body, 'note') });
-      } catch (error) {
-        await renderRuleSet(request, hash, refusalOf(error, request.lang));
-        return;
-      }
-      res.redirect(303, '/rulesets?done=cancel');
-    },
-  }),
+  confirmedScheduleAction('publish'),
+  confirmedScheduleAction('cancel'),
   definePage({
     method: 'post',
     path: '/rulesets/:hash/impact',
