@@ -10,7 +10,7 @@ import { isDecimalString } from '../domain';
 import { isAppError, toFieldIssues } from '../errors';
 import { parseDecimal } from '../money/money';
 import type { RuleSet } from '../rules/compile';
-import { priceQuote } from './price';
+import { priceQuote, type PricingContext } from './price';
 import {
   quoteBenefitsSchema,
   quoteInternalSchema,
@@ -127,12 +127,12 @@ export interface CaseResult {
 export function priceCase(
   ruleSet: RuleSet,
   ruleCase: Pick<RuleCase, 'request' | 'quoteDate'>,
+  context: Pick<PricingContext, 'referenceEngine'> = {},
 ): Promise<QuoteOutcome> {
-  return priceQuote(
-    ruleSet,
-    ruleCase.request,
-    ruleCase.quoteDate === undefined ? {} : { quoteDate: ruleCase.quoteDate },
-  );
+  return priceQuote(ruleSet, ruleCase.request, {
+    ...context,
+    ...(ruleCase.quoteDate === undefined ? {} : { quoteDate: ruleCase.quoteDate }),
+  });
 }
 
 /** Prices every case and compares it with what it expects. */
@@ -146,14 +146,78 @@ export async function runRuleCases(
 }
 
 export async function runRuleCase(ruleSet: RuleSet, ruleCase: RuleCase): Promise<CaseResult> {
-  let quote: QuoteOutcome;
-  try {
-    quote = await priceCase(ruleSet, ruleCase);
-  } catch (error) {
-    return { name: ruleCase.name, passed: false, failures: pricingFailures(error) };
+  const [compiled, reference] = await Promise.all([
+    settle(priceCase(ruleSet, ruleCase)),
+    settle(priceCase(ruleSet, ruleCase, { referenceEngine: true })),
+  ]);
+  const disagreement = evaluationsDisagree(compiled, reference);
+  if ('error' in compiled) {
+    const failures = [...pricingFailures(compiled.error), ...disagreement];
+    return { name: ruleCase.name, passed: false, failures };
   }
-  const failures = compareQuote(ruleCase.expect, quote);
+  const quote = compiled.quote;
+  const failures = [...compareQuote(ruleCase.expect, quote), ...disagreement];
   return { name: ruleCase.name, passed: failures.length === 0, failures, quote };
+}
+
+/** A case priced one way: the quote, or what pricing threw. */
+export type CasePricing = { quote: QuoteOutcome } | { error: unknown };
+
+async function settle(pricing: Promise<QuoteOutcome>): Promise<CasePricing> {
+  try {
+    return { quote: await pricing };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * Quotes are priced by the rules' compiled form; json-rules-engine, whose format the rule files
+ * are, is the reference. A case the two price differently (a figure, a firing, its explanation or
+ * the error) is a failure of its own, at the first place they part.
+ */
+export function evaluationsDisagree(compiled: CasePricing, reference: CasePricing): CaseFailure[] {
+  const [ours, theirs] = [compiled, reference].map((pricing) =>
+    'quote' in pricing ? pricing.quote : { error: (pricing.error as Error).message },
+  );
+  const parting = firstDifference('', ours, theirs);
+  if (!parting) return [];
+  return [
+    {
+      path: '(evaluation)',
+      message: `the compiled rules and json-rules-engine price this case differently at ${parting.path || '(quote)'}: ${shown(parting.compiled)} against ${shown(parting.reference)}`,
+    },
+  ];
+}
+
+interface Parting {
+  path: string;
+  compiled: unknown;
+  reference: unknown;
+}
+
+function firstDifference(path: string, compiled: unknown, reference: unknown): Parting | undefined {
+  const bothObjects =
+    compiled !== null &&
+    reference !== null &&
+    typeof compiled === 'object' &&
+    typeof reference === 'object' &&
+    Array.isArray(compiled) === Array.isArray(reference);
+  if (!bothObjects) {
+    return JSON.stringify(compiled) === JSON.stringify(reference)
+      ? undefined
+      : { path, compiled, reference };
+  }
+  const keys = new Set([...Object.keys(compiled), ...Object.keys(reference)]);
+  for (const key of keys) {
+    const parting = firstDifference(
+      path ? `${path}.${key}` : key,
+      (compiled as Record<string, unknown>)[key],
+      (reference as Record<string, unknown>)[key],
+    );
+    if (parting) return parting;
+  }
+  return undefined;
 }
 
 /**

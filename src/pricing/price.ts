@@ -33,7 +33,7 @@ import {
   type ItemUnderDiscount,
   type StageQueues,
 } from '../rules/components';
-import { runPhase, type Firing } from '../rules/engine';
+import { runPhase, runPhaseOnEngine, type Firing } from '../rules/engine';
 import { NEGOTIATED, type AppliedRule } from '../rules/explanation';
 import { parseQuoteRequest, type Adjustment, type QuoteRequest } from '../rules/request';
 import type { ApprovalLevel } from '../domain';
@@ -46,6 +46,12 @@ import type { PricedQuote, QuoteCredit, QuoteItem, QuoteOutcome } from './quote'
  */
 export interface PricingContext {
   quoteDate?: string;
+  /**
+   * Evaluate the rules with json-rules-engine, the reference, instead of their compiled form. Rule
+   * cases price every case both ways, so a rule the two read differently is caught before the set
+   * is pushed, not on a customer's quote.
+   */
+  referenceEngine?: boolean;
 }
 
 /** Validates an untrusted request (throwing an invalid-input AppError) and prices it. */
@@ -91,8 +97,9 @@ export async function priceRequest(
 ): Promise<QuoteOutcome> {
   const evaluation = new Evaluation();
   const { quoteDate } = context;
+  const evaluate = context.referenceEngine ? runPhaseOnEngine : runPhase;
   const facts = requestFacts(ruleSet, request, context);
-  const offer = queued(await runPhase(ruleSet, 'offer', facts, quoteDate));
+  const offer = queued(await evaluate(ruleSet, 'offer', facts, quoteDate));
 
   const decided = new Decisions(evaluation);
   for (const effect of offer.decide) effect(decided);
@@ -179,7 +186,7 @@ export async function priceRequest(
   };
 
   const approvalPhase = queued(
-    await runPhase(
+    await evaluate(
       ruleSet,
       'approval',
       {

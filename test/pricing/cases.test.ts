@@ -4,6 +4,7 @@
  */
 import {
   compareQuote,
+  evaluationsDisagree,
   ruleCaseFileSchema,
   runRuleCase,
   runRuleCases,
@@ -157,6 +158,51 @@ describe('a rule case', () => {
   it('checks nothing it does not name: an empty expectation passes any quote', async () => {
     const quote = await priceQuote(ruleSet, workedExample('ENT-0003').request);
     expect(compareQuote({}, quote)).toEqual([]);
+  });
+});
+
+describe('a rule case, priced both by the compiled rules and by json-rules-engine', () => {
+  it('prices every worked example alike both ways, to the explanations', async () => {
+    for (const id of EXAMPLE_IDS) {
+      const { request } = workedExample(id);
+      const compiled = await priceQuote(ruleSet, request);
+      const reference = await priceQuote(ruleSet, request, { referenceEngine: true });
+      expect(reference).toEqual(compiled);
+      expect(evaluationsDisagree({ quote: compiled }, { quote: reference })).toEqual([]);
+    }
+  });
+
+  it('fails a case the two price differently, at the first figure where they part', async () => {
+    const quote = await priceQuote(ruleSet, workedExample('ENT-0001').request);
+    if (!quote.eligible) throw new Error('ENT-0001 is priced');
+    const parted = structuredClone(quote);
+    parted.totals.monthlyNet = '13020.00';
+    expect(evaluationsDisagree({ quote }, { quote: parted })).toEqual([
+      {
+        path: '(evaluation)',
+        message:
+          'the compiled rules and json-rules-engine price this case differently at totals.monthlyNet: 13128.00 against 13020.00',
+      },
+    ]);
+  });
+
+  it('fails a case one of them prices and the other refuses to, or that they refuse differently', async () => {
+    const quote = await priceQuote(ruleSet, workedExample('ENT-0001').request);
+    const [failure] = evaluationsDisagree({ quote }, { error: new Error('no tier') });
+    expect(failure?.path).toBe('(evaluation)');
+    expect(failure?.message).toMatch(/differently at eligible: true against nothing/);
+    expect(
+      evaluationsDisagree({ error: new Error('rules a and b') }, { error: new Error('rules a') }),
+    ).toEqual([
+      {
+        path: '(evaluation)',
+        message:
+          'the compiled rules and json-rules-engine price this case differently at error: rules a and b against rules a',
+      },
+    ]);
+    expect(evaluationsDisagree({ error: new Error('same') }, { error: new Error('same') })).toEqual(
+      [],
+    );
   });
 });
 
