@@ -186,10 +186,15 @@ const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union(groups(con
 /** A rule's event: `{ type, params }` of one of the registered components. */
 function eventUnion([first, ...rest]: readonly [Component, ...Component[]]) {
   return z.discriminatedUnion('type', [first.event, ...rest.map((component) => component.event)], {
-    error: (issue) =>
-      issue.code === 'invalid_union'
-        ? `unknown component ${JSON.stringify(eventType(issue.input))}; known: ${COMPONENTS.map((component) => component.code).join(', ')}`
-        : 'an event needs "type" (a component code) and "params"',
+    error: (issue) => {
+      if (issue.code !== 'invalid_union')
+        return 'an event needs "type" (a component code) and "params"';
+      const type = eventType(issue.input);
+      const known = COMPONENTS.map((component) => component.code).join(', ');
+      return type === undefined
+        ? `an event needs a "type", the code of its component: ${known}`
+        : `unknown component ${JSON.stringify(type)}; known: ${known}`;
+    },
   });
 }
 function eventType(event: unknown): unknown {

@@ -52,6 +52,8 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     return `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
   if (issue.input === undefined) return 'is required';
   if (issue.code === 'invalid_type') return `must be ${KINDS[issue.expected] ?? issue.expected}`;
+  if (issue.code === 'invalid_value')
+    return `must be one of ${issue.values.map((value) => String(value)).join(', ')}`;
   return undefined;
 };
 

@@ -915,3 +915,140 @@ describe('the component registry', () => {
     );
   });
 });
+
+describe('what the checks accept, and the words of what they refuse', () => {
+  const accepted = (edit: (files: Json) => void) => {
+    const snapshot = sampleSnapshot();
+    edit(snapshot.files as Json);
+    const result = compileRuleSet(snapshot);
+    return result.ok ? [] : result.problems;
+  };
+
+  it('accepts a text fact compared with text, a date with a date, an enum with a value it declares', () => {
+    expect(
+      accepted((files) => {
+        files['long-distance.rules.json'].rules[0].conditions.all.push(
+          { fact: 'enterprise', path: '$.name', operator: 'equal', value: 'Acme' },
+          { fact: 'quoteDate', operator: 'notEqual', value: '2027-01-01' },
+          { fact: 'enterprise', path: '$.purchasing', operator: 'in', value: ['centralized'] },
+        );
+        const purchasing = files['tariff.json'].customerFacts[2];
+        purchasing.required = false;
+        purchasing.default = 'distributed';
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses an array compared with equal: only in and notIn take one', () => {
+    expect(
+      problemsAfter((files) => {
+        files['long-distance.rules.json'].rules[0].conditions.all.push({
+          fact: 'enterprise',
+          path: '$.purchasing',
+          operator: 'equal',
+          value: ['centralized'],
+        });
+      }),
+    ).toEqual([
+      {
+        file: 'long-distance.rules.json',
+        path: 'rules.0.conditions.all.1.value',
+        code: 'invalid-value',
+        message: 'enterprise.purchasing is one of centralized, distributed, got ["centralized"]',
+      },
+    ]);
+  });
+
+  it('places a decimal compared with equal at its operator, naming the decimal operators', () => {
+    expect(
+      problemsAfter((files) => {
+        condition(files, 'approval.rules.json', 0).operator = 'equal';
+      }),
+    ).toEqual([
+      {
+        file: 'approval.rules.json',
+        path: 'rules.0.conditions.all.0.operator',
+        code: 'invalid-operator',
+        message: expect.stringMatching(/is a decimal: compare it with decimalEqual .*not equal$/),
+      },
+    ]);
+  });
+
+  it('refuses a product that only comes with an option the tariff does not declare, naming those it does', () => {
+    const crbtOnlyIf = (files: Json) => {
+      files['prices.json'].items.find((item: Json) => item.code === 'CRBT').quantity.onlyIf =
+        'ringback';
+    };
+    const crbt = (known: string) => ({
+      file: 'prices.json',
+      path: 'items.6.quantity.onlyIf',
+      code: 'unknown-item',
+      message: `CRBT: "ringback" is not a yes/no option in tariff.json (known: ${known})`,
+    });
+    expect(problemsAfter(crbtOnlyIf)).toEqual([crbt('ringbackTone')]);
+    expect(
+      problemsAfter((files) => {
+        crbtOnlyIf(files);
+        files['tariff.json'].options = [];
+      }),
+    ).toContainEqual(crbt('none declared'));
+  });
+
+  it.each([
+    ['any', (tierCondition: Json) => ({ any: [tierCondition] })],
+    ['not', (tierCondition: Json) => ({ not: tierCondition })],
+  ])(
+    'finds the tier read inside %s by a rule above the tier rules, in words and for the reader’s language',
+    (_group, wrap) => {
+      const problems = problemsAfter((files) => {
+        const rule = files['long-distance.rules.json'].rules[1];
+        rule.priority = 300;
+        rule.conditions = wrap(rule.conditions.all[0]);
+      });
+      expect(problems.map((problem) => problem.text?.params?.setter)).toEqual([
+        'tier-strategic',
+        'tier-key',
+        'tier-standard',
+      ]);
+      expect(problems[1]).toEqual({
+        file: 'long-distance.rules.json',
+        path: 'long-distance-key.priority',
+        code: 'priority-order',
+        message:
+          'rule long-distance-key (priority 300) reads "tier", which rule tier-key sets at priority 200; give long-distance-key a priority below 200',
+        text: {
+          key: 'verifier.priorityOrder',
+          params: {
+            rule: 'long-distance-key',
+            priority: 300,
+            fact: 'tier',
+            setter: 'tier-key',
+            setterPriority: 200,
+          },
+        },
+      });
+    },
+  );
+
+  it('names the values a field may take, and asks for an event’s missing type by name', () => {
+    expect(
+      problemsAfter((files) => {
+        files['prices.json'].items[0].kind = 'monthly';
+        delete files['long-distance.rules.json'].rules[0].event.type;
+      }),
+    ).toEqual([
+      {
+        file: 'long-distance.rules.json',
+        path: 'rules.0.event.type',
+        code: 'unknown-component',
+        message: `an event needs a "type", the code of its component: ${listComponentCodes().join(', ')}`,
+      },
+      {
+        file: 'prices.json',
+        path: 'items.0.kind',
+        code: 'schema',
+        message: 'must be one of recurring, one-time',
+      },
+    ]);
+  });
+});
