@@ -74,12 +74,13 @@ function expectsDecimalString(schema: unknown): boolean {
 }
 
 /** `write "percent": "35", not "percent": 35` for the field at the end of `path`. */
-function decimalFix(issue: Issue, path: readonly string[]): string | undefined {
+function decimalFix(issue: Issue, path: Path): string | undefined {
   if (issue.message !== DECIMAL_WRITTEN_AS_NUMBER || typeof issue.input !== 'number')
     return undefined;
   const text = String(issue.input);
+  // An array's place is a number in zod's path, an object's key (even "123") a string.
   const key = path.at(-1);
-  const field = key !== undefined && !/^\d+$/.test(key) ? `${JSON.stringify(key)}: ` : '';
+  const field = typeof key === 'string' ? `${JSON.stringify(key)}: ` : '';
   return `a decimal is a string in quotes: write ${field}"${text}", not ${field}${text}`;
 }
 
@@ -127,7 +128,7 @@ function located(issues: readonly Issue[]): { issue: Issue; path: Path }[] {
 function problemAt(file: string, path: Path, issue: Issue, content: unknown): Problem {
   const segments = path.map(String);
   const dotted = segments.join('.');
-  const fix = decimalFix(issue, segments);
+  const fix = decimalFix(issue, path);
   if (fix) issue = { ...issue, message: fix };
   const eventAt = segments.indexOf('event');
   if (eventAt >= 0 && segments[eventAt + 1] === 'params') {

@@ -187,19 +187,26 @@ describe('the files of a rule set', () => {
     ]);
   });
 
-  it('says text is text even where a decimal string is wanted, and fixes a number keyed by digits', () => {
+  it('says text is text even where a decimal string is wanted, and fixes a number keyed by digits or ending in them', () => {
     expect(
       problemsAfter((files) => {
         files['long-distance.rules.json'].rules[1].event.params.percent = true;
         files['eligibility.rules.json'].rules[0].event.params.reason = 5;
         files['costs.json'].unitCosts['123'] = 0.5;
+        files['costs.json'].unitCosts.SMS2 = 0.25;
       }),
     ).toEqual([
       {
         file: 'costs.json',
         path: 'unitCosts.123',
         code: 'schema',
-        message: 'a decimal is a string in quotes: write "0.5", not 0.5',
+        message: 'a decimal is a string in quotes: write "123": "0.5", not "123": 0.5',
+      },
+      {
+        file: 'costs.json',
+        path: 'unitCosts.SMS2',
+        code: 'schema',
+        message: 'a decimal is a string in quotes: write "SMS2": "0.25", not "SMS2": 0.25',
       },
       {
         file: 'eligibility.rules.json',
