@@ -8,7 +8,6 @@ import { formatMoney, parseDecimal, roundHalfUp, sum } from '../money/money';
 import type { PricedQuote, QuoteCredit, QuoteItem } from '../pricing/quote';
 import type { AppliedRule } from '../rules/explanation';
 import { BUSINESS_TIME_ZONE, calendarDate, daysBetween } from '../calendar';
-import { enumValueNames } from '../rules/declarations';
 import { svgImage } from '../charts/svg';
 import {
   discountSplit,
@@ -19,6 +18,7 @@ import {
 import { formatYuan } from './format';
 import type { ProposalDocument, ProposalInput } from './input';
 import { waterfallChart } from './waterfall-chart';
+import { factWords, itemNamesOf, type FactWords } from './fact-words';
 import type { Locale } from './locale';
 
 export interface ItemRow {
@@ -174,6 +174,7 @@ export function customerView(
   const recurring = quote.items.filter((item) => item.kind === 'recurring');
   const oneTime = quote.items.filter((item) => item.kind === 'one-time');
   const handsetCount = request.handsets.reduce((total, handset) => total + handset.quantity, 0);
+  const words = proposalFactWords(input, locale);
   return {
     document,
     titleKey: document === 'deal-sheet' ? 'dealSheet.title' : 'proposal.title',
@@ -193,8 +194,8 @@ export function customerView(
     enterprise: {
       id: request.enterprise.id,
       name: request.enterprise.name,
-      industry: factWords(input, locale, 'industry', 'industries'),
-      purchasing: factWords(input, locale, 'purchasing', 'purchasing'),
+      industry: enterpriseFact(input, words, 'industry'),
+      purchasing: enterpriseFact(input, words, 'purchasing'),
     },
     operatorName: input.operator?.[lang] ?? null,
     accountManager: {
@@ -202,10 +203,7 @@ export function customerView(
       phone: input.accountManager.phone ?? null,
       email: input.accountManager.email ?? null,
     },
-    tierName:
-      input.tierNames?.[quote.tier]?.[lang] ??
-      locale.optionalText(`tiers.${quote.tier}`) ??
-      quote.tier,
+    tierName: words.value('tier', quote.tier),
     termMonths: String(quote.termMonths),
     lines: String(quote.lines),
     options: (input.declarations?.options ?? []).map((option) => {
@@ -286,10 +284,13 @@ function pointsValue(quote: PricedQuote): string | null {
 export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetView {
   const { quote } = input;
   const { approvalRules, approval, ...economics } = quote.internal;
+  const words = proposalFactWords(input, locale);
+  const ruleViews = (rules: readonly AppliedRule[]) =>
+    rules.map((rule) => ruleView(rule, locale, words));
   const itemGroups: ExplanationGroup[] = quote.items.map((item) => ({
     title: item.names[locale.lang],
     code: item.code,
-    rules: (quote.explanations.items[item.code] ?? []).map((rule) => ruleView(rule, locale)),
+    rules: ruleViews(quote.explanations.items[item.code] ?? []),
   }));
   const customer = customerView(input, locale, 'deal-sheet');
   const negotiated = input.negotiatedDiscounts ?? {};
@@ -319,7 +320,7 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
       {
         title: locale.text('explanations.tier'),
         code: null,
-        rules: quote.explanations.tier.map((rule) => ruleView(rule, locale)),
+        rules: ruleViews(quote.explanations.tier),
       },
       ...itemGroups,
       ...((quote.explanations.credits ?? []).length > 0
@@ -327,24 +328,24 @@ export function dealSheetView(input: ProposalInput, locale: Locale): DealSheetVi
             {
               title: locale.text('explanations.credits'),
               code: null,
-              rules: (quote.explanations.credits ?? []).map((rule) => ruleView(rule, locale)),
+              rules: ruleViews(quote.explanations.credits ?? []),
             },
           ]
         : []),
       {
         title: locale.text('explanations.overdraftLimit'),
         code: null,
-        rules: quote.explanations.benefits.overdraftLimit.map((rule) => ruleView(rule, locale)),
+        rules: ruleViews(quote.explanations.benefits.overdraftLimit),
       },
       {
         title: locale.text('explanations.monthlyPoints'),
         code: null,
-        rules: quote.explanations.benefits.monthlyPoints.map((rule) => ruleView(rule, locale)),
+        rules: ruleViews(quote.explanations.benefits.monthlyPoints),
       },
       {
         title: locale.text('explanations.approval'),
         code: null,
-        rules: approvalRules.map((rule) => ruleView(rule, locale)),
+        rules: ruleViews(approvalRules),
       },
     ],
   };
@@ -399,20 +400,22 @@ function waterfallView(steps: PriceWaterfall, locale: Locale): DealSheetView['wa
   return { rows, chart: svgImage(chart) };
 }
 
-/** A declared enterprise fact in words: the tariff's name for its value, the locale's, or as given. */
-function factWords(
-  input: ProposalInput,
-  locale: Locale,
-  fact: string,
-  localeGroup: string,
-): string {
+/** The words for a proposal's facts: the rule set's declarations it was given, its items' names. */
+export function proposalFactWords(input: ProposalInput, locale: Locale): FactWords {
+  return factWords(
+    {
+      ...(input.declarations ? { declarations: input.declarations } : {}),
+      ...(input.tierNames ? { tierNames: input.tierNames } : {}),
+      itemNames: itemNamesOf(input.quote.items),
+    },
+    locale,
+  );
+}
+
+/** A declared enterprise fact of the request in words, '' when the request leaves it out. */
+function enterpriseFact(input: ProposalInput, words: FactWords, fact: string): string {
   const value = input.request.enterprise[fact];
-  if (value === undefined) return '';
-  const code = String(value);
-  const declared = input.declarations
-    ? enumValueNames(input.declarations, fact, code)?.[locale.lang]
-    : undefined;
-  return declared ?? locale.optionalText(`${localeGroup}.${code}`) ?? code;
+  return value === undefined ? '' : words.value(`enterprise.${fact}`, value);
 }
 
 function creditRows(credits: readonly QuoteCredit[], locale: Locale): CreditRow[] {
@@ -472,43 +475,38 @@ function itemGroup(items: QuoteItem[], lang: Locale['lang'], credits: CreditRow[
   };
 }
 
-/** A rule that fired, in the locale's words: its component, params and what its conditions saw. */
-export function ruleView(rule: AppliedRule, locale: Locale): RuleView {
+/**
+ * A rule that fired, in the locale's words: its component, its params, and its conditions with
+ * what they saw, facts and values named as the rule set names them (`words`).
+ */
+export function ruleView(rule: AppliedRule, locale: Locale, words: FactWords): RuleView {
   return {
     rule: rule.rule,
     description: rule.description ?? null,
     component: locale.optionalText(`components.${rule.component}`) ?? rule.component,
     params: Object.entries(rule.params).map(([name, value]) => ({
       name,
-      value: factText(value, locale),
+      value: words.value(name, value),
     })),
     conditions: rule.conditions.map((condition) => ({
-      ...conditionWords(condition, locale),
-      saw: factText(condition.saw, locale),
+      ...conditionWords(condition, locale, words),
+      saw: words.value(condition.fact, condition.saw),
       passed: condition.passed,
     })),
   };
 }
 
-/** A condition in the locale's words: its fact, its operator (`≥`, `is one of`) and its value. */
+/** A condition in the locale's words: its fact's label, its operator (`≥`, `属于`) and its value. */
 export function conditionWords(
   condition: { fact: string; operator: string; value: unknown },
   locale: Locale,
+  words: FactWords,
 ): { fact: string; operator: string; value: string } {
   return {
-    fact: condition.fact,
+    fact: words.label(condition.fact),
     operator: locale.optionalText(`operators.${condition.operator}`) ?? condition.operator,
-    value: factText(condition.value, locale),
+    value: words.value(condition.fact, condition.value),
   };
-}
-
-/** A fact or rule value as text: strings as they are, lists joined, nothing as the locale's word for it. */
-function factText(value: unknown, locale: Locale): string {
-  if (value === null || value === undefined) return locale.text('explanations.nothing');
-  if (typeof value === 'boolean') return locale.text(value ? 'common.yes' : 'common.no');
-  if (Array.isArray(value)) return value.map((entry) => factText(entry, locale)).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
 }
 
 /** An instant as the date and time in China, to the minute: `2026-11-27 17:05`. */

@@ -9,7 +9,10 @@ import type { ApprovalLevel, Role } from '../domain';
 import type { PricedQuote } from '../pricing/quote';
 import type { Headroom } from '../pricing/headroom';
 import type { Locale } from '../proposals/locale';
+import { factWords, itemNamesOf } from '../proposals/fact-words';
+import { ruleSetLabels } from '../proposals/input';
 import { ruleView, type RuleView } from '../proposals/view';
+import type { AppliedRule } from '../rules/explanation';
 import type { ApprovalView, CustomerQuote } from '../quotes/view';
 import type { RuleSet } from '../rules/compile';
 import type { AuditEntry, User } from '../store/types';
@@ -64,6 +67,12 @@ export function approvalWords(
   };
 }
 
+/** The words for a rule set's facts: its declarations, tier names and price-list item names. */
+export function ruleSetFactWords(ruleSet: Pick<RuleSet, 'tariff' | 'items'>, locale: Locale) {
+  const { declarations, tierNames } = ruleSetLabels(ruleSet.tariff);
+  return factWords({ declarations, tierNames, itemNames: itemNamesOf(ruleSet.items) }, locale);
+}
+
 export function quoteFigures(
   quote: PricedQuote | CustomerQuote,
   approval: ApprovalView,
@@ -72,15 +81,15 @@ export function quoteFigures(
   headroom?: Headroom,
 ): QuoteFiguresView {
   const lang = locale.lang;
-  const tierName =
-    ruleSet.tariff.tiers.find((tier) => tier.code === quote.tier)?.names[lang] ??
-    locale.optionalText(`tiers.${quote.tier}`) ??
-    quote.tier;
+  const words = ruleSetFactWords(ruleSet, locale);
+  const ruleViews = (rules: readonly AppliedRule[]) =>
+    rules.map((rule) => ruleView(rule, locale, words));
+  const tierName = words.value('tier', quote.tier);
   const names = new Map(quote.items.map((item) => [item.code, item.names[lang]]));
   const view: QuoteFiguresView = {
     tier: quote.tier,
     tierName,
-    tierRules: quote.explanations.tier.map((rule) => ruleView(rule, locale)),
+    tierRules: ruleViews(quote.explanations.tier),
     termMonths: quote.termMonths,
     lines: quote.lines,
     items: quote.items.map((item) => ({
@@ -93,23 +102,23 @@ export function quoteFigures(
       list: item.list,
       discount: item.discount,
       net: item.net,
-      rules: (quote.explanations.items[item.code] ?? []).map((rule) => ruleView(rule, locale)),
+      rules: ruleViews(quote.explanations.items[item.code] ?? []),
     })),
     totals: quote.totals,
     benefits: quote.benefits,
     credits: (quote.credits ?? []).map((credit) => ({
       name: locale.optionalText(`components.${credit.component}`) ?? credit.component,
       amount: credit.amount,
-      rules: (quote.explanations.credits ?? [])
-        .filter((rule) => rule.rule === credit.rule)
-        .map((rule) => ruleView(rule, locale)),
+      rules: ruleViews(
+        (quote.explanations.credits ?? []).filter((rule) => rule.rule === credit.rule),
+      ),
     })),
     approval: approvalWords(approval, locale),
   };
   if (isPriced(quote)) {
     view.internal = {
       ...quote.internal,
-      approvalRuleViews: quote.internal.approvalRules.map((rule) => ruleView(rule, locale)),
+      approvalRuleViews: ruleViews(quote.internal.approvalRules),
     };
   }
   if (headroom) {

@@ -7,9 +7,12 @@
  */
 import { STANDINGS, standingOf, type ImpactRow, type ImpactSummary } from '../impact/compare';
 import type { Locale } from '../proposals/locale';
+import { factWords, itemNamesOf, type FactWords } from '../proposals/fact-words';
+import { ruleSetLabels } from '../proposals/input';
 import { conditionWords, ruleView } from '../proposals/view';
-import { RULE_FILE_SUFFIX } from '../rules/compile';
+import { PRICES_FILE, RULE_FILE_SUFFIX, TARIFF_FILE } from '../rules/compile';
 import { splitPath } from '../rules/facts';
+import { pricesFileSchema, tariffFileSchema } from '../rules/files';
 
 export interface RuleRow {
   name: string;
@@ -40,6 +43,7 @@ interface RawRule {
 
 /** Every rule file of a set, in file order, each rule as a row a pricing analyst reads. */
 export function ruleFileViews(files: Record<string, unknown>, locale: Locale): RuleFileView[] {
+  const words = filesFactWords(files, locale);
   return Object.keys(files)
     .filter((file) => file.endsWith(RULE_FILE_SUFFIX))
     .sort()
@@ -50,13 +54,31 @@ export function ruleFileViews(files: Record<string, unknown>, locale: Locale): R
         file,
         ...(typeof content.description === 'string' ? { description: content.description } : {}),
         ...(typeof content.phase === 'string' ? { phase: content.phase } : {}),
-        rules: rules.map((rule) => ruleRow(rule, locale)),
+        rules: rules.map((rule) => ruleRow(rule, locale, words)),
       };
     });
 }
 
-function ruleRow(rule: RawRule, locale: Locale): RuleRow {
-  const words = ruleView(
+/**
+ * The words for the facts of a set's files, as its tariff and price list name them. A stored set
+ * always compiles; should a file not parse, its facts keep their paths rather than fail the page.
+ */
+function filesFactWords(files: Record<string, unknown>, locale: Locale): FactWords {
+  const tariff = tariffFileSchema.safeParse(files[TARIFF_FILE]);
+  const prices = pricesFileSchema.safeParse(files[PRICES_FILE]);
+  const { declarations, tierNames } = tariff.success ? ruleSetLabels(tariff.data) : {};
+  return factWords(
+    {
+      ...(declarations ? { declarations } : {}),
+      ...(tierNames ? { tierNames } : {}),
+      ...(prices.success ? { itemNames: itemNamesOf(prices.data.items) } : {}),
+    },
+    locale,
+  );
+}
+
+function ruleRow(rule: RawRule, locale: Locale, words: FactWords): RuleRow {
+  const view = ruleView(
     {
       rule: String(rule.name ?? ''),
       ...(typeof rule.description === 'string' ? { description: rule.description } : {}),
@@ -65,25 +87,31 @@ function ruleRow(rule: RawRule, locale: Locale): RuleRow {
       conditions: [],
     },
     locale,
+    words,
   );
   const from = typeof rule.validFrom === 'string' ? rule.validFrom : '';
   const to = typeof rule.validTo === 'string' ? rule.validTo : '';
   return {
-    name: words.rule,
-    description: words.description,
+    name: view.rule,
+    description: view.description,
     priority: rule.priority,
-    when: conditionsInWords(rule.conditions, locale) || locale.text('explanations.always'),
-    component: words.component,
-    params: words.params,
+    when: conditionsInWords(rule.conditions, locale, words) || locale.text('explanations.always'),
+    component: view.component,
+    params: view.params,
     ...(from || to ? { validity: `${from || '…'} – ${to || '…'}` } : {}),
   };
 }
 
 /**
- * A rule's condition tree in words: `tier = key and (lines ≥ 100 or industry is one of …)`; each
+ * A rule's condition tree in words: `客户分级 = 重要客户 且 (成员号码数 ≥ 100 或 所属行业 属于 …)`; each
  * condition worded as a quote's explanation words it.
  */
-export function conditionsInWords(node: unknown, locale: Locale, nested = false): string {
+export function conditionsInWords(
+  node: unknown,
+  locale: Locale,
+  words: FactWords,
+  nested = false,
+): string {
   if (node === null || typeof node !== 'object') return '';
   const condition = node as Record<string, unknown>;
   for (const [group, joiner] of [
@@ -93,24 +121,25 @@ export function conditionsInWords(node: unknown, locale: Locale, nested = false)
     const children = condition[group];
     if (!Array.isArray(children)) continue;
     const parts = children
-      .map((child) => conditionsInWords(child, locale, true))
+      .map((child) => conditionsInWords(child, locale, words, true))
       .filter((part) => part !== '');
     const text = parts.join(` ${locale.text(joiner)} `);
     return nested && parts.length > 1 ? `(${text})` : text;
   }
   if (condition.not !== undefined) {
-    return `${locale.text('web.rules.not')} ${conditionsInWords(condition.not, locale, true)}`;
+    return `${locale.text('web.rules.not')} ${conditionsInWords(condition.not, locale, words, true)}`;
   }
   if (typeof condition.fact !== 'string') return '';
   const fact =
     typeof condition.path === 'string'
       ? [condition.fact, ...splitPath(condition.path)].join('.')
       : condition.fact;
-  const words = conditionWords(
+  const worded = conditionWords(
     { fact, operator: String(condition.operator), value: condition.value },
     locale,
+    words,
   );
-  return `${words.fact} ${words.operator} ${words.value}`;
+  return `${worded.fact} ${worded.operator} ${worded.value}`;
 }
 
 /** A standing of the impact analysis (an approval level, refused, not priceable) in words. */

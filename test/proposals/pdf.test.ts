@@ -272,7 +272,9 @@ describe('layout', () => {
     const last = pdfText(pdf, { first: pages, last: pages });
     // The explanations table starts on an earlier page and its last rows (the approval) land here.
     expect(last).not.toContain('Why each figure is what it is');
-    expect(last).toContain('marginPct < 15.00 · saw 0.15 (met)');
+    // Facts and values in the tariff's words, not as paths and codes (tariff.json declarations).
+    expect(last).toContain('Margin (%) < 15.00 · saw 0.15 (met)');
+    expect(pdfText(pdf)).toContain('Purchasing = Centralised · saw Centralised (met)');
     for (const column of ['Component', 'Parameters', 'Conditions seen'])
       expect(last).toContain(column);
   });

@@ -123,6 +123,9 @@ describe.each(RUNS)(
       const preview = await am.page.$eval('#preview', (element) => element.textContent ?? '');
       expect(preview).toContain(lang === 'en' ? 'Strategic account' : '战略客户');
       expect(preview).toContain(lang === 'en' ? 'Finance director' : '财务总监');
+      // Why, in the tariff's words: its declared fact and value, never a fact path or a code.
+      expect(preview).toContain(lang === 'en' ? 'Purchasing = Centralised' : '采购方式 = 统一采购');
+      expect(preview).not.toMatch(/enterprise\.|centralized/);
       // Why the tier and the first discounted item are what they are, opened as a person would,
       // once the last keystroke's preview has arrived.
       await am.page.waitForNetworkIdle({ idleTime: 500 });
