@@ -7,7 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { AppError, type FieldIssue } from '../errors';
-import { DEFAULT_MESSAGE_LOCALE, type MessageLocale } from '../messages/messages';
+import { DEFAULT_MESSAGE_LOCALE, messageFor, type MessageLocale } from '../messages/messages';
 import { canonicalJson, sha256Hex } from '../hashing';
 import { runRuleCases, type CaseFailure, type RuleCase } from '../pricing/cases';
 import { RuleSetPositions, type Position } from '../rules/positions';
@@ -172,12 +172,14 @@ export class RuleSetService {
       const syntax = positions.syntaxError(file);
       if (!syntax) return [];
       const { error, ...position } = syntax;
+      // jsonc-parser names what it expected in code (`PropertyNameExpected`); the catalogue words it.
+      const text = { key: 'rulesets.notJson', params: { error: { term: `jsonSyntax.${error}` } } };
       const problem: Problem = {
         file,
         path: '',
         code: 'invalid-json',
-        message: `not JSON: ${error}`,
-        text: { key: 'rulesets.notJson', params: { error } },
+        message: messageFor(text.key, text.params, DEFAULT_MESSAGE_LOCALE),
+        text,
       };
       return [{ ...problem, ...position }];
     });

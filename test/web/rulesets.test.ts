@@ -164,7 +164,11 @@ describe.each(DIALECTS)('the pricing analyst in the browser on %s', (dialect) =>
     // Broken JSON is placed at its line and column as it is typed.
     await typeInto(pm.page, text.replace('"percent": "35"', '"percent": "35",,'));
     await checkShows(pm.page, 'long-distance.rules.json:');
-    expect(await textOf(pm.page, '#check')).toMatch(/long-distance\.rules\.json:\d+:\d+/);
+    const syntax = await textOf(pm.page, '#check');
+    expect(syntax).toMatch(/long-distance\.rules\.json:\d+:\d+/);
+    // In words, not jsonc-parser's code name (PropertyNameExpected).
+    expect(syntax).toContain('应为用双引号括起的属性名');
+    expect(syntax).not.toMatch(/[A-Z][a-z]+Expected/);
     await inspect(pm.page, shot('zh-CN-ruleset-editor-error'));
 
     // A percent the verifier cannot accept is named with its line, before anything is stored.
