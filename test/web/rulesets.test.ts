@@ -196,6 +196,12 @@ describe.each(DIALECTS)('the pricing analyst in the browser on %s', (dialect) =>
     await pm.page.waitForFunction(
       () => (document.querySelector('figure.chart img') as HTMLImageElement | null)?.naturalWidth,
     );
+    // At the dashboard's scale: never stretched past the size it was drawn at, title and all.
+    const chart = await pm.page.$eval('figure.chart img', (image) => ({
+      shown: (image as HTMLImageElement).clientWidth,
+      drawn: (image as HTMLImageElement).naturalWidth,
+    }));
+    expect(chart.shown).toBeLessThanOrEqual(chart.drawn);
     await inspect(pm.page, shot('zh-CN-ruleset-impact'));
     const csvHref = await pm.page.$eval('#impact a[download]', (link) =>
       link.getAttribute('href')!,
