@@ -13,7 +13,7 @@ import { factWords, itemNamesOf } from '../proposals/fact-words';
 import { ruleSetLabels } from '../proposals/input';
 import { ruleView, type RuleView } from '../proposals/view';
 import type { AppliedRule } from '../rules/explanation';
-import type { ApprovalView, CustomerQuote } from '../quotes/view';
+import type { ApprovalView, CustomerQuote, QuoteView } from '../quotes/view';
 import type { RuleSet } from '../rules/compile';
 import type { AuditEntry, User } from '../store/types';
 
@@ -40,7 +40,14 @@ export interface QuoteFiguresView {
   totals: PricedQuote['totals'];
   benefits: PricedQuote['benefits'];
   credits: { name: string; amount: string; rules: RuleView[] }[];
-  approval: { level: ApprovalLevel; levelName: string; approvers: string; required: boolean };
+  approval: {
+    level: ApprovalLevel;
+    levelName: string;
+    approvers: string;
+    required: boolean;
+    /** Who approved or rejected a stored quote, and when: beside the role that may. */
+    decided?: QuoteDecided;
+  };
   /** Costs and margin: for the roles that see internal figures only. */
   internal?: PricedQuote['internal'] & { approvalRuleViews: RuleView[] };
   headroom?: {
@@ -49,6 +56,30 @@ export interface QuoteFiguresView {
     keepsLevelUpTo: string;
     reaches: { level: string; fromPercent: string }[];
   }[];
+}
+
+export interface QuoteDecided {
+  action: 'approve' | 'reject';
+  name: string;
+  /** An ISO instant. */
+  at: string;
+}
+
+/**
+ * The stored decision on a quote (decidedBy, decidedAt), the decider by name: undefined until
+ * someone approves or rejects it. Only a rejection leaves a quote rejected; every later state of a
+ * decided quote (issued, accepted, expired…) was approved.
+ */
+export function quoteDecided(
+  quote: Pick<QuoteView, 'state' | 'decidedBy' | 'decidedAt'>,
+  users: readonly Pick<User, 'id' | 'name'>[],
+): QuoteDecided | undefined {
+  if (!quote.decidedBy || !quote.decidedAt) return undefined;
+  return {
+    action: quote.state === 'rejected' ? 'reject' : 'approve',
+    name: users.find((user) => user.id === quote.decidedBy)?.name ?? quote.decidedBy,
+    at: quote.decidedAt,
+  };
 }
 
 function isPriced(quote: PricedQuote | CustomerQuote): quote is PricedQuote {

@@ -152,6 +152,11 @@ describe.each(RUNS)(
       await submitForm(fd.page, `form[action="/quotes/${number}/approve"] button.primary`);
       expect(fd.page.url()).toContain(`/approvals?done=${number}`);
       await fd.page.goto(`${service.url}/quotes/${number}`);
+      // Who approved, by name and from the stored decision, beside the role that may.
+      const approver = (await service.store.getUser(service.users.fd.id))!.name;
+      const decided = await fd.page.$eval('.decided', (element) => element.textContent ?? '');
+      expect(decided).toContain(approver);
+      expect(decided).toMatch(lang === 'en' ? /^approved by .+ on \d{4}-\d{2}-\d{2} / : /批准$/);
       // Finance checks the stored figures against a replay with the quote's own rule set.
       await fd.page.click(`button[hx-get="/quotes/${number}/replay"]`);
       await fd.page.waitForSelector('#replay .alert.ok', { timeout: 15_000 });

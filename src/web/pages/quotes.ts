@@ -30,7 +30,7 @@ import {
   requestFromForm,
   withAdjustmentRows,
 } from '../quote-form';
-import { auditRows, quoteFigures } from '../quote-view';
+import { auditRows, quoteDecided, quoteFigures } from '../quote-view';
 
 /** Quotes a list page shows. */
 const PAGE_SIZE = 25;
@@ -280,13 +280,18 @@ export const quotePages: Page[] = [
       const trail = mayDo(actor.role, 'audit.read')
         ? await service.audit(actor, { quoteNumber: quote.number, limit: 200, offset: 0 })
         : undefined;
-      const accountManager = await service.store.getUser(quote.accountManagerId);
+      const users = await service.store.listUsers();
+      const figures = quoteFigures(quote.quote, quote.approval, locale, ruleSet);
+      const decided = quoteDecided(quote, users);
+      if (decided) figures.approval.decided = decided;
       request.render(
         'quote',
         {
           quote,
-          accountManagerName: accountManager?.name ?? quote.accountManagerId,
-          figures: quoteFigures(quote.quote, quote.approval, locale, ruleSet),
+          accountManagerName:
+            users.find((user) => user.id === quote.accountManagerId)?.name ??
+            quote.accountManagerId,
+          figures,
           seesInternal: SEES_INTERNAL_FIGURES[actor.role],
           actions: availableActions(actor, quote).map((action) => ({
             action,
@@ -294,7 +299,7 @@ export const quotePages: Page[] = [
           })),
           prints: printsOf(actor, quote),
           mayReplay: mayDo(actor.role, 'quote.replay'),
-          trail: trail ? auditRows(trail.items, await service.store.listUsers()) : undefined,
+          trail: trail ? auditRows(trail.items, users) : undefined,
         },
         'web.quote.title',
       );
