@@ -116,6 +116,26 @@ export function endOfDay(isoDate: string, timeZone = BUSINESS_TIME_ZONE): Date {
   return new Date(startOfDay(addDays(isoDate, 1), timeZone).getTime() - 1);
 }
 
+const WALL_CLOCK = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/;
+
+/**
+ * The instant a wall-clock date and time (`2027-01-01T09:00`, as a datetime-local input sends it)
+ * names in a time zone (China's by default); undefined for text that is not one, or a day the
+ * calendar does not have (`2027-02-30`).
+ */
+export function instantOfWallClock(text: string, timeZone = BUSINESS_TIME_ZONE): Date | undefined {
+  const match = WALL_CLOCK.exec(text);
+  if (!match) return undefined;
+  const [, date, hours, minutes, seconds] = match;
+  if (addDays(date!, 0) !== date) return undefined;
+  const wallClock =
+    utcMidnight(date!) +
+    ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds ?? 0)) * 1000;
+  // As startOfDay: the offset at a first guess, then at the instant it gives.
+  const guess = wallClock - offsetMs(wallClock, timeZone);
+  return new Date(wallClock - offsetMs(guess, timeZone));
+}
+
 /** How far a zone's wall clock is ahead of UTC at an instant, in ms. */
 function offsetMs(epochMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isDecimalString } from '../domain';
-import { isAppError, toFieldIssues } from '../errors';
+import { isAppError, toFieldIssues, type MessageParam, type MessageText } from '../errors';
 import { parseDecimal } from '../money/money';
 import type { RuleSet } from '../rules/compile';
 import { priceQuote, type PricingContext } from './price';
@@ -98,6 +98,7 @@ export function ruleCaseFrom(name: string, content: unknown): RuleCase | BrokenC
       failures: toFieldIssues(parsed.error).map((issue) => ({
         path: issue.path === '(request)' ? '(file)' : issue.path,
         message: issue.message,
+        ...(issue.text ? { text: issue.text } : {}),
       })),
     };
   }
@@ -112,7 +113,10 @@ export function isBrokenCase(read: RuleCase | BrokenCase): read is BrokenCase {
 /** One way a case did not come out: `path` in the quote's shape, `expected X, got Y`. */
 export interface CaseFailure {
   path: string;
+  /** In English, as the command line prints it. */
   message: string;
+  /** The same, to be worded in another language (under `errors.` in the locale files). */
+  text?: MessageText;
 }
 
 export interface CaseResult {
@@ -234,9 +238,11 @@ function pricingFailures(error: unknown): CaseFailure[] {
             ? 'quoteDate'
             : `request.${issue.path}`,
       message: issue.message,
+      ...(issue.text ? { text: issue.text } : {}),
     }));
   }
-  return [{ path: '(pricing)', message: (error as Error).message }];
+  const text = isAppError(error) ? error.text : undefined;
+  return [{ path: '(pricing)', message: (error as Error).message, ...(text ? { text } : {}) }];
 }
 
 /** Every figure the expectation names that the quote does not have, in the expectation's order. */
@@ -248,9 +254,18 @@ export function compareQuote(expected: QuoteExpectation, quote: QuoteOutcome): C
     return [
       {
         path: 'eligible',
-        message: quote.eligible
-          ? `expected false, got true (tier ${quote.tier})`
-          : `expected true, got false (${quote.reasons.join('; ')})`,
+        ...(quote.eligible
+          ? {
+              message: `expected false, got true (tier ${quote.tier})`,
+              text: { key: 'cases.unexpectedlyEligible', params: { tier: quote.tier } },
+            }
+          : {
+              message: `expected true, got false (${quote.reasons.join('; ')})`,
+              text: {
+                key: 'cases.unexpectedlyRefused',
+                params: { reasons: quote.reasons.join('; ') },
+              },
+            }),
       },
     ];
   }
@@ -272,12 +287,22 @@ export function compareQuote(expected: QuoteExpectation, quote: QuoteOutcome): C
 
 function compare(path: string, expected: unknown, actual: unknown, failures: CaseFailure[]): void {
   if (expected === null) {
-    if (actual !== undefined) failures.push({ path, message: 'expected none, got one' });
+    if (actual !== undefined) {
+      failures.push({
+        path,
+        message: 'expected none, got one',
+        text: { key: 'cases.expectedNone' },
+      });
+    }
     return;
   }
   if (typeof expected === 'object' && !Array.isArray(expected)) {
     if (actual === undefined || actual === null || typeof actual !== 'object') {
-      failures.push({ path, message: 'expected one, got none' });
+      failures.push({
+        path,
+        message: 'expected one, got none',
+        text: { key: 'cases.expectedOne' },
+      });
       return;
     }
     for (const [key, value] of Object.entries(expected as Record<string, unknown>)) {
@@ -286,14 +311,24 @@ function compare(path: string, expected: unknown, actual: unknown, failures: Cas
     return;
   }
   if (!sameValue(expected, actual)) {
-    failures.push({ path, message: `expected ${shown(expected)}, got ${shown(actual)}` });
+    failures.push(mismatch(path, expected, actual));
   }
 }
 
 function compareReasons(expected: readonly string[], actual: readonly string[]): CaseFailure[] {
   const sorted = (reasons: readonly string[]) => [...reasons].sort();
   if (JSON.stringify(sorted(expected)) === JSON.stringify(sorted(actual))) return [];
-  return [{ path: 'reasons', message: `expected ${shown(expected)}, got ${shown(actual)}` }];
+  return [mismatch('reasons', expected, actual)];
+}
+
+function mismatch(path: string, expected: unknown, actual: unknown): CaseFailure {
+  const param = (value: unknown): MessageParam =>
+    value === undefined ? { term: 'cases.nothing' } : shown(value);
+  return {
+    path,
+    message: `expected ${shown(expected)}, got ${shown(actual)}`,
+    text: { key: 'cases.mismatch', params: { expected: param(expected), got: param(actual) } },
+  };
 }
 
 /** Decimal strings are equal by value, so "864" matches "864.00"; anything else must be identical. */

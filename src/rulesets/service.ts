@@ -232,6 +232,7 @@ export class RuleSetService {
   ): Promise<Publication> {
     authorize(actor, 'ruleset.publish');
     const note = requiredNote(request.note);
+    if (request.effectiveFrom !== undefined) notBefore(request.effectiveFrom, this.#clock());
     const candidate = await this.#store.describeRuleSet(request.hash);
     if (!candidate) throw notFound(request.hash);
     if (candidate.author === undefined) {
@@ -325,6 +326,24 @@ function needsFourEyes(candidate: RuleSet, live: RuleSet | undefined): boolean {
   );
 }
 
+/**
+ * A scheduled publication must lie ahead: one at or before now would go live at once while the
+ * history recorded it as having taken effect earlier than it was asked for.
+ */
+function notBefore(effectiveFrom: string, now: Date): void {
+  if (new Date(effectiveFrom).getTime() > now.getTime()) return;
+  throw AppError.invalidInput(
+    [
+      {
+        path: 'effectiveFrom',
+        message: `must be later than now (${now.toISOString()}); leave it out to publish now`,
+        text: { key: 'rulesets.effectiveFromPast', params: { now: now.toISOString() } },
+      },
+    ],
+    'effectiveFrom is not in the future',
+  );
+}
+
 function requiredNote(note: string | undefined): string {
   const text = note?.trim() ?? '';
   if (text === '') {
@@ -363,6 +382,7 @@ async function checkCases(ruleSet: RuleSet, draft: DraftInput): Promise<number> 
       result.failures.map((failure) => ({
         path: `cases.${result.name}.${failure.path}`,
         message: failure.message,
+        ...(failure.text ? { text: failure.text } : {}),
       })),
     );
     throw new AppError(
@@ -370,7 +390,11 @@ async function checkCases(ruleSet: RuleSet, draft: DraftInput): Promise<number> 
       `refused: ${failed.length} of ${results.length} case(s) failed`,
       {
         issues,
-        cases: failed.map(({ name, failures }) => ({ name, failures })),
+        // As the command line prints them: in English (the issues carry the other languages).
+        cases: failed.map(({ name, failures }) => ({
+          name,
+          failures: failures.map(({ path, message }) => ({ path, message })),
+        })),
         text: {
           key: 'rulesets.refusedCases',
           params: { failed: failed.length, total: results.length },

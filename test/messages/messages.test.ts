@@ -205,6 +205,89 @@ describe('errors over HTTP in the caller’s language', () => {
     ]);
   });
 
+  it('words the pattern checks of queries, paths and headers in Chinese when asked', async () => {
+    const zh = { 'accept-language': 'zh-CN' };
+    const issuesOf = async (
+      method: string,
+      path: string,
+      as: 'fd' | 'am1' | 'pm',
+      body?: unknown,
+      headers = {},
+    ) => {
+      const response = await service.call(method, path, {
+        as,
+        headers: { ...zh, ...headers },
+        ...(body !== undefined ? { body } : {}),
+      });
+      expect(response.status).toBe(400);
+      return response.body.error.issues as { path: string; message: string }[];
+    };
+    const words = (key: string) => messageFor(`issues.${key}`, {}, 'zh-CN');
+    expect(await issuesOf('GET', '/api/reports/margin.pdf?month=2026-13', 'fd')).toEqual([
+      { path: 'query.month', message: words('month') },
+    ]);
+    expect(await issuesOf('GET', '/api/reports/margin?tier=KEY!&ruleSetHash=abc', 'fd')).toEqual([
+      { path: 'query.tier', message: words('tierCode') },
+      { path: 'query.ruleSetHash', message: words('ruleSetHash') },
+    ]);
+    expect(await issuesOf('GET', '/api/rulesets/not-a-hash', 'pm')).toEqual([
+      { path: 'params.hash', message: words('ruleSetHash') },
+    ]);
+    expect(await issuesOf('GET', '/api/quotes?limit=ten', 'am1')).toEqual([
+      { path: 'query.limit', message: words('wholeNumber') },
+    ]);
+    expect(
+      await issuesOf('POST', '/api/quotes', 'am1', REQUESTS.ENT0001(), {
+        'idempotency-key': 'two words',
+      }),
+    ).toEqual([{ path: 'header.Idempotency-Key', message: words('idempotencyKey') }]);
+    // Checked before the set is looked up: any hash will do.
+    const hash = 'a'.repeat(64);
+    expect(
+      await issuesOf('POST', `/api/rulesets/${hash}/publish`, 'pm', {
+        note: '下周生效',
+        effectiveFrom: '下周一',
+      }),
+    ).toEqual([{ path: 'effectiveFrom', message: words('isoInstant') }]);
+    // Every one was Chinese, and is English as raised when nobody asks.
+    for (const key of [
+      'month',
+      'tierCode',
+      'ruleSetHash',
+      'wholeNumber',
+      'idempotencyKey',
+      'isoInstant',
+    ])
+      expect([key, words(key)]).toEqual([key, expect.stringMatching(/[\u4e00-\u9fff]/)]);
+    const english = await service.call('GET', '/api/reports/margin.pdf?month=2026-13', {
+      as: 'fd',
+    });
+    expect(english.body.error.issues).toEqual([
+      { path: 'query.month', message: 'must be a month such as 2026-11' },
+    ]);
+  });
+
+  it('refuses to schedule a publication for a time already past, in the caller’s language', async () => {
+    const past = new Date(service.clock.now.getTime() - 60_000).toISOString();
+    // Refused before the set is looked up: any hash will do.
+    const response = await service.call('POST', `/api/rulesets/${'a'.repeat(64)}/publish`, {
+      as: 'pm',
+      body: { note: '补记', effectiveFrom: past },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.issues).toEqual([
+      {
+        path: 'effectiveFrom',
+        message: messageFor(
+          'rulesets.effectiveFromPast',
+          { now: service.clock.now.toISOString() },
+          'zh-CN',
+        ),
+      },
+    ]);
+  });
+
   it('takes a declared name of an enum value for its code: 物流 and Logistics are logistics', async () => {
     const withIndustry = (industry: string) => {
       const request = REQUESTS.ENT0001();

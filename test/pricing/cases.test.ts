@@ -8,9 +8,11 @@ import {
   ruleCaseFileSchema,
   runRuleCase,
   runRuleCases,
+  type CaseFailure,
   type QuoteExpectation,
   type RuleCase,
 } from '../../src/pricing/cases';
+import { issueMessage } from '../../src/messages/messages';
 import { priceQuote } from '../../src/pricing/price';
 import { compileRuleSet } from '../../src/rules/compile';
 import { fixtureRuleSet, sampleSnapshot } from '../support/rule-set-copy';
@@ -19,6 +21,10 @@ import { EXAMPLE_IDS, workedExample } from '../support/tariff-book';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ruleSet = fixtureRuleSet();
+
+/** Failures as the command line prints them: path and English message. */
+const english = (failures: readonly CaseFailure[]) =>
+  failures.map(({ path, message }) => ({ path, message }));
 
 /** A worked example of the tariff book as a case expecting every figure of its expected file. */
 function exampleCase(id: (typeof EXAMPLE_IDS)[number]): RuleCase {
@@ -54,7 +60,7 @@ describe('a rule case', () => {
       }),
     );
     expect(result.passed).toBe(false);
-    expect(result.failures).toEqual([
+    expect(english(result.failures)).toEqual([
       { path: 'tier', message: 'expected strategic, got key' },
       { path: 'items.LD_MIN.discount', message: 'expected 864.00, got 756.00' },
       { path: 'totals.monthlyNet', message: 'expected 13020.00, got 13128.00' },
@@ -62,12 +68,35 @@ describe('a rule case', () => {
     ]);
   });
 
+  it('words each failure in Chinese for the rule-set pages, the same in English as printed', async () => {
+    const result = await runRuleCase(
+      ruleSet,
+      withExpectation({
+        tier: 'strategic',
+        items: { CRBT: null, 'HX-5G-LITE': { quantity: '5' } },
+      }),
+    );
+    const words = result.failures.map((failure) => issueMessage(failure, 'zh-CN'));
+    expect(words).toEqual([
+      '应为 strategic，实际为 key',
+      '应没有此项，实际有',
+      '应有此项，实际没有',
+    ]);
+    expect(result.failures.map((failure) => issueMessage(failure, 'en'))).toEqual(
+      result.failures.map((failure) => failure.message),
+    );
+    const refused = await runRuleCase(ruleSet, withExpectation({ eligible: false }));
+    expect(issueMessage(refused.failures[0]!, 'zh-CN')).toBe(
+      '应被拒绝报价，实际可以报价（客户分级 key）',
+    );
+  });
+
   it('compares decimals by value: "756" is 756.00', async () => {
     const result = await runRuleCase(
       ruleSet,
       withExpectation({ items: { LD_MIN: { discount: '756', quantity: '7200.000' } } }),
     );
-    expect(result.failures).toEqual([]);
+    expect(english(result.failures)).toEqual([]);
   });
 
   it('says whether an item is on the quote: null expects none', async () => {
@@ -75,7 +104,7 @@ describe('a rule case', () => {
       ruleSet,
       withExpectation({ items: { CRBT: null, 'HX-5G-LITE': { quantity: '5' } } }),
     );
-    expect(result.failures).toEqual([
+    expect(english(result.failures)).toEqual([
       { path: 'items.CRBT', message: 'expected none, got one' },
       { path: 'items.HX-5G-LITE', message: 'expected one, got none' },
     ]);
@@ -89,8 +118,10 @@ describe('a rule case', () => {
     const reasons = ['a group plan needs at least 10 lines'];
     expect((await runRuleCase(ruleSet, { ...refused, expect: { reasons } })).failures).toEqual([]);
     expect(
-      (await runRuleCase(ruleSet, { ...refused, expect: { reasons: ['something else'] } }))
-        .failures,
+      english(
+        (await runRuleCase(ruleSet, { ...refused, expect: { reasons: ['something else'] } }))
+          .failures,
+      ),
     ).toEqual([
       {
         path: 'reasons',
@@ -98,16 +129,16 @@ describe('a rule case', () => {
       },
     ]);
     expect(
-      (await runRuleCase(ruleSet, { ...refused, expect: { tier: 'standard' } })).failures,
+      english((await runRuleCase(ruleSet, { ...refused, expect: { tier: 'standard' } })).failures),
     ).toEqual([
       {
         path: 'eligible',
         message: 'expected true, got false (a group plan needs at least 10 lines)',
       },
     ]);
-    expect((await runRuleCase(ruleSet, withExpectation({ eligible: false }))).failures).toEqual([
-      { path: 'eligible', message: 'expected false, got true (tier key)' },
-    ]);
+    expect(
+      english((await runRuleCase(ruleSet, withExpectation({ eligible: false }))).failures),
+    ).toEqual([{ path: 'eligible', message: 'expected false, got true (tier key)' }]);
   });
 
   it('fails with each bad field of its request, under request.', async () => {
@@ -129,7 +160,7 @@ describe('a rule case', () => {
     const compiled = compileRuleSet(snapshot);
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
     const result = await runRuleCase(compiled.ruleSet, exampleCase('ENT-0003'));
-    expect(result.failures).toEqual([
+    expect(english(result.failures)).toEqual([
       {
         path: '(pricing)',
         message: expect.stringMatching(/tier-strategic and tier-key both decide tier/),
@@ -150,7 +181,7 @@ describe('a rule case', () => {
       });
     expect((await on('2026-12-31', '0.00')).failures).toEqual([]);
     expect((await on('2027-01-01', '756.00')).failures).toEqual([]);
-    expect((await on(undefined, '756.00')).failures).toEqual([
+    expect(english((await on(undefined, '756.00')).failures)).toEqual([
       { path: 'quoteDate', message: expect.stringMatching(/^is required/) },
     ]);
   });

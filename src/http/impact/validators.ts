@@ -1,11 +1,13 @@
 /** What the impact routes accept (issue 13). */
 import { z } from 'zod';
+import { worded } from '../../errors';
 import { isCalendarDate } from '../../calendar';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
 import { LIVE } from '../../impact/service';
 import { ruleSetParams } from '../rulesets/validators';
 
 const HASH = /^[0-9a-f]{64}$/;
+const DATE_MESSAGE = worded('must be a date YYYY-MM-DD', 'issues.date');
 
 export const impactStartParams = ruleSetParams;
 
@@ -13,19 +15,22 @@ export const impactStartBody = z.strictObject({
   against: z
     .string()
     .refine((value) => value === LIVE || HASH.test(value), {
-      message: 'must be live or a sha256 hash: 64 lower-case hex digits',
+      message: worded(
+        'must be live or a sha256 hash: 64 lower-case hex digits',
+        'issues.liveOrRuleSetHash',
+      ),
     })
     .default(LIVE)
     .describe('the rule set to compare with: live (the default) or a stored hash'),
   quoteDate: z.iso
-    .date({ message: 'must be a date YYYY-MM-DD' })
-    .refine(isCalendarDate, { message: 'must be a date YYYY-MM-DD' })
+    .date({ message: DATE_MESSAGE })
+    .refine(isCalendarDate, { message: DATE_MESSAGE })
     .optional()
     .describe('the day (China) both sets price on; today by default'),
 });
 
 export const impactRunParams = z.object({
-  id: z.uuid({ message: 'must be the id of an impact analysis' }),
+  id: z.uuid({ message: worded('must be the id of an impact analysis', 'issues.impactRun') }),
 });
 
 export const impactResultQuery = z.strictObject({

@@ -14,7 +14,9 @@ export const DEFAULT_PAGE_SIZE = 50;
 const queryInt = (minimum: number, maximum: number, fallback: number) =>
   z
     .string()
-    .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
+    .regex(/^\d{1,9}$/, {
+      message: worded('must be a whole number, in digits', 'issues.wholeNumber'),
+    })
     .transform(Number)
     .pipe(
       z
@@ -105,7 +107,10 @@ export const createHeaders = z.object({
   [IDEMPOTENCY_KEY_HEADER]: z
     .string()
     .regex(/^[\x21-\x7e]{1,200}$/, {
-      message: 'must be 1–200 printable ASCII characters, e.g. a UUID',
+      message: worded(
+        'must be 1–200 printable ASCII characters, e.g. a UUID',
+        'issues.idempotencyKey',
+      ),
     })
     .optional()
     .describe(

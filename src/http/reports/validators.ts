@@ -1,5 +1,6 @@
 /** What the report routes accept: a grouping, a format, a language and the filters of issue 15. */
 import { z } from 'zod';
+import { worded } from '../../errors';
 import { endOfDay, isCalendarDate, startOfDay } from '../../calendar';
 import { DEFAULT_PROPOSAL_LANGUAGE, PROPOSAL_LANGUAGES } from '../../proposals/input';
 import { CHARTS } from '../../reports/charts';
@@ -55,7 +56,9 @@ const filters = {
     ),
   tier: z
     .string()
-    .regex(TIER_CODE_PATTERN, { message: 'must be a tier code such as key' })
+    .regex(TIER_CODE_PATTERN, {
+      message: worded('must be a tier code such as key', 'issues.tierCode'),
+    })
     .optional(),
   industry: idFilter.optional().describe('the enterprise industry the request declared'),
   accountManagerId: idFilter.optional().describe('the account manager’s user id (GET /api/users)'),
@@ -63,7 +66,9 @@ const filters = {
   approvalLevel: z.enum(APPROVAL_LEVELS).optional(),
   ruleSetHash: z
     .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be a rule-set hash (64 hex digits)' })
+    .regex(/^[0-9a-f]{64}$/, {
+      message: worded('must be a rule-set hash (64 hex digits)', 'issues.ruleSetHash'),
+    })
     .optional(),
   lang,
 };
@@ -114,7 +119,9 @@ export const marginChartQuery = z
 export const monthlyReportQuery = z.strictObject({
   month: z
     .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month such as 2026-11' })
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, {
+      message: worded('must be a month such as 2026-11', 'issues.month'),
+    })
     .describe('the month (YYYY-MM, China time) whose quotes the report covers'),
   lang,
 });

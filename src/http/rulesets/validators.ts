@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isoInstant } from '../../domain';
+import { worded } from '../../errors';
 
-const ruleSetHash = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, { message: 'must be a sha256 hash: 64 lower-case hex digits' });
+const ruleSetHash = z.string().regex(/^[0-9a-f]{64}$/, {
+  message: worded('must be a sha256 hash: 64 lower-case hex digits', 'issues.ruleSetHash'),
+});
 
 /** A rule-set hash: sha256 of its canonical JSON, lower-case hex. */
 export const ruleSetParams = z.object({ hash: ruleSetHash });
@@ -35,7 +35,13 @@ export const pushRuleSetBody = z.strictObject({
 
 export const publishRuleSetBody = z.strictObject({
   note,
-  effectiveFrom: isoInstant
+  effectiveFrom: z.iso
+    .datetime({
+      error: worded(
+        'must be a UTC date and time such as 2027-01-01T01:00:00Z',
+        'issues.isoInstant',
+      ),
+    })
     .optional()
     .describe('publish at this instant rather than now (scheduled; takes effect when due)'),
 });

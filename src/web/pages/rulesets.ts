@@ -8,7 +8,10 @@
  */
 import { AppError, isAppError } from '../../errors';
 import { errorMessage, issueMessage, type MessageLocale } from '../../messages/messages';
+import { instantOfWallClock } from '../../calendar';
 import { STATUS_BY_KIND } from '../../http/errors';
+import { parsePart } from '../../http/parse';
+import { publishRuleSetBody } from '../../http/rulesets/validators';
 import { sendChart, sendDownload } from '../../http/responses';
 import { writeImpactCsv } from '../../impact/csv';
 import { LIVE } from '../../impact/service';
@@ -138,7 +141,13 @@ async function renderRuleSet(
       },
       liveShort: live?.hash.slice(0, 12),
       review: { problems: [], findings: findingRows(review.findings, request.lang) },
-      cases: review.cases,
+      cases: review.cases.map((result) => ({
+        ...result,
+        failures: result.failures.map((failure) => ({
+          ...failure,
+          message: issueMessage(failure, request.lang),
+        })),
+      })),
       casesPassed: review.cases.filter((result) => result.passed).length,
       diff: diff?.changes,
       files: files.map((file) => ({
@@ -265,7 +274,12 @@ function confirmedScheduleAction(action: 'publish' | 'cancel'): Page {
       const hash = hashParam(req.params.hash);
       try {
         if (formText(req.body, 'confirm') !== 'yes') throw notConfirmed();
-        await ruleSets[action](actor, { hash, note: formText(req.body, 'note') });
+        const note = formText(req.body, 'note');
+        if (action === 'publish') {
+          await ruleSets.publish(actor, { hash, ...publishForm(note, req.body) });
+        } else {
+          await ruleSets.cancel(actor, { hash, note });
+        }
       } catch (error) {
         await renderRuleSet(request, hash, refusalOf(error, request.lang));
         return;
@@ -431,6 +445,21 @@ export const ruleSetPages: Page[] = [
     },
   }),
 ];
+
+/**
+ * The publish form as the API's body: the optional effective-from, typed as a date and time in
+ * China (a datetime-local input), becomes the instant the API takes; the API's schema judges
+ * the rest, and the service refuses a time already past.
+ */
+function publishForm(note: string, body: unknown) {
+  const typed = formText(body, 'effectiveFrom').trim();
+  const effectiveFrom = typed === '' ? undefined : instantOfWallClock(typed)?.toISOString();
+  return parsePart(
+    publishRuleSetBody,
+    { note, ...(typed === '' ? {} : { effectiveFrom: effectiveFrom ?? typed }) },
+    'body',
+  );
+}
 
 function notConfirmed(): AppError {
   return AppError.invalidInput(
