@@ -76,12 +76,13 @@ which this command works too and every \`npm run worker\` helps with.`,
               against: await resolveHash(options.against),
               ...(options.date ? { quoteDate: options.date } : {}),
               ...(portfolio ? { portfolio } : {}),
+              ...(options.out ? { rows: true } : {}),
               ...(run.io.progress ? { onProgress: progressBar(run.io.progress) } : {}),
             });
             run.io.progress?.('');
             if (options.out) {
               await writeImpactCsv(
-                analysis.rows,
+                analysis.rows ?? [],
                 analysis.summary,
                 options.lang as 'zh-CN' | 'en',
                 createWriteStream(options.out),

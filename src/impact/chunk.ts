@@ -1,15 +1,25 @@
 /**
- * The chunk pricer: the one function every impact analysis runs, in a worker thread (piscina) or
- * in a queue worker on any host (pg-boss). A chunk is a slice of the portfolio with the two rule
- * sets it is priced under, and the day it is priced on. Pure: rule sets and requests in, rows out.
+ * The chunk analyser: the one function every impact analysis runs, in a worker thread (piscina)
+ * of the process that asked or of a queue worker on any host (pg-boss). A chunk is a slice of the
+ * portfolio with the two rule sets it is priced under, and the day it is priced on; what comes
+ * back is its partial summary (and its rows, when asked for), so the process that merges the
+ * chunks has little left to do. Pure: rule sets and requests in, figures out.
  */
 import { isAppError } from '../errors';
 import { priceQuote } from '../pricing/price';
 import { APPROVAL_LEVELS, type ApprovalLevel } from '../domain';
-import type { StoredQuoteFigures } from '../store/types';
+import type { EnterpriseRange, StoredQuoteFigures } from '../store/types';
 import type { RuleSet } from '../rules/compile';
 import { pricesAlikeOnEveryDay } from '../rules/engine';
-import { pricedSide, sideOf, unpriceable, type ImpactRow, type ImpactSide } from './compare';
+import {
+  pricedSide,
+  sideOf,
+  summarizePart,
+  unpriceable,
+  type ImpactRow,
+  type ImpactSide,
+  type PartialSummary,
+} from './compare';
 
 /** One enterprise's request, as the portfolio holds it. */
 export interface PortfolioEntry {
@@ -24,6 +34,32 @@ export interface PortfolioEntry {
   requestText: string;
   /** The figures of the quote stored with the request. */
   stored?: StoredQuoteFigures;
+}
+
+/**
+ * Where a chunk's requests come from: handed over with it (a JSONL file, or a store only the
+ * asking process can read), or a range of enterprises whoever analyses the chunk reads from the
+ * store itself, each latest request with the stored figures of a quote priced by `pricedBy`.
+ */
+export type ChunkSource =
+  { entries: PortfolioEntry[] } | { range: EnterpriseRange; pricedBy: string[] };
+
+/** What a chunk's analysis gives back: its partial summary, and its rows when asked for. */
+export interface ChunkResult {
+  summary: PartialSummary;
+  rows?: ImpactRow[];
+}
+
+/** The chunk's rows summarised, and kept when `withRows` (a CSV, a result kept for the API). */
+export async function analyseChunk(
+  before: RuleSet,
+  after: RuleSet,
+  entries: readonly PortfolioEntry[],
+  quoteDate: string,
+  withRows: boolean,
+): Promise<ChunkResult> {
+  const rows = await priceChunk(before, after, entries, quoteDate);
+  return { summary: summarizePart(rows), ...(withRows ? { rows } : {}) };
 }
 
 /** Prices each entry under `before` and `after` on `quoteDate` (China, YYYY-MM-DD). */

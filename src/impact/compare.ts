@@ -187,8 +187,28 @@ function keepMover(top: Mover[], candidate: Mover): void {
   if (top.length > MOVERS) top.pop();
 }
 
-/** The summary of an analysis; its totals are the exact sums of its rows. */
-export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
+/**
+ * A summary in the making: what some consecutive rows of the portfolio add up to, exact, so that
+ * the parts of an analysis (its chunks, wherever they were priced) merge into the summary of all
+ * its rows. It crosses to the process that merges as plain data (a thread's message, a job's
+ * output).
+ */
+export interface PartialSummary {
+  enterprises: number;
+  changed: number;
+  tierChanged: number;
+  approvalChanged: number;
+  eligibilityChanged: number;
+  /** The exact sum of each figure, every digit kept (no margin %: that is of the whole). */
+  before: Record<ImpactFigure, string>;
+  after: Record<ImpactFigure, string>;
+  approvalMigration: Record<string, Record<string, number>>;
+  /** The part's biggest movers, in mover order: no row outside them can be one of the whole's. */
+  movers: ImpactRow[];
+}
+
+/** The partial summary of consecutive rows. */
+export function summarizePart(rows: readonly ImpactRow[]): PartialSummary {
   const before = portfolioTotals();
   const after = portfolioTotals();
   const migration: Record<string, Record<string, number>> = {};
@@ -209,24 +229,68 @@ export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
     if (priced(row.before) !== priced(row.after)) eligibilityChanged += 1;
     if (changed(row)) {
       changedCount += 1;
-      keepMover(movers, {
-        row,
-        contractValue: differenceMagnitude(
-          row.after.contractValue ?? '0',
-          row.before.contractValue ?? '0',
-        ),
-        margin: differenceMagnitude(row.after.margin ?? '0', row.before.margin ?? '0'),
-      });
+      keepMover(movers, moverOf(row));
     }
   }
-  const beforeFigures = before.figures();
-  const afterFigures = after.figures();
   return {
     enterprises: rows.length,
     changed: changedCount,
     tierChanged,
     approvalChanged,
     eligibilityChanged,
+    before: before.sums(),
+    after: after.sums(),
+    approvalMigration: migration,
+    movers: movers.map(({ row }) => row),
+  };
+}
+
+/**
+ * The partial summary of parts in portfolio order. Counts and sums add up in any order; the
+ * movers need the order, since a mover goes after the earlier rows it ties with.
+ */
+export function mergeParts(parts: readonly PartialSummary[]): PartialSummary {
+  const before = portfolioTotals();
+  const after = portfolioTotals();
+  const migration: Record<string, Record<string, number>> = {};
+  const movers: Mover[] = [];
+  const merged = { enterprises: 0, changed: 0, tierChanged: 0, approvalChanged: 0 };
+  let eligibilityChanged = 0;
+  for (const part of parts) {
+    merged.enterprises += part.enterprises;
+    merged.changed += part.changed;
+    merged.tierChanged += part.tierChanged;
+    merged.approvalChanged += part.approvalChanged;
+    eligibilityChanged += part.eligibilityChanged;
+    before.add(part.before);
+    after.add(part.after);
+    for (const [from, to] of Object.entries(part.approvalMigration)) {
+      const counts = (migration[from] ??= {});
+      for (const [standing, count] of Object.entries(to))
+        counts[standing] = (counts[standing] ?? 0) + count;
+    }
+    for (const row of part.movers) keepMover(movers, moverOf(row));
+  }
+  return {
+    ...merged,
+    eligibilityChanged,
+    before: before.sums(),
+    after: after.sums(),
+    approvalMigration: migration,
+    movers: movers.map(({ row }) => row),
+  };
+}
+
+/** The summary a partial summary of every row of the portfolio makes. */
+export function completeSummary(part: PartialSummary): ImpactSummary {
+  const beforeFigures = portfolioFigures(part.before);
+  const afterFigures = portfolioFigures(part.after);
+  return {
+    enterprises: part.enterprises,
+    changed: part.changed,
+    tierChanged: part.tierChanged,
+    approvalChanged: part.approvalChanged,
+    eligibilityChanged: part.eligibilityChanged,
     before: beforeFigures,
     after: afterFigures,
     delta: {
@@ -236,8 +300,8 @@ export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
       margin: difference(afterFigures.margin, beforeFigures.margin),
       marginPct: difference(afterFigures.marginPct, beforeFigures.marginPct),
     },
-    approvalMigration: migration,
-    biggestMovers: movers.map(({ row }) => {
+    approvalMigration: part.approvalMigration,
+    biggestMovers: part.movers.map((row) => {
       const deltas = rowDeltas(row);
       return {
         enterpriseId: row.enterpriseId,
@@ -250,6 +314,22 @@ export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
   };
 }
 
+/** The summary of an analysis; its totals are the exact sums of its rows. */
+export function summarize(rows: readonly ImpactRow[]): ImpactSummary {
+  return completeSummary(summarizePart(rows));
+}
+
+function moverOf(row: ImpactRow): Mover {
+  return {
+    row,
+    contractValue: differenceMagnitude(
+      row.after.contractValue ?? '0',
+      row.before.contractValue ?? '0',
+    ),
+    margin: differenceMagnitude(row.after.margin ?? '0', row.before.margin ?? '0'),
+  };
+}
+
 function priced(side: ImpactSide): boolean {
   return side.eligible && side.problem === undefined;
 }
@@ -258,27 +338,34 @@ function difference(after: string, before: string): string {
   return formatMoney(parseDecimal(after).minus(parseDecimal(before)));
 }
 
+/** Exact running totals of each figure, of sides or of other totals' sums. */
 function portfolioTotals() {
   const totals = Object.fromEntries(
     IMPACT_FIGURES.map((figure) => [figure, new MoneyTotal()]),
   ) as Record<ImpactFigure, MoneyTotal>;
   return {
-    add(side: ImpactSide): void {
+    add(amounts: Partial<Record<ImpactFigure, string>>): void {
       for (const figure of IMPACT_FIGURES) {
-        const amount = side[figure];
+        const amount = amounts[figure];
         if (amount !== undefined) totals[figure].add(amount);
       }
     },
-    figures(): PortfolioFigures {
+    sums(): Record<ImpactFigure, string> {
       return {
         monthlyNet: totals.monthlyNet.toString(),
         contractValue: totals.contractValue.toString(),
         revenueExclTax: totals.revenueExclTax.toString(),
         margin: totals.margin.toString(),
-        marginPct: formatMoney(
-          marginPercent(totals.margin.toDecimal(), totals.revenueExclTax.toDecimal()),
-        ),
       };
     },
+  };
+}
+
+function portfolioFigures(sums: Record<ImpactFigure, string>): PortfolioFigures {
+  return {
+    ...sums,
+    marginPct: formatMoney(
+      marginPercent(parseDecimal(sums.margin), parseDecimal(sums.revenueExclTax)),
+    ),
   };
 }

@@ -3,35 +3,63 @@
  * of requests, one JSON object per line (JSONL), as an analyst exports or writes them.
  */
 import { AppError, type FieldIssue } from '../errors';
-import type { Store } from '../store/types';
+import type { LatestRequest, Store } from '../store/types';
 import type { PortfolioEntry } from './chunk';
 import type { Portfolio } from './runner';
 
-/**
- * The latest request of every enterprise in the store; one priced by a set of `pricedBy` (the
- * sets analysed) comes with its stored quote, which chunk.ts may take as that set's side.
- */
-export async function storedPortfolio(
-  store: Store,
-  pricedBy: readonly string[] = [],
-): Promise<Portfolio> {
+/** A latest request as an entry of the portfolio. */
+export function portfolioEntry({
+  enterpriseId,
+  enterpriseName,
+  quoteNumber,
+  requestText,
+  stored,
+}: LatestRequest): PortfolioEntry {
   return {
-    size: await store.countEnterprises(),
-    read: async (pageSize, consume) => {
-      await store.readLatestRequests(
-        pageSize,
-        (page) =>
-          consume(
-            page.map(({ enterpriseId, enterpriseName, quoteNumber, requestText, stored }) => ({
-              enterpriseId,
-              enterpriseName,
-              quoteNumber,
-              requestText,
-              ...(stored !== undefined ? { stored } : {}),
-            })),
-          ),
-        pricedBy,
-      );
+    enterpriseId,
+    enterpriseName,
+    quoteNumber,
+    requestText,
+    ...(stored !== undefined ? { stored } : {}),
+  };
+}
+
+/**
+ * The latest request of every enterprise in the store, read here and handed to the runner a chunk
+ * at a time; one priced by a set of `pricedBy` (the sets analysed) comes with its stored quote,
+ * which chunk.ts may take as that set's side. For a runner that cannot read the store itself (an
+ * in-memory database is private to its connection).
+ */
+export function storedPortfolio(store: Store, pricedBy: readonly string[] = []): Portfolio {
+  return {
+    chunks: async (chunkSize) => ({
+      size: await store.countEnterprises(),
+      read: async (consume) => {
+        await store.readLatestRequests(
+          chunkSize,
+          (page) => consume({ entries: page.map(portfolioEntry) }),
+          pricedBy,
+        );
+      },
+    }),
+  };
+}
+
+/**
+ * The same portfolio as ranges of enterprise ids, which whoever analyses a chunk reads from the
+ * store itself: here only every chunk's first id is read. Each chunk is read on a snapshot of its
+ * own, when it is analysed.
+ */
+export function rangedPortfolio(store: Store, pricedBy: readonly string[] = []): Portfolio {
+  return {
+    chunks: async (chunkSize) => {
+      const { enterprises, ranges } = await store.enterpriseRanges(chunkSize);
+      return {
+        size: enterprises,
+        read: async (consume) => {
+          for (const range of ranges) await consume({ range, pricedBy: [...pricedBy] });
+        },
+      };
     },
   };
 }
@@ -73,10 +101,12 @@ export function jsonlPortfolio(text: string): Portfolio {
     );
   }
   return {
-    size: entries.length,
-    read: async (pageSize, consume) => {
-      for (let start = 0; start < entries.length; start += pageSize)
-        await consume(entries.slice(start, start + pageSize));
-    },
+    chunks: async (chunkSize) => ({
+      size: entries.length,
+      read: async (consume) => {
+        for (let start = 0; start < entries.length; start += chunkSize)
+          await consume({ entries: entries.slice(start, start + chunkSize) });
+      },
+    }),
   };
 }

@@ -1,14 +1,15 @@
 /**
  * Impact analysis on PostgreSQL: chunks are jobs on a pg-boss queue, so every `npm run worker`
  * (on this host or any other that reaches the database) takes some. A job names its rule sets by
- * hash, and a worker reads them from the store; the rows come back as the job's output.
+ * hash and, for the stored portfolio, a range of enterprise ids; a worker reads both from the
+ * store and analyses the chunk in one of its threads, as the embedded default does. The partial
+ * summary (and rows, when asked for) comes back as the job's output.
  */
 import PgBoss from 'pg-boss';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors';
 import type { Store } from '../store/types';
-import type { ImpactRow } from './compare';
-import type { PortfolioEntry } from './chunk';
+import type { ChunkResult, ChunkSource } from './chunk';
 import type { ChunkRunner, ImpactChunk } from './runner';
 import type { StoredRuleSet } from './thread';
 import type { ThreadRunner } from './threads';
@@ -27,7 +28,8 @@ interface ChunkJob {
   before: string;
   after: string;
   quoteDate: string;
-  entries: PortfolioEntry[];
+  source: ChunkSource;
+  rows: boolean;
 }
 
 /** How often a dispatcher asks whether a chunk is done. */
@@ -67,6 +69,8 @@ export async function openImpactQueue(
 export class QueueRunner implements ChunkRunner {
   /** Enough jobs queued that every worker on every host finds one. */
   readonly window = 32;
+  /** Every worker reads its chunks' enterprises from the database it takes jobs from. */
+  readonly readsStore = true;
 
   /** `local`: threads of this process that work the queue too (closed with the runner). */
   constructor(
@@ -74,12 +78,13 @@ export class QueueRunner implements ChunkRunner {
     private readonly local?: ThreadRunner,
   ) {}
 
-  async run(chunk: ImpactChunk): Promise<ImpactRow[]> {
+  async run(chunk: ImpactChunk): Promise<ChunkResult> {
     const job: ChunkJob = {
       before: chunk.before.hash,
       after: chunk.after.hash,
       quoteDate: chunk.quoteDate,
-      entries: chunk.entries,
+      source: chunk.source,
+      rows: chunk.rows,
     };
     const id = await this.boss.send(IMPACT_QUEUE, job);
     if (id === null) throw new AppError('rule-set', 'the impact queue refused a chunk');
@@ -87,7 +92,7 @@ export class QueueRunner implements ChunkRunner {
       await sleep(POLL_MS);
       const sent = await this.boss.getJobById(IMPACT_QUEUE, id, { includeArchive: true });
       if (!sent) throw new AppError('rule-set', `impact chunk ${id} left the queue unpriced`);
-      if (sent.state === 'completed') return (sent.output as { rows: ImpactRow[] }).rows;
+      if (sent.state === 'completed') return sent.output as ChunkResult;
       if (sent.state === 'failed' || sent.state === 'cancelled') {
         const { message } = (sent.output ?? {}) as { message?: string };
         throw new AppError(
@@ -106,7 +111,8 @@ export class QueueRunner implements ChunkRunner {
 
 /**
  * Works the impact queue with a pool of threads: one job per thread at a time. The rule sets a
- * job names are read from `store` once each.
+ * job names are read from `store` once each; a job's range of enterprises is read by the thread
+ * that analyses it (the pool must be given the same store).
  */
 export async function workImpactQueue(
   boss: PgBoss,
@@ -128,14 +134,14 @@ export async function workImpactQueue(
   };
   for (let thread = 0; thread < threads.workers; thread += 1) {
     await boss.work<ChunkJob>(IMPACT_QUEUE, { batchSize: 1 }, async ([job]) => {
-      const { before, after, quoteDate, entries } = job!.data;
-      const rows = await threads.run({
+      const { before, after, quoteDate, source, rows } = job!.data;
+      return threads.run({
         before: await stored(before),
         after: await stored(after),
         quoteDate,
-        entries,
+        source,
+        rows,
       });
-      return { rows };
     });
   }
 }

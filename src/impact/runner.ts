@@ -1,33 +1,45 @@
 /**
- * Runs an impact analysis: reads the portfolio a chunk at a time, hands each chunk to a runner
- * (worker threads, or a job queue other hosts work on: the same chunk pricer either way), and
- * gathers the rows in portfolio order. The CLI and the API both call `analyseImpact`.
+ * Runs an impact analysis: splits the portfolio into chunks, hands each to a runner (worker
+ * threads, or a job queue other hosts work on: the same chunk analyser either way), and merges
+ * the partial summaries (and rows, when asked for) that come back, in portfolio order. Where the
+ * runner reads the store itself, a chunk is only a range of enterprise ids: this process reads,
+ * prices and sums nothing. The CLI and the API both call `analyseImpact`.
  */
-import type { ImpactRow, ImpactSummary } from './compare';
-import { summarize } from './compare';
-import type { PortfolioEntry } from './chunk';
+import type { ChunkResult, ChunkSource } from './chunk';
+import { completeSummary, mergeParts, type ImpactRow, type ImpactSummary } from './compare';
 import type { StoredRuleSet } from './thread';
 
 export interface ImpactChunk {
   before: StoredRuleSet;
   after: StoredRuleSet;
   quoteDate: string;
-  entries: PortfolioEntry[];
+  source: ChunkSource;
+  /** Whether the chunk's rows come back, not only its partial summary. */
+  rows: boolean;
 }
 
-/** Prices chunks somewhere: threads of this process, or workers of a queue. */
+/** Analyses chunks somewhere: threads of this process, or workers of a queue. */
 export interface ChunkRunner {
   /** How many chunks may be out at once. */
   readonly window: number;
-  run(chunk: ImpactChunk): Promise<ImpactRow[]>;
+  /** Whether it reads a chunk's range of enterprises from the store itself. */
+  readonly readsStore: boolean;
+  run(chunk: ImpactChunk): Promise<ChunkResult>;
   close(): Promise<void>;
 }
 
-/** A portfolio read a page at a time: `read` hands each page over and awaits its consumer. */
-export interface Portfolio {
+/** A portfolio split into chunks: how many entries, and each chunk's source in order. */
+export interface PortfolioChunks {
   /** How many entries it holds, when known before reading (for progress). */
   size: number;
-  read(pageSize: number, consume: (page: PortfolioEntry[]) => Promise<void>): Promise<void>;
+  /** Hands each chunk's source over and awaits its consumer before the next. */
+  read(consume: (source: ChunkSource) => Promise<void>): Promise<void>;
+}
+
+/** Where an analysis's requests come from (portfolio.ts). */
+export interface Portfolio {
+  /** Splits it into chunks of up to `chunkSize` entries. */
+  chunks(chunkSize: number): Promise<PortfolioChunks>;
 }
 
 export interface Progress {
@@ -39,8 +51,9 @@ export interface ImpactAnalysis {
   before: string;
   after: string;
   quoteDate: string;
-  rows: ImpactRow[];
   summary: ImpactSummary;
+  /** Every enterprise's row, in portfolio order: only when asked for. */
+  rows?: ImpactRow[];
 }
 
 export interface AnalysisOptions {
@@ -51,6 +64,8 @@ export interface AnalysisOptions {
   runner: ChunkRunner;
   /** Entries per chunk. */
   chunkSize?: number;
+  /** Keep every row (a CSV, a result kept for the API), not only the summary. */
+  rows?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -58,18 +73,20 @@ export const DEFAULT_CHUNK_SIZE = 500;
 
 export async function analyseImpact(options: AnalysisOptions): Promise<ImpactAnalysis> {
   const { before, after, quoteDate, portfolio, runner } = options;
-  const chunks: Promise<ImpactRow[]>[] = [];
+  const rows = options.rows ?? false;
+  const chunks = await portfolio.chunks(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const results: Promise<ChunkResult>[] = [];
   const outstanding = new Set<Promise<unknown>>();
   let done = 0;
   let failure: { error: unknown } | undefined;
-  const report = () => options.onProgress?.({ done, total: Math.max(done, portfolio.size) });
+  const report = () => options.onProgress?.({ done, total: Math.max(done, chunks.size) });
   report();
-  await portfolio.read(options.chunkSize ?? DEFAULT_CHUNK_SIZE, async (entries) => {
-    const rows = runner.run({ before, after, quoteDate, entries });
-    chunks.push(rows);
-    const settled = rows.then(
-      () => {
-        done += entries.length;
+  await chunks.read(async (source) => {
+    const result = runner.run({ before, after, quoteDate, source, rows });
+    results.push(result);
+    const settled = result.then(
+      ({ summary }) => {
+        done += summary.enterprises;
         report();
       },
       (error: unknown) => {
@@ -83,6 +100,12 @@ export async function analyseImpact(options: AnalysisOptions): Promise<ImpactAna
     // One failed chunk fails the analysis: stop reading rather than price the rest for nothing.
     if (failure) throw failure.error;
   });
-  const rows = (await Promise.all(chunks)).flat();
-  return { before: before.hash, after: after.hash, quoteDate, rows, summary: summarize(rows) };
+  const parts = await Promise.all(results);
+  return {
+    before: before.hash,
+    after: after.hash,
+    quoteDate,
+    summary: completeSummary(mergeParts(parts.map((part) => part.summary))),
+    ...(rows ? { rows: parts.flatMap((part) => part.rows ?? []) } : {}),
+  };
 }

@@ -8,8 +8,9 @@ import { AppError } from '../errors';
 import { SYSTEM_ACTOR } from '../quotes/lifecycle';
 import { authorize, type Actor } from '../quotes/policy';
 import type { RuleSet } from '../rules/compile';
+import type { StoreOptions } from '../store/open';
 import type { Store } from '../store/types';
-import { storedPortfolio } from './portfolio';
+import { rangedPortfolio, storedPortfolio } from './portfolio';
 import { openImpactQueue, QueueRunner, workImpactQueue, type QueueSettings } from './queue';
 import {
   analyseImpact,
@@ -31,6 +32,12 @@ export interface ImpactSettings {
   queue?: QueueSettings;
   /** Worker threads on the embedded default (default: one per CPU). */
   threads?: number;
+  /**
+   * Where the store is, for threads that read their chunks of the portfolio from it on
+   * connections of their own (a SQLite file, PostgreSQL). Without it, or in memory, this process
+   * reads the portfolio and hands each chunk its requests.
+   */
+  store?: StoreOptions;
   /**
    * PostgreSQL: this process works the queue too, with its threads (the CLI: an analysis finishes
    * without any `npm run worker`, and each one started elsewhere makes it faster). A service
@@ -63,6 +70,8 @@ export interface AnalysisRequest {
   quoteDate?: string;
   /** The requests: each enterprise's latest stored quote unless given. */
   portfolio?: Portfolio;
+  /** Keep every enterprise's row (a CSV), not only the summary. */
+  rows?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -98,15 +107,19 @@ export class ImpactService {
       for (const { hash, snapshot } of [before, after])
         await this.options.store.saveRuleSet(hash, snapshot, SYSTEM_ACTOR, now);
     }
+    const pricedBy = [...new Set([before.hash, after.hash])];
     return analyseImpact({
       before,
       after,
       quoteDate: request.quoteDate ?? calendarDate(this.options.clock()),
       portfolio:
         request.portfolio ??
-        (await storedPortfolio(this.options.store, [...new Set([before.hash, after.hash])])),
+        (runner.readsStore
+          ? rangedPortfolio(this.options.store, pricedBy)
+          : storedPortfolio(this.options.store, pricedBy)),
       runner,
       ...(this.options.settings.chunkSize ? { chunkSize: this.options.settings.chunkSize } : {}),
+      ...(request.rows ? { rows: true } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
   }
@@ -139,13 +152,14 @@ export class ImpactService {
       after: after.hash,
       against: before.hash,
       quoteDate: run.quoteDate,
+      rows: true,
       onProgress: ({ done, total }) => runs.save(Object.assign(run, { done, total })),
     }).then(
       (analysis) =>
         runs.finish(
           Object.assign(run, { state: 'done', finishedAt: this.options.clock().toISOString() }),
           analysis.summary,
-          analysis.rows,
+          analysis.rows ?? [],
         ),
       (error: unknown) =>
         runs.save(
@@ -196,13 +210,13 @@ export class ImpactService {
     const { settings, store } = this.options;
     this.#runner ??= (async () => {
       if (store.dialect !== 'postgres' || !settings.queue)
-        return new ThreadRunner(settings.threads);
+        return new ThreadRunner(settings.threads, settings.store);
       const boss = await openImpactQueue(
         settings.queue,
         this.options.onQueueError ?? (() => undefined),
       );
       if (!settings.workLocally) return new QueueRunner(boss);
-      const local = new ThreadRunner(settings.threads);
+      const local = new ThreadRunner(settings.threads, settings.store);
       await workImpactQueue(boss, store, local);
       return new QueueRunner(boss, local);
     })();

@@ -32,6 +32,7 @@ export function impactSettingsOf(
   return {
     runsDir: parsed.IMPACT_DIR ?? besideDatabase,
     ...(parsed.IMPACT_THREADS ? { threads: parsed.IMPACT_THREADS } : {}),
+    store,
     ...(store.databaseUrl
       ? {
           queue: {

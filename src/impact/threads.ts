@@ -1,13 +1,15 @@
 /**
  * The embedded default's chunk runner: a piscina pool of worker threads in this process, each
- * running chunk.ts through thread.ts.
+ * running chunk.ts through thread.ts, and reading its chunks' enterprises from the store itself
+ * when the pool is given one it can open (a SQLite file, PostgreSQL).
  */
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
-import type { ImpactRow } from './compare';
+import type { StoreOptions } from '../store/open';
+import type { ChunkResult } from './chunk';
 import type { ChunkRunner, ImpactChunk } from './runner';
-import type { RuleSetText, StoredRuleSet, ThreadTask } from './thread';
+import type { RuleSetText, StoredRuleSet, ThreadData, ThreadTask } from './thread';
 
 /**
  * The thread's module beside this one: compiled JavaScript in dist/, TypeScript when running from
@@ -20,15 +22,27 @@ function threadModule(): { filename: string; execArgv: string[] } {
 }
 
 export class ThreadRunner implements ChunkRunner {
-  readonly #pool: Piscina<ThreadTask, ImpactRow[]>;
+  readonly #pool: Piscina<ThreadTask, ChunkResult>;
   /** Each rule set's snapshot text, written once rather than for every chunk. */
   readonly #texts = new Map<string, string>();
   readonly workers: number;
+  readonly readsStore: boolean;
 
-  constructor(threads: number = availableParallelism()) {
+  /**
+   * `store`: where threads read a chunk's range of enterprises, each on a connection of its own;
+   * an in-memory SQLite database has no second connection, so its chunks come with their entries.
+   */
+  constructor(threads: number = availableParallelism(), store?: StoreOptions) {
     this.workers = Math.max(1, threads);
+    const readable =
+      store && (store.databaseUrl || (store.sqlitePath && store.sqlitePath !== ':memory:'))
+        ? store
+        : undefined;
+    this.readsStore = readable !== undefined;
+    const workerData: ThreadData = readable ? { store: readable } : {};
     this.#pool = new Piscina({
       ...threadModule(),
+      workerData,
       // Threads start as chunks arrive and leave when idle, so a service that ran one analysis
       // does not keep them (nor the rule sets they compiled).
       minThreads: 0,
@@ -42,12 +56,13 @@ export class ThreadRunner implements ChunkRunner {
     return this.workers * 2;
   }
 
-  run(chunk: ImpactChunk): Promise<ImpactRow[]> {
+  run(chunk: ImpactChunk): Promise<ChunkResult> {
     return this.#pool.run({
       before: this.#text(chunk.before),
       after: this.#text(chunk.after),
       quoteDate: chunk.quoteDate,
-      entries: chunk.entries,
+      source: chunk.source,
+      rows: chunk.rows,
     });
   }
 

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     );
   }
   const store = await openStore(storeOptions);
-  const threads = new ThreadRunner(threadCount);
+  // Its threads read each job's range of enterprises from the same database.
+  const threads = new ThreadRunner(threadCount, storeOptions);
   const boss = await openImpactQueue(queue, (error) =>
     console.error(`impact worker: ${error.message}`),
   );

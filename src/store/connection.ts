@@ -109,6 +109,28 @@ export function connectSqlite(path: string): StoreConnection {
   };
 }
 
+/**
+ * A read-only connection to a SQLite file another connection has opened (and migrated): for a
+ * worker thread reading the portfolio beside the process's own connection, on its own snapshots.
+ */
+export function connectSqliteReader(
+  path: string,
+): Pick<StoreConnection, 'dialect' | 'db' | 'readSnapshot' | 'longReadSnapshot' | 'close'> {
+  const database = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
+  const readSnapshot: StoreConnection['readSnapshot'] = (work) => db.transaction().execute(work);
+  return {
+    dialect: 'sqlite',
+    db,
+    readSnapshot,
+    longReadSnapshot: readSnapshot,
+    close: () => db.destroy(),
+  };
+}
+
 /** How long opening waits between attempts to switch a file to WAL. */
 const WAL_SWITCH_RETRY_MS = 5;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -199,12 +221,20 @@ const JSONB_OID = 3802;
  * Connects to PostgreSQL with a pg Pool. JSON documents come back as their text, not parsed, so
  * both dialects decode them the same way; numeric and bigint already come back as text.
  */
-export function connectPostgres(connectionString: string): StoreConnection {
+export function connectPostgres(
+  connectionString: string,
+  poolSize: { max?: number } = {},
+): StoreConnection {
   const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
     oid === JSON_OID || oid === JSONB_OID
       ? (text: string) => text
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
-  const pool = new pg.Pool({ connectionString, types: { getTypeParser }, Client: CallbackClient });
+  const pool = new pg.Pool({
+    connectionString,
+    types: { getTypeParser },
+    Client: CallbackClient,
+    ...poolSize,
+  });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

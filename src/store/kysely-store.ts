@@ -26,7 +26,7 @@ import {
   publishRuleSet,
   pushRuleSet,
 } from './rule-set-versions';
-import { countEnterprises, readLatestRequests } from './portfolio';
+import { countEnterprises, enterpriseRanges, readLatestRequests } from './portfolio';
 import { QuoteCreationQueue, storeQuotes } from './quote-creation';
 import { auditEntryFrom, count, instant, newQuoteRow, storedQuoteFrom, userFrom } from './rows';
 import {
@@ -51,6 +51,7 @@ import {
   type NewRuleSetDraft,
   type Publication,
   type StoredRuleSet,
+  type EnterpriseRanges,
   type LatestRequest,
   type MarginFilter,
   type PageConsumer,
@@ -795,6 +796,11 @@ export class KyselyStore implements Store {
 
   async countEnterprises(): Promise<number> {
     return guarded(() => countEnterprises(this.#connection));
+  }
+
+  async enterpriseRanges(size: number): Promise<EnterpriseRanges> {
+    const checked = positiveCount(size, 'size');
+    return guarded(() => enterpriseRanges(this.#connection, checked));
   }
 
   async readLatestRequests(

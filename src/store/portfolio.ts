@@ -4,9 +4,16 @@
  * seek and the last quote of each enterprise is the one the next row's enterprise differs from.
  */
 import { sql, type Kysely } from 'kysely';
-import type { StoreConnection } from './connection';
+import { connectPostgres, connectSqliteReader, type StoreConnection } from './connection';
+import type { StoreOptions } from './open';
 import { instantText, type Database } from './schema';
-import type { LatestRequest, PageConsumer, StoredQuoteFigures } from './types';
+import type {
+  EnterpriseRange,
+  EnterpriseRanges,
+  LatestRequest,
+  PageConsumer,
+  StoredQuoteFigures,
+} from './types';
 
 interface Cursor {
   enterpriseId: string;
@@ -25,15 +32,48 @@ export async function countEnterprises(connection: StoreConnection): Promise<num
 }
 
 /**
+ * The enterprises with a stored quote, in id order, as ranges of `size` enterprises each (the last
+ * may hold fewer). The first range is open below and the last above, so together they cover every
+ * id, one that appears after the split included. Only every `size`-th id leaves the database.
+ */
+export async function enterpriseRanges(
+  connection: StoreConnection,
+  size: number,
+): Promise<EnterpriseRanges> {
+  const { rows } = await sql<{ enterprise_id: string; enterprises: string | number }>`
+    select enterprise_id, enterprises from (
+      select enterprise_id, row_number() over (order by enterprise_id) as position,
+        count(*) over () as enterprises
+      from (select distinct enterprise_id from quotes) as ids
+    ) as numbered
+    where (position - 1) % ${sql.lit(size)} = 0
+    order by enterprise_id`.execute(connection.db);
+  const starts = rows.slice(1).map((row) => row.enterprise_id);
+  const ranges: EnterpriseRange[] =
+    rows.length === 0
+      ? []
+      : [undefined, ...starts].map((from, index) => ({
+          ...(from !== undefined ? { from } : {}),
+          ...(starts[index] !== undefined ? { to: starts[index] } : {}),
+        }));
+  return { enterprises: Number(rows[0]?.enterprises ?? 0), ranges };
+}
+
+/** What reading the portfolio needs of a connection: its SQL, and a snapshot to read on. */
+export type PortfolioConnection = Pick<StoreConnection, 'dialect' | 'longReadSnapshot'>;
+
+/**
  * Every enterprise's latest request (by creation, then number), enterprise by enterprise, handed
  * to `consume` up to `pageSize` at a time, all on one snapshot. Answers how many it handed over.
- * A quote priced by a set of `quotesPricedBy` comes with its stored figures.
+ * A quote priced by a set of `quotesPricedBy` comes with its stored figures. With `range`, only the
+ * enterprises in it.
  */
 export async function readLatestRequests(
-  connection: StoreConnection,
+  connection: PortfolioConnection,
   pageSize: number,
   consume: PageConsumer<LatestRequest>,
   quotesPricedBy: readonly string[] = [],
+  range: EnterpriseRange = {},
 ): Promise<number> {
   const figures =
     quotesPricedBy.length === 0
@@ -55,7 +95,7 @@ export async function readLatestRequests(
       await consume(full);
     };
     for (;;) {
-      const rows = await after(tx, cursor)
+      const rows = await after(tx, cursor, range)
         .select([
           'number',
           'enterprise_id',
@@ -120,7 +160,7 @@ const FIGURE_PATHS: readonly [keyof StoredQuoteFigures, readonly string[]][] = [
  * The figures of the quote as one JSON array, the quote parsed once: by json_extract in SQLite,
  * as jsonb in PostgreSQL (its json operators would parse the text again for each one).
  */
-function figuresOf(connection: StoreConnection) {
+function figuresOf(connection: PortfolioConnection) {
   if (connection.dialect === 'postgres') {
     const fields = FIGURE_PATHS.map(
       ([, path]) => sql`parsed.quote #> ${sql.lit(`{${path.join(',')}}`)}`,
@@ -140,9 +180,12 @@ function storedFigures(text: string): StoredQuoteFigures {
   return figures as unknown as StoredQuoteFigures;
 }
 
-function after(tx: Kysely<Database>, cursor: Cursor | undefined) {
-  const quotes = tx.selectFrom('quotes');
-  if (!cursor) return quotes;
+function after(tx: Kysely<Database>, cursor: Cursor | undefined, range: EnterpriseRange) {
+  let quotes = tx.selectFrom('quotes');
+  if (range.to !== undefined) quotes = quotes.where('enterprise_id', '<', range.to);
+  if (!cursor) {
+    return range.from === undefined ? quotes : quotes.where('enterprise_id', '>=', range.from);
+  }
   return quotes.where((eb) =>
     eb(
       eb.refTuple('enterprise_id', 'created_at', 'year', 'sequence'),
@@ -150,4 +193,35 @@ function after(tx: Kysely<Database>, cursor: Cursor | undefined) {
       eb.tuple(cursor.enterpriseId, cursor.createdAt, cursor.year, cursor.sequence),
     ),
   );
+}
+
+/** The portfolio read on a connection of its own: a worker thread's or a queue worker's. */
+export interface PortfolioReader {
+  /** Each latest request of `range`, as {@link readLatestRequests} reads them. */
+  readLatestRequests(
+    range: EnterpriseRange,
+    pageSize: number,
+    consume: PageConsumer<LatestRequest>,
+    quotesPricedBy: readonly string[],
+  ): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store read-only for reading the portfolio (no migration: the store's own opener has
+ * done it): SQLite through a read-only connection to the file, PostgreSQL through a pool of one.
+ */
+export function openPortfolioReader(options: StoreOptions): PortfolioReader {
+  if (!options.databaseUrl && (!options.sqlitePath || options.sqlitePath === ':memory:'))
+    throw new Error(
+      'the portfolio is read on a connection of its own: a SQLite file or PostgreSQL',
+    );
+  const connection = options.databaseUrl
+    ? connectPostgres(options.databaseUrl, { max: 1 })
+    : connectSqliteReader(options.sqlitePath!);
+  return {
+    readLatestRequests: (range, pageSize, consume, quotesPricedBy) =>
+      readLatestRequests(connection, pageSize, consume, quotesPricedBy, range),
+    close: () => connection.close(),
+  };
 }

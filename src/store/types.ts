@@ -308,6 +308,21 @@ export interface StoredQuoteFigures {
   marginPct?: string;
 }
 
+/**
+ * Enterprises by id from `from` (inclusive) up to `to` (exclusive); an end left out is open, so a
+ * portfolio split into ranges covers every enterprise.
+ */
+export interface EnterpriseRange {
+  from?: string;
+  to?: string;
+}
+
+/** The portfolio split into ranges of a given number of enterprises, and how many there are. */
+export interface EnterpriseRanges {
+  enterprises: number;
+  ranges: EnterpriseRange[];
+}
+
 /** Hands one page of rows to its consumer; the next page is read when the returned promise settles. */
 export type PageConsumer<Row> = (page: Row[]) => Promise<void>;
 
@@ -561,6 +576,11 @@ export interface Store {
 
   /** How many enterprises have a stored quote: the size of the impact portfolio. */
   countEnterprises(): Promise<number>;
+  /**
+   * The impact portfolio split by enterprise id into ranges of `size` enterprises, for readers
+   * that each read a range on a connection of their own (src/store/portfolio.ts).
+   */
+  enterpriseRanges(size: number): Promise<EnterpriseRanges>;
   /**
    * Each enterprise's latest request (by creation), by enterprise id, handed to `consume`
    * `pageSize` at a time on one snapshot; answers how many. A quote priced by one of

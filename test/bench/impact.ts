@@ -5,6 +5,8 @@
  * different generated request each (fixed seed) and the quote the live set prices for it, then
  * analyses a draft of the tariff against the set they were priced with through the same
  * ImpactService the CLI and the API use: first with one worker thread per CPU, then with one.
+ * Threads read their ranges of the portfolio from the store and hand back partial summaries, as
+ * `quote rulesets impact` without --out does (rows are kept only for a CSV or an API result).
  * Each enterprise is priced under the draft; its side under the live set is its stored quote
  * (src/impact/chunk.ts says when that is exact).
  * Rates are enterprises analysed per second of wall time, reading from the store included; the CPU
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
         settings: {
           runsDir: '/nonexistent',
           threads,
+          store: database.options,
           ...(database.dialect === 'postgres'
             ? ({
                 queue: { connectionString: POSTGRES_URL!, schema: queueSchema },
@@ -194,7 +197,8 @@ async function main(): Promise<void> {
         const seconds = (performance.now() - started) / 1000;
         const used = process.cpuUsage(cpu);
         const cpuSeconds = (used.user + used.system) / 1e6;
-        if (analysis.rows.length !== COUNT) throw new Error(`analysed ${analysis.rows.length}`);
+        if (analysis.summary.enterprises !== COUNT)
+          throw new Error(`analysed ${analysis.summary.enterprises}`);
         console.log(
           `${threads} worker(s): ${COUNT} quotes in ${seconds.toFixed(1)} s, ${(COUNT / seconds).toFixed(0)} quotes/s ` +
             `(${analysis.summary.changed} changed; ${((cpuSeconds * 1000) / COUNT).toFixed(2)} ms of CPU per quote, all threads; load average before ${load.toFixed(2)})`,

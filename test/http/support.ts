@@ -252,6 +252,7 @@ function impactSettings(
     : join(tmpdir(), `groupquote-impact-${process.pid}`);
   return {
     runsDir,
+    store: storeOptions,
     ...(queueSchema && storeOptions.databaseUrl
       ? { queue: { connectionString: storeOptions.databaseUrl, schema: queueSchema } }
       : {}),

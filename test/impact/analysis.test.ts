@@ -1,7 +1,8 @@
 /**
  * Impact analysis end to end on a real store (issue 13): every row is what pricing the
  * enterprise's latest stored request by hand under each set gives, the summary is exactly the sum
- * of its rows, the CSV is Excel-safe, and the worker-thread runner really prices in threads.
+ * of its rows however the portfolio is split into chunks, the CSV is Excel-safe, and the
+ * worker-thread runner really prices in threads, reading its chunks from the store itself.
  */
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -14,6 +15,7 @@ import { ImpactService } from '../../src/impact/service';
 import { MoneyTotal } from '../../src/money/money';
 import { priceQuote } from '../../src/pricing/price';
 import type { RuleSet } from '../../src/rules/compile';
+import type { StoreOptions } from '../../src/store/open';
 import type { LatestRequest } from '../../src/store/types';
 import { describeEachDialect, useStore } from '../store/support';
 import { parseCsv } from '../support/csv';
@@ -27,17 +29,30 @@ beforeAll(() => {
   draft = draftRuleSet();
 });
 
-function impactService(store: ReturnType<ReturnType<typeof useStore>['store']>) {
+/**
+ * Chunks of 5 enterprises, so a portfolio is several; given where the store is, threads read
+ * their chunks from it, else this process reads them (an in-memory store).
+ */
+function impactService(
+  store: ReturnType<ReturnType<typeof useStore>['store']>,
+  storeOptions?: StoreOptions,
+  chunkSize = 5,
+) {
   return new ImpactService({
     store,
     live,
     clock: () => new Date('2026-12-02T02:00:00.000Z'),
-    settings: { runsDir: '/nonexistent', threads: 2, chunkSize: 5 },
+    settings: {
+      runsDir: '/nonexistent',
+      threads: 2,
+      chunkSize,
+      ...(storeOptions ? { store: storeOptions } : {}),
+    },
   });
 }
 
 describeEachDialect('impact analysis', (dialect) => {
-  const { store } = useStore(dialect);
+  const { store, database } = useStore(dialect);
 
   it('reads the figures of each latest quote priced by a set it is asked about, and only those', async () => {
     await seedPortfolio(store(), live(), 3);
@@ -71,24 +86,25 @@ describeEachDialect('impact analysis', (dialect) => {
   it('gives per enterprise exactly what pricing its latest request by hand under each set gives', async () => {
     await seedPortfolio(store(), live(), ENTERPRISES);
     await store().saveRuleSet(draft.hash, draft.snapshot, 'pm', '2026-12-01T00:00:00.000Z');
-    const impact = impactService(store());
+    const impact = impactService(store(), database().options);
     const progress: number[] = [];
     try {
       const analysis = await impact.analyse({
         after: draft.hash,
         quoteDate: QUOTE_DATE,
+        rows: true,
         onProgress: ({ done, total }) => {
           expect(total).toBe(ENTERPRISES);
           progress.push(done);
         },
       });
       expect(analysis.before).toBe(live().hash);
-      expect(analysis.rows.map((row) => row.enterpriseId)).toEqual(
+      expect(analysis.rows!.map((row) => row.enterpriseId)).toEqual(
         Array.from({ length: ENTERPRISES }, (_, index) => `ENT-${String(index).padStart(3, '0')}`),
       );
       expect(progress.at(-1)).toBe(ENTERPRISES);
       const { items } = await store().listQuotes({ limit: 100, offset: 0 });
-      for (const row of analysis.rows) {
+      for (const row of analysis.rows!) {
         const latest = items
           .filter((quote) => quote.enterpriseId === row.enterpriseId)
           .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
@@ -106,9 +122,53 @@ describeEachDialect('impact analysis', (dialect) => {
       expect(analysis.summary.tierChanged).toBeGreaterThan(0);
       expect(analysis.summary.approvalChanged).toBeGreaterThan(0);
       expect(analysis.summary.enterprises).toBe(ENTERPRISES);
+      expect(analysis.summary).toEqual(summarize(analysis.rows!));
     } finally {
       await impact.close();
     }
+  });
+
+  it('merges the summaries of many chunks into the summary of one', async () => {
+    await seedPortfolio(store(), live(), ENTERPRISES);
+    await store().saveRuleSet(draft.hash, draft.snapshot, 'pm', '2026-12-01T00:00:00.000Z');
+    const summaryBy = async (chunkSize: number, storeOptions?: StoreOptions) => {
+      const impact = impactService(store(), storeOptions, chunkSize);
+      const chunks: number[] = [];
+      try {
+        const { summary } = await impact.analyse({
+          after: draft.hash,
+          quoteDate: QUOTE_DATE,
+          onProgress: ({ done }) => chunks.push(done),
+        });
+        return { summary, chunks: chunks.length - 1 };
+      } finally {
+        await impact.close();
+      }
+    };
+    const whole = await summaryBy(ENTERPRISES);
+    expect(whole.chunks).toBe(1);
+    // Threads reading a chunk of one enterprise each; this process reading chunks of five.
+    for (const [chunkSize, storeOptions] of [
+      [1, database().options],
+      [5, undefined],
+    ] as const) {
+      const split = await summaryBy(chunkSize, storeOptions);
+      expect(split.chunks).toBe(Math.ceil(ENTERPRISES / chunkSize));
+      expect(split.summary).toEqual(whole.summary);
+    }
+    expect(whole.summary.biggestMovers.length).toBeGreaterThan(1);
+  });
+
+  it('splits the portfolio into ranges that hold every enterprise once', async () => {
+    await seedPortfolio(store(), live(), 7);
+    const { enterprises, ranges } = await store().enterpriseRanges(3);
+    expect(enterprises).toBe(7);
+    expect(ranges).toEqual([
+      { to: 'ENT-003' },
+      { from: 'ENT-003', to: 'ENT-006' },
+      { from: 'ENT-006' },
+    ]);
+    expect(await store().enterpriseRanges(7)).toEqual({ enterprises: 7, ranges: [{}] });
   });
 
   it('prices requests from a JSONL file the same way, naming a bad line', async () => {
@@ -125,9 +185,10 @@ describeEachDialect('impact analysis', (dialect) => {
         after: draft.hash,
         quoteDate: QUOTE_DATE,
         portfolio: jsonlPortfolio(`${lines}\n\n`),
+        rows: true,
       });
       expect(analysis.rows).toHaveLength(items.length);
-      for (const [index, row] of analysis.rows.entries()) {
+      for (const [index, row] of analysis.rows!.entries()) {
         const byHand = await priceQuote(draft, items[index]!.request, { quoteDate: QUOTE_DATE });
         expect(row.after).toEqual(sideOf(byHand));
       }
@@ -152,7 +213,12 @@ describe('impact summary and CSV', () => {
       await store.saveRuleSet(draft.hash, draft.snapshot, 'pm', '2026-12-01T00:00:00.000Z');
       const impact = impactService(store);
       try {
-        return (await impact.analyse({ after: draft.hash, quoteDate: QUOTE_DATE })).rows;
+        const analysis = await impact.analyse({
+          after: draft.hash,
+          quoteDate: QUOTE_DATE,
+          rows: true,
+        });
+        return analysis.rows!;
       } finally {
         await impact.close();
       }
@@ -225,17 +291,23 @@ describe('impact summary and CSV', () => {
         before: stored,
         after: stored,
         quoteDate: QUOTE_DATE,
-        entries: [
-          {
-            enterpriseId: 'ENT-T',
-            enterpriseName: 't',
-            requestText: JSON.stringify({ not: 'a request' }),
-          },
-        ],
+        source: {
+          entries: [
+            {
+              enterpriseId: 'ENT-T',
+              enterpriseName: 't',
+              requestText: JSON.stringify({ not: 'a request' }),
+            },
+          ],
+        },
+        rows: true,
       };
       expect(runner.threads).toBe(0);
       const results = await Promise.all([1, 2, 3, 4].map(() => runner.run(chunk)));
-      for (const rows of results) expect(rows[0]!.before.problem).toMatch(/enterprise/);
+      for (const { rows, summary } of results) {
+        expect(rows![0]!.before.problem).toMatch(/enterprise/);
+        expect(summary.approvalMigration).toEqual({ error: { error: 1 } });
+      }
       expect(runner.completed).toBe(4);
       expect(runner.threads).toBe(2);
     } finally {

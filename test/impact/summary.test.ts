@@ -1,15 +1,20 @@
 /**
  * The summary's biggest movers: the first ten of every changed row in order of how far its
  * contract value moved (either way), then its margin, then its enterprise id — the rows a stable
- * sort of them all lists first, ties and amounts finer than the fen included.
+ * sort of them all lists first, ties and amounts finer than the fen included. And the summary of
+ * an analysis split into chunks: the partial summaries of consecutive chunks, merged, are the
+ * summary of all their rows.
  */
 import fc from 'fast-check';
 import {
   changed,
+  completeSummary,
+  mergeParts,
   MOVERS,
   rowDeltas,
   standingOf,
   summarize,
+  summarizePart,
   type ImpactRow,
   type ImpactSide,
 } from '../../src/impact/compare';
@@ -83,6 +88,21 @@ describe('biggest movers', () => {
     fc.assert(
       fc.property(rows, (all) => {
         expect(summarize(all).biggestMovers).toEqual(byFullSort(all));
+      }),
+      { numRuns: propertyRuns(200) },
+    );
+  });
+});
+
+describe('partial summaries', () => {
+  it('merged in portfolio order, are the summary of all their rows, however split', () => {
+    fc.assert(
+      fc.property(rows, fc.array(fc.nat(40), { maxLength: 6 }), (all, cuts) => {
+        const bounds = [...new Set([0, ...cuts.map((cut) => cut % (all.length + 1)), all.length])];
+        bounds.sort((a, b) => a - b);
+        const chunks = bounds.slice(1).map((end, index) => all.slice(bounds[index], end));
+        const merged = completeSummary(mergeParts(chunks.map(summarizePart)));
+        expect(merged).toEqual(summarize(all));
       }),
       { numRuns: propertyRuns(200) },
     );

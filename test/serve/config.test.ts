@@ -24,7 +24,7 @@ test('an empty environment, or empty variables, mean the defaults', () => {
     workers: availableParallelism(),
     logLevel: 'info',
     store: { sqlitePath: 'data/groupquote.sqlite' },
-    impact: { runsDir: 'data/impact' },
+    impact: { runsDir: 'data/impact', store: { sqlitePath: 'data/groupquote.sqlite' } },
     trustProxy: false,
   };
   expect(serviceConfigFromEnv({})).toEqual(defaults);
@@ -64,6 +64,7 @@ test('every variable is read', () => {
     impact: {
       runsDir: '/srv/impact',
       threads: 3,
+      store: { databaseUrl: 'postgresql://gq@db/gq' },
       queue: { connectionString: 'postgresql://gq@db/gq', schema: 'impact_jobs' },
     },
     trustProxy: ['loopback', '10.0.0.0/8'],
