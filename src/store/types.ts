@@ -292,8 +292,8 @@ export interface LatestRequest {
 
 /**
  * The figures of a stored quote an impact analysis compares (src/impact/compare.ts), read from its
- * JSON by the database rather than parsed whole (about 6 kB a quote). Absent where the quote has
- * none (a refused quote has no tier).
+ * JSON by SQLite, or picked from it by the reader on PostgreSQL (src/store/portfolio.ts says why).
+ * Absent where the quote has none (a refused quote has no tier).
  */
 export interface StoredQuoteFigures {
   eligible: boolean;
