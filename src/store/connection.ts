@@ -223,7 +223,7 @@ const JSONB_OID = 3802;
  */
 export function connectPostgres(
   connectionString: string,
-  poolSize: { max?: number } = {},
+  poolSettings: { max?: number; idleTimeoutMillis?: number } = {},
 ): StoreConnection {
   const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
     oid === JSON_OID || oid === JSONB_OID
@@ -233,7 +233,7 @@ export function connectPostgres(
     connectionString,
     types: { getTypeParser },
     Client: CallbackClient,
-    ...poolSize,
+    ...poolSettings,
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

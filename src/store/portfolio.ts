@@ -208,6 +208,12 @@ function after(tx: Kysely<Database>, cursor: Cursor | undefined, range: Enterpri
   );
 }
 
+/**
+ * How long a reader's PostgreSQL connection outlives its last read: through an analysis, whose
+ * chunks follow each other closely, but not long after, so a thread that is ended holds none.
+ */
+const READER_IDLE_MS = 2000;
+
 /** The portfolio read on a connection of its own: a worker thread's or a queue worker's. */
 export interface PortfolioReader {
   /** Each latest request of `range`, as {@link readLatestRequests} reads them. */
@@ -230,7 +236,7 @@ export function openPortfolioReader(options: StoreOptions): PortfolioReader {
       'the portfolio is read on a connection of its own: a SQLite file or PostgreSQL',
     );
   const connection = options.databaseUrl
-    ? connectPostgres(options.databaseUrl, { max: 1 })
+    ? connectPostgres(options.databaseUrl, { max: 1, idleTimeoutMillis: READER_IDLE_MS })
     : connectSqliteReader(options.sqlitePath!);
   return {
     readLatestRequests: (range, pageSize, consume, quotesPricedBy) =>
