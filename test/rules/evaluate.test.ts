@@ -181,6 +181,76 @@ describe('each operator, either way, as json-rules-engine decides it', () => {
   });
 });
 
+describe('a derived tier, by priority, as json-rules-engine sees it', () => {
+  const request = fc.sample(eligibleRequest, { numRuns: 1, seed: 7 })[0]!;
+  const facts = () =>
+    requestFacts(fixture, parseQuoteRequest(fixture.requestSchema, request), {
+      quoteDate: '2026-12-01',
+    });
+
+  it('is seen from the next priority on, and by every priority after that, but not by its own', async () => {
+    const setter = template.setters[0]!;
+    const tier = setter.prepared.derives!.tier;
+    const readsTier: TopLevelCondition = {
+      all: [{ fact: 'tier', operator: 'equal', value: tier as string }],
+    };
+    const rules = [
+      rule(setter, 'sets-tier', 10, { all: [] }, 0),
+      rule(template.other, 'same-priority', 10, readsTier, 1),
+      rule(template.other, 'next-priority', 7, readsTier, 2),
+      rule(template.other, 'unrelated', 6, { all: [] }, 3),
+      rule(template.other, 'two-priorities-on', 5, readsTier, 4),
+      rule(
+        template.other,
+        'no-tier-yet',
+        5,
+        { all: [{ fact: 'tier', operator: 'equal', value: null }] },
+        5,
+      ),
+    ];
+    const ruleSet = { ...fixture, rulesByPhase: { ...fixture.rulesByPhase, offer: rules } };
+    const before = facts();
+    const result = await bothAgree(ruleSet, 'offer', before, '2026-12-01');
+    expect(result).toEqual({
+      fired: ['sets-tier', 'next-priority', 'unrelated', 'two-priorities-on'].map((name) => ({
+        applied: expect.objectContaining({ rule: name }),
+        event: expect.anything(),
+      })),
+    });
+    expect(before.tier).toBeNull();
+  });
+
+  it('reads a field of an object fact by its path, and shows the path in the explanation', async () => {
+    const leaf: LeafCondition = {
+      fact: 'enterprise',
+      path: '$.purchasing',
+      operator: 'equal',
+      value: request.enterprise.purchasing,
+    };
+    const rules = [rule(template.other, 'by-path', 5, { all: [leaf] }, 0)];
+    const ruleSet = { ...fixture, rulesByPhase: { ...fixture.rulesByPhase, offer: rules } };
+    const result = await bothAgree(ruleSet, 'offer', facts(), '2026-12-01');
+    expect(result).toEqual({
+      fired: [
+        {
+          applied: expect.objectContaining({
+            conditions: [
+              {
+                fact: 'enterprise.purchasing',
+                operator: 'equal',
+                value: request.enterprise.purchasing,
+                saw: request.enterprise.purchasing,
+                passed: true,
+              },
+            ],
+          }),
+          event: expect.anything(),
+        },
+      ],
+    });
+  });
+});
+
 /** A rule of the fixture tariff for each kind: tier setters (one per tier) and any other. */
 const template = (() => {
   const offer = fixture.rulesByPhase.offer;
