@@ -46,7 +46,7 @@ const COMPONENT_SUITES = [...PRICING_SUITES, 'test/rules/checks.test.ts'];
 const RULE_SET_SUITES = [
   'test/rules/{checks,rule-files,declarations,engine}.test.ts',
   'test/rules/components/**/*.test.ts',
-  'test/pricing/{core,conflicts,validation}.test.ts',
+  'test/pricing/{core,conflicts,validation,adjustments}.test.ts',
 ];
 /** @type {Array<[RegExp, string[]]>} */
 const SUITES_BY_FILE = [

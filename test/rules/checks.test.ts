@@ -82,6 +82,18 @@ describe('the files of a rule set', () => {
     ]);
   });
 
+  it('lists problems file by file, whatever order the checks found them in', () => {
+    const files = (edit: (files: Json) => void) => problemsAfter(edit).map((p) => p.file);
+    expect(
+      files((files) => {
+        files['tariff.json'].currency = 'USD';
+        files['costs.json'].unitCosts.SMS = 'free';
+        files['prices.json'].items[0].kind = 'monthly';
+        files['approval.rules.json'].phase = 'later';
+      }),
+    ).toEqual(['approval.rules.json', 'costs.json', 'prices.json', 'tariff.json']);
+  });
+
   it('checks every rule file even when another file is missing, sorted by file', () => {
     expect(
       problemsAfter((files) => {
