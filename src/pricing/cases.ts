@@ -190,6 +190,14 @@ export function evaluationsDisagree(compiled: CasePricing, reference: CasePricin
     {
       path: '(evaluation)',
       message: `the compiled rules and json-rules-engine price this case differently at ${parting.path || '(quote)'}: ${shown(parting.compiled)} against ${shown(parting.reference)}`,
+      text: {
+        key: 'cases.evaluationsDisagree',
+        params: {
+          path: parting.path || '(quote)',
+          compiled: shown(parting.compiled),
+          reference: shown(parting.reference),
+        },
+      },
     },
   ];
 }

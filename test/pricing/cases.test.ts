@@ -208,13 +208,17 @@ describe('a rule case, priced both by the compiled rules and by json-rules-engin
     if (!quote.eligible) throw new Error('ENT-0001 is priced');
     const parted = structuredClone(quote);
     parted.totals.monthlyNet = '13020.00';
-    expect(evaluationsDisagree({ quote }, { quote: parted })).toEqual([
+    const failures = evaluationsDisagree({ quote }, { quote: parted });
+    expect(english(failures)).toEqual([
       {
         path: '(evaluation)',
         message:
           'the compiled rules and json-rules-engine price this case differently at totals.monthlyNet: 13128.00 against 13020.00',
       },
     ]);
+    expect(issueMessage(failures[0]!, 'zh-CN')).toBe(
+      '编译后的规则与 json-rules-engine 对此用例的定价在 totals.monthlyNet 处不一致：13128.00，参照为 13020.00',
+    );
   });
 
   it('fails a case one of them prices and the other refuses to, or that they refuse differently', async () => {
@@ -223,7 +227,9 @@ describe('a rule case, priced both by the compiled rules and by json-rules-engin
     expect(failure?.path).toBe('(evaluation)');
     expect(failure?.message).toMatch(/differently at eligible: true against nothing/);
     expect(
-      evaluationsDisagree({ error: new Error('rules a and b') }, { error: new Error('rules a') }),
+      english(
+        evaluationsDisagree({ error: new Error('rules a and b') }, { error: new Error('rules a') }),
+      ),
     ).toEqual([
       {
         path: '(evaluation)',
