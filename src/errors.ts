@@ -28,9 +28,11 @@ export interface EnumChoice {
 
 /**
  * What fills a message's `{placeholder}`: text as it is, a list of choices (worded and joined in
- * the reader's language), or a `term` looked up under `errors.` in the locale files.
+ * the reader's language), a `term` looked up under `errors.` in the locale files, or `clauses`:
+ * messages of their own, each worded and joined as the language joins clauses.
  */
-export type MessageParam = string | number | readonly EnumChoice[] | { term: string };
+export type MessageParam =
+  string | number | readonly EnumChoice[] | { term: string } | { clauses: readonly MessageText[] };
 
 /**
  * A message worded in the reader's language when it is shown: its key under `errors.` in the

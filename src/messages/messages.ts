@@ -8,6 +8,7 @@ import { PROPOSAL_LANGUAGES, type ProposalLanguage } from '../proposals/input';
 import { loadLocale, type Locale } from '../proposals/locale';
 import { TEMPLATES_DIR } from '../proposals/html';
 import type { AppError, AppErrorKind, FieldIssue, MessageParam, MessageText } from '../errors';
+import type { AuditVerification } from '../store/types';
 
 export type MessageLocale = ProposalLanguage;
 export const MESSAGE_LOCALES = PROPOSAL_LANGUAGES;
@@ -50,6 +51,10 @@ export function messageFor(
             : choice.code,
         )
         .join(words.text('errors.listSeparator'));
+    } else if ('clauses' in param) {
+      values[name] = param.clauses
+        .map((clause) => render(clause, locale))
+        .join(words.text('errors.clauseSeparator'));
     } else {
       const { term } = param as { term: string };
       values[name] = words.optionalText(`errors.${term}`) ?? term.split('.').at(-1)!;
@@ -79,6 +84,23 @@ export function errorMessage(
     (issue) => `${issue.path}: ${issueMessage(issue, locale)}`,
   );
   return messageFor(`kinds.${error.kind}`, { issues: issues.join('; ') }, locale);
+}
+
+/**
+ * An audit verification as a reader in `locale` reads it: each problem's message in that language
+ * (English as raised), and nothing else of its words, so an answer matches AuditVerification.
+ */
+export function auditVerificationIn(
+  verification: AuditVerification,
+  locale: MessageLocale,
+): AuditVerification {
+  return {
+    ...verification,
+    problems: verification.problems.map(({ text, ...problem }) => ({
+      ...problem,
+      message: text && locale !== DEFAULT_MESSAGE_LOCALE ? render(text, locale) : problem.message,
+    })),
+  };
 }
 
 function render(text: MessageText, locale: MessageLocale): string {

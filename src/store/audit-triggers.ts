@@ -5,6 +5,7 @@
  * them. The hash chain catches an edit made while a trigger is gone; this catches the gap itself.
  */
 import { sql, type Kysely } from 'kysely';
+import type { MessageText } from '../errors';
 import type { Dialect } from './connection';
 import type { Database } from './schema';
 
@@ -12,6 +13,7 @@ import type { Database } from './schema';
 export interface TriggerProblem {
   trigger: string;
   message: string;
+  text: MessageText;
 }
 
 const REFUSAL = 'audit_log is append-only';
@@ -142,6 +144,7 @@ async function postgresProblems(db: Kysely<Database>): Promise<TriggerProblem[]>
       problems.push({
         trigger: trigger.name,
         message: `trigger ${trigger.name} is disabled: the database no longer refuses ${trigger.refuses}${RESTORE_HINT}`,
+        text: triggerText('triggerDisabled', trigger),
       });
     } else if (
       Number(row.type) !== trigger.type ||
@@ -161,6 +164,7 @@ function missing(trigger: ExpectedTrigger): TriggerProblem {
   return {
     trigger: trigger.name,
     message: `trigger ${trigger.name} is missing: the database no longer refuses ${trigger.refuses}${RESTORE_HINT}`,
+    text: triggerText('triggerMissing', trigger),
   };
 }
 
@@ -168,6 +172,15 @@ function altered(trigger: ExpectedTrigger): TriggerProblem {
   return {
     trigger: trigger.name,
     message: `trigger ${trigger.name} was altered: it no longer refuses ${trigger.refuses} as migration 0001 made it${RESTORE_HINT}`,
+    text: triggerText('triggerAltered', trigger),
+  };
+}
+
+/** A trigger problem's words; what the trigger refuses is named under `errors.audit.refuses`. */
+function triggerText(key: string, trigger: ExpectedTrigger): MessageText {
+  return {
+    key: `audit.${key}`,
+    params: { trigger: trigger.name, refuses: { term: `audit.refuses.${trigger.name}` } },
   };
 }
 

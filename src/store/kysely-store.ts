@@ -1067,7 +1067,8 @@ async function verifyQuotes(
     for (const row of rows) {
       const verdict = checkQuoteTrail(row, trails.get(row.number) ?? [], hashesFrom);
       if (!verdict.matches) {
-        problems.push({ seq: verdict.seq, message: verdict.message, quoteNumber: row.number });
+        const { seq, message, text } = verdict;
+        problems.push({ seq, message, text, quoteNumber: row.number });
       } else if (!verdict.hashed) withoutHash += 1;
     }
     checked += rows.length;
@@ -1098,7 +1099,7 @@ async function verifyQuotes(
     else orphanSeqs.set(row.quote_number!, [Number(row.seq)]);
   }
   for (const [quoteNumber, seqs] of orphanSeqs) {
-    problems.push({ seq: seqs[0]!, message: orphanTrailMessage(quoteNumber, seqs), quoteNumber });
+    problems.push({ seq: seqs[0]!, ...orphanTrailMessage(quoteNumber, seqs), quoteNumber });
   }
   return { problems, checked, withoutHash };
 }

@@ -7,7 +7,7 @@
  * The trail's own entries are protected by the hash chain (audit-chain.ts).
  */
 import type { Selectable } from 'kysely';
-import { AppError } from '../errors';
+import { AppError, type MessageText } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
 import { instantText, type QuotesTable } from './schema';
 import type { AuditEntry } from './types';
@@ -64,7 +64,7 @@ export function quoteHash(row: QuoteRowFacts): string {
  */
 export type QuoteTrailVerdict =
   | { matches: true; seq: number; hashed: boolean }
-  | { matches: false; seq: number; message: string };
+  | { matches: false; seq: number; message: string; text: MessageText };
 
 /**
  * Checks a quotes row against its audit entries (oldest first). `hashesFrom` is the first seq
@@ -82,67 +82,94 @@ export function checkQuoteTrail(
       matches: false,
       seq: 0,
       message: `${row.number} has no audit trail: the row was inserted behind the service's back (the service stores every quote with its quote.created entry)`,
+      text: { key: 'audit.noTrail', params: { number: row.number } },
     };
   }
   const differences: string[] = [];
+  const clauses: MessageText[] = [];
+  /** A difference in English, and its words for other languages. */
+  const differ = (english: string, key: string, params: MessageText['params'] = {}) => {
+    differences.push(english);
+    clauses.push({ key: `audit.trail.${key}`, params });
+  };
   let created: AuditEntry | undefined;
   let state: string | undefined;
   for (const entry of trail) {
     if (entry.action === 'quote.created') {
-      if (created) differences.push(`entry ${entry.seq} records its creation a second time`);
+      if (created) {
+        differ(`entry ${entry.seq} records its creation a second time`, 'createdTwice', {
+          seq: entry.seq,
+        });
+      }
       created ??= entry;
       state = detailText(entry, 'state');
       continue;
     }
     if (!created) {
-      differences.push(
+      differ(
         `its trail begins with ${entry.action} (entry ${entry.seq}), not its creation`,
+        'beginsElsewhere',
+        { action: entry.action, seq: entry.seq },
       );
     }
     const from = detailText(entry, 'from');
     const to = detailText(entry, 'to');
     if (from === undefined || to === undefined) {
-      differences.push(
+      differ(
         `entry ${entry.seq} (${entry.action}) records no move from a state to another`,
+        'noMove',
+        { seq: entry.seq, action: entry.action },
       );
       continue;
     }
     if (state !== undefined && from !== state) {
-      differences.push(
+      differ(
         `entry ${entry.seq} moves it from ${from}, but the entry before left it ${state}`,
+        'brokenMove',
+        { seq: entry.seq, from, state },
       );
     }
     state = to;
   }
   if (state !== row.state) {
-    differences.push(
+    differ(
       `it is ${row.state} in the database, but its audit trail leaves it ${String(state)} (entry ${last.seq})`,
+      'state',
+      { row: row.state, trail: String(state), seq: last.seq },
     );
   }
   if (created) {
     const level = detailText(created, 'approvalLevel');
     if (level !== row.approval_level) {
-      differences.push(
+      differ(
         `its approval level is ${row.approval_level}, but it was created at ${String(level)} (entry ${created.seq})`,
+        'approvalLevel',
+        { row: row.approval_level, trail: String(level), seq: created.seq },
       );
     }
     const contractValue = detailText(created, 'contractValue');
     if (contractValue !== row.contract_value) {
-      differences.push(
+      differ(
         `its contract value is ${row.contract_value}, but it was created at ${String(contractValue)} (entry ${created.seq})`,
+        'contractValue',
+        { row: row.contract_value, trail: String(contractValue), seq: created.seq },
       );
     }
   }
   const recorded = detailText(last, QUOTE_HASH_FIELD);
   if (recorded === undefined) {
     if (last.seq >= hashesFrom) {
-      differences.push(
+      differ(
         `its last audit entry (${last.seq}) carries no quote hash, though written after migration ${QUOTE_HASHES_MIGRATION}: this store did not write it`,
+        'noHash',
+        { seq: last.seq, migration: QUOTE_HASHES_MIGRATION },
       );
     }
   } else if (differences.length === 0 && recorded !== quoteHash(row)) {
-    differences.push(
+    differ(
       `its figures, request, quote, validity or decision differ from what its last audit entry (${last.seq}) recorded`,
+      'hash',
+      { seq: last.seq },
     );
   }
   if (differences.length > 0) {
@@ -150,16 +177,23 @@ export function checkQuoteTrail(
       matches: false,
       seq: last.seq,
       message: `${row.number} does not match its audit trail: ${differences.join('; ')}`,
+      text: { key: 'audit.differs', params: { number: row.number, differences: { clauses } } },
     };
   }
   return { matches: true, seq: last.seq, hashed: recorded !== undefined };
 }
 
 /** The problem of audit entries that name a quote the quotes table does not hold. */
-export function orphanTrailMessage(quoteNumber: string, seqs: readonly number[]): string {
+export function orphanTrailMessage(
+  quoteNumber: string,
+  seqs: readonly number[],
+): { message: string; text: MessageText } {
   const entries =
     seqs.length === 1 ? `entry ${seqs[0]} records` : `entries ${seqs.join(', ')} record`;
-  return `${entries} quote ${quoteNumber}, which is not in the quotes table: the row was deleted behind the service's back`;
+  return {
+    message: `${entries} quote ${quoteNumber}, which is not in the quotes table: the row was deleted behind the service's back`,
+    text: { key: 'audit.orphan', params: { entries: seqs.join(', '), number: quoteNumber } },
+  };
 }
 
 function detailText(entry: AuditEntry, key: string): string | undefined {

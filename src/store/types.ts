@@ -11,6 +11,7 @@ import type { QuoteRequest } from '../rules/request';
 import type { PricedQuote } from '../pricing/quote';
 import type { RuleSetSnapshot } from '../rules/compile';
 import type { ApprovalLevel } from '../domain';
+import type { MessageText } from '../errors';
 import { z } from 'zod';
 import {
   PUBLICATION_KINDS,
@@ -174,7 +175,10 @@ export const auditProblemSchema = z.strictObject({
   quoteNumber: z.string().optional().describe('the quote whose row and trail disagree'),
   trigger: z.string().optional().describe('the audit-log trigger that is missing or altered'),
 });
-export type AuditProblem = z.infer<typeof auditProblemSchema>;
+export type AuditProblem = z.infer<typeof auditProblemSchema> & {
+  /** The same problem, to be worded in another language: answers carry it as `message`. */
+  text?: MessageText;
+};
 
 export const auditVerificationSchema = z.strictObject({
   /** No problem of any kind: chain, quotes and triggers. */
@@ -197,7 +201,9 @@ export const auditVerificationSchema = z.strictObject({
   /** What verification could not check, and why; not problems. */
   notes: z.array(z.string()).optional(),
 });
-export type AuditVerification = z.infer<typeof auditVerificationSchema>;
+export type AuditVerification = Omit<z.infer<typeof auditVerificationSchema>, 'problems'> & {
+  problems: AuditProblem[];
+};
 
 /**
  * What a margin report counts, and how (issue 15). Every given field must match; quotes are

@@ -105,7 +105,11 @@ test('a forged entry appended with a correct hash is caught by the recorded head
   };
   const result = verify([...intact, { ...forged, hash: auditEntryHash(forged) }], headOf(intact));
   expect(result.problems).toEqual([
-    { seq: 5, message: 'entries after 4 were not appended by the service (inserted)' },
+    {
+      seq: 5,
+      message: 'entries after 4 were not appended by the service (inserted)',
+      text: { key: 'audit.beyondHead', params: { seq: 4 } },
+    },
   ]);
 });
 
@@ -118,6 +122,7 @@ test('rewriting an entry and its hash is caught at the next link', () => {
       seq: 4,
       message:
         'entry 4 does not link to entry 3 (the earlier entry was rewritten, or this one was inserted)',
+      text: { key: 'audit.unlinked', params: { seq: 4, previous: 3 } },
     },
   ]);
 });

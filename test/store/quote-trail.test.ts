@@ -22,6 +22,7 @@ import {
   useStore,
   type TestDatabase,
 } from './support';
+import { auditVerificationIn } from '../../src/messages/messages';
 
 async function appError(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -71,7 +72,7 @@ describeEachDialect('store: quotes against their audit trails', (dialect) => {
     await database().execute(`update quotes set state = 'approved' where number = '${pending}'`);
     const verification = await store().verifyAudit();
     expect(verification.ok).toBe(false);
-    expect(verification.problems).toEqual([
+    expect(auditVerificationIn(verification, 'en').problems).toEqual([
       {
         seq: 4,
         quoteNumber: pending,
@@ -161,7 +162,7 @@ describeEachDialect('store: quotes against their audit trails', (dialect) => {
     await database().execute(`delete from quotes where number = '${pending}'`);
     const verification = await store().verifyAudit();
     expect(verification.ok).toBe(false);
-    expect(verification.problems).toEqual([
+    expect(auditVerificationIn(verification, 'en').problems).toEqual([
       {
         seq: 0,
         quoteNumber: 'Q-2026-000099',
@@ -382,7 +383,7 @@ describeEachDialect('store: quotes stored before migration 0004', (dialect) => {
       await database().execute(
         `update quotes set state = 'approved' where number = '${numbers[1]}'`,
       );
-      expect((await store.verifyAudit()).problems).toEqual([
+      expect(auditVerificationIn(await store.verifyAudit(), 'en').problems).toEqual([
         {
           seq: 3,
           quoteNumber: numbers[1],

@@ -18,6 +18,7 @@ import {
   sequenceOf,
   useStore,
 } from './support';
+import { auditVerificationIn } from '../../src/messages/messages';
 
 async function expectAppError(
   promise: Promise<unknown>,
@@ -765,8 +766,10 @@ describeEachDialect('store: audit chain', (dialect) => {
 
   /** The problems beyond the triggers each of these tests drops to get at the rows (named too). */
   const beyondGuards = (result: AuditVerification) => {
-    expect(result.problems.filter((problem) => problem.trigger !== undefined)).not.toEqual([]);
-    return result.problems.filter((problem) => problem.trigger === undefined);
+    // As the API answers them in English: the message, without the words for other languages.
+    const { problems } = auditVerificationIn(result, 'en');
+    expect(problems.filter((problem) => problem.trigger !== undefined)).not.toEqual([]);
+    return problems.filter((problem) => problem.trigger === undefined);
   };
 
   test('each entry links to the one before, and an intact chain verifies', async () => {
@@ -934,7 +937,7 @@ describeEachDialect('store: audit chain', (dialect) => {
        values (10, '${forged.at}', 'mallory', 'quote.approve', 'Q-2026-000001', null, '{}', '${last.hash}', '${auditEntryHash(forged)}')`,
     );
     const result = await store().verifyAudit();
-    expect(result.problems).toEqual([
+    expect(auditVerificationIn(result, 'en').problems).toEqual([
       { seq: 10, message: 'entries after 9 were not appended by the service (inserted)' },
       {
         seq: 10,

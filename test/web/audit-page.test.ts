@@ -3,6 +3,7 @@
  * first entry and forward to the latest, and a quote's own trail by filter; the hash chain is
  * verified as the page opens (htmx loads /audit/verify), so its result shows without a click.
  */
+import { auditVerificationSchema } from '../../src/http/schemas';
 import { REQUESTS, createQuote, startTestService, type TestService } from '../http/support';
 import { signIn, unescapeHtml } from './support';
 
@@ -64,5 +65,44 @@ describe('the audit log page', () => {
     const verified = await client.get('/audit/verify', { 'HX-Request': 'true' });
     expect(verified.status).toBe(200);
     expect(verified.text).toContain('alert ok');
+  });
+});
+
+describe('a tampered database', () => {
+  // Last: it leaves the database tampered with.
+  it('names each problem in the reader’s language, on the page and over the API', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const database = new Database(service.sqlitePath!);
+    const { state } = (await service.call('GET', `/api/quotes/${lastQuote}`, { as: 'fd' })).body;
+    database.prepare("update quotes set state = 'declined' where number = ?").run(lastQuote);
+    database.exec('drop trigger audit_log_no_delete');
+    database.close();
+
+    const { client } = await signIn(service, 'fd');
+    const page = unescapeHtml((await client.get('/audit/verify', { 'HX-Request': 'true' })).text);
+    expect(page).toContain(
+      `${lastQuote} 与其审计记录不符：数据库中它的状态是 declined，但审计记录使它处于 ${state}`,
+    );
+    expect(page).toContain('触发器 audit_log_no_delete 缺失：数据库不再拒绝删除审计记录');
+    expect(page).not.toMatch(/does not match|is missing/);
+
+    const asked = (language?: string) =>
+      service.call('GET', '/api/audit/verify', {
+        as: 'fd',
+        headers: language ? { 'accept-language': language } : {},
+      });
+    const [zh, unasked] = await Promise.all([asked('zh-CN'), asked()]);
+    const messages = (response: typeof zh) =>
+      auditVerificationSchema.parse(response.body).problems.map((problem) => problem.message);
+    expect(zh.headers.get('content-language')).toBe('zh-CN');
+    expect(messages(zh)).toHaveLength(2);
+    for (const message of messages(zh)) expect(message).toMatch(/[\u4e00-\u9fff]/);
+    // The command line's English, as raised, when nobody asks.
+    expect(messages(unasked)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${lastQuote} does not match its audit trail: it is declined`),
+      ),
+      expect.stringMatching(/^trigger audit_log_no_delete is missing/),
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 /** /api/audit: the append-only log, for finance and admin; no route writes to it. */
+import { auditVerificationIn } from '../../messages/messages';
+import { speakTo } from '../errors';
 import { ERRORS } from '../openapi';
 import { defineRoute, type Route } from '../route';
 import { auditQuery } from './validators';
@@ -26,15 +28,15 @@ export const auditRoutes: readonly Route[] = [
     path: '/audit/verify',
     operationId: 'verifyAudit',
     summary:
-      'Recompute the audit hash chain: reports rows changed, deleted or inserted behind the service',
+      'Recompute the audit hash chain: reports rows changed, deleted or inserted behind the service (each problem in English, or zh-CN by Accept-Language)',
     policy: 'audit.read',
     responses: {
       200: { description: 'The verification', schema: 'AuditVerification' },
       401: ERRORS[401],
       403: ERRORS[403],
     },
-    async handler({ actor, res, service }) {
-      res.json(await service.verifyAudit(actor));
+    async handler({ actor, req, res, service }) {
+      res.json(auditVerificationIn(await service.verifyAudit(actor), speakTo(req, res)));
     },
   }),
 ];

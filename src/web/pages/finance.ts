@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { text as streamText } from 'node:stream/consumers';
 import { z } from 'zod';
 import { AppError, toFieldIssues } from '../../errors';
+import { auditVerificationIn } from '../../messages/messages';
 import { APPROVAL_LEVELS, QUOTE_NUMBER_PATTERN, QUOTE_STATES } from '../../domain';
 import { marginChartQuery, marginQueryOf } from '../../http/reports/validators';
 import { mayDo } from '../../quotes/policy';
@@ -279,7 +280,10 @@ export const financePages: Page[] = [
     path: '/audit/verify',
     access: 'audit.read',
     async handler(request) {
-      const verification = await request.service.verifyAudit(request.actor);
+      const verification = auditVerificationIn(
+        await request.service.verifyAudit(request.actor),
+        request.lang,
+      );
       const view = { verification, ok: verification.problems.length === 0 };
       if (request.req.get('HX-Request') === 'true') request.fragment('audit-verify', view);
       else request.render('audit-verify-page', view, 'web.audit.title');
