@@ -21,15 +21,23 @@ export interface FactLabels {
 export interface FactWords {
   /** A fact path in words: `采购方式` for `enterprise.purchasing`; the path itself if unnamed. */
   label(fact: string): string;
-  /** A value the fact took or a rule compares it with: `集中采购` for centralized, lists joined. */
+  /**
+   * A value the fact took or a rule compares it with (`统一采购` for centralized), lists joined;
+   * also a component's param by its name (`item` LD_MIN is 国内长途, `level` auto is 自动通过).
+   */
   value(fact: string, value: unknown): string;
 }
 
-/** Where the locale files name an enum's values when no declaration does (older stored quotes). */
+/**
+ * Where the locale files name an enum's values when no declaration does (older stored quotes), and
+ * the values of components' params the code fixes (an approval level, a price-list category).
+ */
 const LOCALE_VALUE_GROUPS: Readonly<Record<string, string>> = {
   'enterprise.industry': 'industries',
   'enterprise.purchasing': 'purchasing',
   tier: 'tiers',
+  level: 'approval.levels',
+  category: 'web.categories',
 };
 
 /** Item names by code, for FactLabels.itemNames. */
@@ -73,6 +81,7 @@ export function factWords(labels: FactLabels, locale: Locale): FactWords {
 
   const valueName = (fact: string, code: string): string | undefined => {
     if (fact === 'tier') return labels.tierNames?.[code]?.[lang];
+    if (fact === 'item') return labels.itemNames?.[code]?.[lang];
     const [head, field] = fact.split('.');
     if (head !== 'enterprise') return undefined;
     const declared = customerFacts.find((entry) => entry.name === field);

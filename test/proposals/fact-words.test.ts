@@ -74,6 +74,12 @@ describe.each(['zh-CN', 'en'] as const)('in %s', (lang) => {
       `${purchasing.label} ${locale.text('operators.equal')} ${purchasing.value}`,
     );
     expect(rows.map((row) => row.when).join(' ')).not.toMatch(/enterprise\.|centralized/);
+    // A component's params by the same words: the item by its price-list name, a level by its.
+    const params = rows.flatMap((row) => row.params);
+    const lineFee = ruleSet.items.find((item) => item.code === 'LINE_FEE')!;
+    expect(params).toContainEqual({ name: 'item', value: lineFee.names[lang] });
+    expect(params).toContainEqual({ name: 'level', value: locale.text('approval.levels.auto') });
+    expect(params.map((param) => param.value)).not.toContain('LINE_FEE');
   });
 });
 
