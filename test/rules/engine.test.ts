@@ -8,7 +8,13 @@ import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote } from '../../src/pricing/quote';
 import { compileRuleSet, type RuleSet } from '../../src/rules/compile';
-import { buildEngine, DECIMAL_OPERATOR_IMPLEMENTATIONS, runPhase } from '../../src/rules/engine';
+import {
+  boundDecimalOperator,
+  buildEngine,
+  DECIMAL_OPERATOR_IMPLEMENTATIONS,
+  pricesAlikeOnEveryDay,
+  runPhase,
+} from '../../src/rules/engine';
 import { sampleSnapshot } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
@@ -65,6 +71,16 @@ describe('decimal operators', () => {
       for (const fact of [null, undefined, true, {}, ['30']])
         expect(compare(fact, '30')).toBe(false);
     }
+  });
+
+  it('bound to a condition’s value, compare as the engine’s do, and are none for any other operator', () => {
+    for (const [operator, compare] of Object.entries(DECIMAL_OPERATOR_IMPLEMENTATIONS)) {
+      const bound = boundDecimalOperator(operator, '30.00')!;
+      for (const fact of ['29.99', '30', 30, '30.01', null, undefined, true, {}, ['30']])
+        expect([operator, fact, bound(fact)]).toEqual([operator, fact, compare(fact, '30.00')]);
+    }
+    expect(boundDecimalOperator('equal', '30')).toBeUndefined();
+    expect(boundDecimalOperator('greaterThan', '30')).toBeUndefined();
   });
 
   it('replace the float operators, which no engine knows any more', async () => {
@@ -380,10 +396,20 @@ describe('dated rules', () => {
         ],
       };
     });
+  // Both evaluations, the compiled one and json-rules-engine's, must leave a rule out of force alike.
   const fires = async (ruleSet: RuleSet, quoteDate: string) => {
-    const quote = await priceQuote(ruleSet, workedExample('ENT-0001').request, { quoteDate });
-    if (!quote.eligible) throw new Error('refused');
-    return quote.explanations.items.SMS?.some((applied) => applied.rule === 'sms-dated');
+    const [compiled, reference] = await Promise.all(
+      [false, true].map(async (referenceEngine) => {
+        const quote = await priceQuote(ruleSet, workedExample('ENT-0001').request, {
+          quoteDate,
+          referenceEngine,
+        });
+        if (!quote.eligible) throw new Error('refused');
+        return quote.explanations.items.SMS?.some((applied) => applied.rule === 'sms-dated');
+      }),
+    );
+    expect(reference).toBe(compiled);
+    return compiled;
   };
 
   it('from a first day only, or to a last day only, is in force on it and not beyond', async () => {
@@ -395,6 +421,23 @@ describe('dated rules', () => {
     expect(await fires(to, '2000-01-01')).toBe(true);
     expect(await fires(to, '2027-03-31')).toBe(true);
     expect(await fires(to, '2027-04-01')).toBe(false);
+  });
+
+  it('make a set price differently by date, as does a rule that reads the quote date anywhere', () => {
+    expect(pricesAlikeOnEveryDay(edited(() => undefined))).toBe(true);
+    expect(pricesAlikeOnEveryDay(dated('2027-03-01'))).toBe(false);
+    expect(pricesAlikeOnEveryDay(dated(undefined, '2027-03-31'))).toBe(false);
+    const readsDate = { fact: 'quoteDate', operator: 'notEqual', value: '2027-01-01' };
+    for (const [file, conditions] of [
+      ['line-fee.rules.json', { any: [readsDate] }],
+      ['line-fee.rules.json', { not: readsDate }],
+      ['approval.rules.json', { all: [{ all: [readsDate] }] }],
+    ] as const) {
+      const ruleSet = edited((files) => {
+        files[file].rules[0].conditions = conditions;
+      });
+      expect([file, conditions, pricesAlikeOnEveryDay(ruleSet)]).toEqual([file, conditions, false]);
+    }
   });
 
   it('to a last day only need a quote date too', async () => {
