@@ -1,26 +1,47 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runQuote } from '../support/cli';
 import { copyRulesDir, editFile, FIXTURE_RULES_DIR } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'tariff-book');
 
+/**
+ * Runs `quote` in this process through the entry the bin calls (`runCli`), with the fixture rule
+ * set. Each child process costs seconds of tsx start-up, so only `the quote process` below starts
+ * the real command: what the bin adds to `runCli` is its standard streams and its exit code.
+ */
+async function quote(args: string[]) {
+  const { code, out, err } = await runQuote(...args);
+  return { code, stdout: out, stderr: err };
+}
+
 /** Runs the real `quote` command in a child process, as a user would, with the fixture rule set. */
-function quote(args: string[], input?: string) {
-  const result = spawnSync(
+function quoteProcess(
+  args: string[],
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
     [join(ROOT, 'src', 'cli', 'main.ts'), ...args],
     {
       cwd: ROOT,
-      encoding: 'utf8',
-      input,
       env: { ...process.env, RULES_DIR: FIXTURE_RULES_DIR },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     },
   );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  if (input !== undefined) child.stdin!.end(input);
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 function writeRequest(request: unknown): string {
@@ -30,8 +51,8 @@ function writeRequest(request: unknown): string {
 }
 
 describe('quote price', () => {
-  it('prints the quote as JSON with the contract fields, eligibility, hash and explanations', () => {
-    const { code, stdout } = quote(['price', join(FIXTURES, 'ENT-0001.request.json')]);
+  it('prints the quote as JSON with the contract fields, eligibility, hash and explanations', async () => {
+    const { code, stdout } = await quote(['price', join(FIXTURES, 'ENT-0001.request.json')]);
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
     const { expected } = workedExample('ENT-0001');
@@ -46,18 +67,9 @@ describe('quote price', () => {
     expect(printed.explanations.items.LD_MIN[0].rule).toBe('long-distance-key');
   });
 
-  it('reads the request from stdin with -', () => {
-    const { code, stdout } = quote(
-      ['price', '-'],
-      JSON.stringify(workedExample('ENT-0002').request),
-    );
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout).totals.contractValue).toBe('20415.60');
-  });
-
-  it('prints an ineligible request as a result and exits 0', () => {
+  it('prints an ineligible request as a result and exits 0', async () => {
     const request = { ...workedExample('ENT-0002').request, lines: 5 };
-    const { code, stdout } = quote(['price', writeRequest(request)]);
+    const { code, stdout } = await quote(['price', writeRequest(request)]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       eligible: false,
@@ -65,7 +77,7 @@ describe('quote price', () => {
     });
   });
 
-  it('exits 2 naming every bad field', () => {
+  it('exits 2 naming every bad field', async () => {
     const request = {
       ...workedExample('ENT-0002').request,
       lines: -3,
@@ -74,7 +86,7 @@ describe('quote price', () => {
         dataGB: '12,5',
       },
     };
-    const { code, stdout, stderr } = quote(['price', writeRequest(request)]);
+    const { code, stdout, stderr } = await quote(['price', writeRequest(request)]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/lines: must be at least 1/);
@@ -82,19 +94,19 @@ describe('quote price', () => {
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   });
 
-  it('exits 2 for a file that is not JSON or does not exist', () => {
-    expect(quote(['price', writeRequest('x').replace('request.json', 'missing.json')]).code).toBe(
-      2,
-    );
+  it('exits 2 for a file that is not JSON or does not exist', async () => {
+    expect(
+      (await quote(['price', writeRequest('x').replace('request.json', 'missing.json')])).code,
+    ).toBe(2);
     const path = writeRequest({});
     writeFileSync(path, '{ not json');
-    const { code, stderr } = quote(['price', path]);
+    const { code, stderr } = await quote(['price', path]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/not valid JSON/);
   });
 
-  it('prints a table for a person with --format table', () => {
-    const { code, stdout } = quote([
+  it('prints a table for a person with --format table', async () => {
+    const { code, stdout } = await quote([
       'price',
       join(FIXTURES, 'ENT-0003.request.json'),
       '--format',
@@ -107,12 +119,17 @@ describe('quote price', () => {
     expect(stdout).toMatch(/approval\s+finance-director/);
   });
 
-  it('prices with another rule directory given by --rules', () => {
+  it('prices with another rule directory given by --rules', async () => {
     const dir = copyRulesDir();
     editFile(dir, 'long-distance.rules.json', (text) =>
       text.replace('"percent": "35"', '"percent": "40"'),
     );
-    const { stdout } = quote(['price', join(FIXTURES, 'ENT-0001.request.json'), '--rules', dir]);
+    const { stdout } = await quote([
+      'price',
+      join(FIXTURES, 'ENT-0001.request.json'),
+      '--rules',
+      dir,
+    ]);
     expect(
       JSON.parse(stdout).items.find((item: { code: string }) => item.code === 'LD_MIN').discount,
     ).toBe('864.00');
@@ -120,17 +137,17 @@ describe('quote price', () => {
 });
 
 describe('quote rules validate', () => {
-  it('accepts the sample set', () => {
-    const { code, stdout } = quote(['rules', 'validate']);
+  it('accepts the sample set', async () => {
+    const { code, stdout } = await quote(['rules', 'validate']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: .*rules \(\d+ rules, hash [0-9a-f]{64}\)/);
   });
 
-  it('prints each problem as file:line:column: path: message and exits 1', () => {
+  it('prints each problem as file:line:column: path: message and exits 1', async () => {
     const dir = copyRulesDir();
     editFile(dir, 'ringback.rules.json', (text) => text.replace('"percent-off"', '"percent-of"'));
     editFile(dir, 'line-fee.rules.json', (text) => text.replace('"value": "20"', '"value": 20'));
-    const { code, stdout } = quote(['rules', 'validate', dir]);
+    const { code, stdout } = await quote(['rules', 'validate', dir]);
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
@@ -142,12 +159,12 @@ describe('quote rules validate', () => {
     ]);
   });
 
-  it('prints what the verifier finds, with a witness, and exits 1 on an error', () => {
+  it('prints what the verifier finds, with a witness, and exits 1 on an error', async () => {
     const dir = copyRulesDir();
     editFile(dir, 'overdraft.rules.json', (text) =>
       text.replace('"value": "AA" }', '"value": "AAA" }'),
     );
-    const { code, stdout, stderr } = quote(['rules', 'validate', dir]);
+    const { code, stdout, stderr } = await quote(['rules', 'validate', dir]);
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
@@ -158,12 +175,12 @@ describe('quote rules validate', () => {
     expect(stderr).toMatch(/1 error\(s\), 0 warning\(s\)/);
   });
 
-  it('exits 0 on warnings alone, counting them', () => {
+  it('exits 0 on warnings alone, counting them', async () => {
     const dir = copyRulesDir();
     editFile(dir, 'long-distance.rules.json', (text) =>
       text.replace('"percent": "35"', '"percent": "0.35"'),
     );
-    const { code, stdout } = quote(['rules', 'validate', dir]);
+    const { code, stdout } = await quote(['rules', 'validate', dir]);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
@@ -175,13 +192,35 @@ describe('quote rules validate', () => {
 });
 
 describe('the quote process', () => {
-  it('exits 2 on bad usage, with the usage on stderr and no stack trace', () => {
-    for (const argv of [
-      ['price', '--bogus'],
-      ['render', '--bogus'],
-      ['rules', 'schema', 'x'],
-    ]) {
-      const { code, stdout, stderr } = quote(argv);
+  // Started together, not one after another: each spends seconds starting tsx.
+  const processes = () => ({
+    stdin: quoteProcess(['price', '-'], JSON.stringify(workedExample('ENT-0002').request)),
+    badUsage: quoteProcess(['price', '--bogus']),
+    help: quoteProcess(['--help']),
+  });
+  let runs: ReturnType<typeof processes>;
+  beforeAll(() => {
+    runs = processes();
+  });
+
+  it('reads the request from its standard input with -, prints the quote and exits 0', async () => {
+    const { code, stdout } = await runs.stdin;
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).totals.contractValue).toBe('20415.60');
+  });
+
+  it('exits 2 on bad usage, with the usage on stderr and no stack trace', async () => {
+    const results = [
+      await runs.badUsage,
+      ...(await Promise.all(
+        [
+          ['price', '--bogus'],
+          ['render', '--bogus'],
+          ['rules', 'schema', 'x'],
+        ].map((argv) => quote(argv)),
+      )),
+    ];
+    for (const { code, stdout, stderr } of results) {
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^error: /);
@@ -190,8 +229,8 @@ describe('the quote process', () => {
     }
   });
 
-  it('prints its usage with --help and exits 0', () => {
-    const { code, stdout, stderr } = quote(['--help']);
+  it('prints its usage with --help and exits 0', async () => {
+    const { code, stdout, stderr } = await runs.help;
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Usage: quote \[options\] \[command\]/);
