@@ -1,14 +1,16 @@
 /**
- * Starts the real service (`src/server.ts`, tsx as the loader) as its own process tree, the way
- * `npm start` does, and waits for the line that says it listens.
+ * Starts the real service (`src/server.ts`, compiled: test/support/compiled-source.ts) as its own
+ * process tree, the way `npm start` does, and waits for the line that says it listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { compiledModule } from '../support/compiled-source';
 
 const ROOT = resolve(__dirname, '../..');
-const SERVER = join(ROOT, 'src/server.ts');
+/** Compiled once per test file, on the first start. */
+let server: string | undefined;
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -23,10 +25,11 @@ export interface ServiceProcess {
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const started = spawnService(env);
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no listening line within 30 s; stderr: ${started.stderr()}`)),
-      30_000,
-    );
+    const timer = setTimeout(() => {
+      // Nobody will stop a service the test never got: its workers exit with their supervisor.
+      started.child.kill('SIGKILL');
+      fail(new Error(`no listening line within 30 s; stderr: ${started.stderr()}`));
+    }, 30_000);
     started.onLine((line) => {
       if (typeof line.port === 'number' && /listening/.test(String(line.msg))) {
         clearTimeout(timer);
@@ -43,7 +46,8 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
 
 /** Spawns the service without waiting for it (to watch it fail to start, say). */
 export function spawnService(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  server ??= compiledModule('server');
+  const child = spawn(process.execPath, [server], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,14 +90,11 @@ export function childPids(parent: number): number[] {
   return children;
 }
 
-/**
- * The pids of a service's live worker processes: the children of its supervisor that run the
- * server. Under tsx the supervisor may have another child, esbuild's service process.
- */
+/** The pids of a service's live worker processes: its supervisor's children that run the server. */
 export function workerPids(supervisor: number): number[] {
   return childPids(supervisor).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(SERVER);
+      return server !== undefined && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(server);
     } catch {
       return false;
     }
