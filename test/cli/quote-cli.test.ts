@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runQuote } from '../support/cli';
+import { compiledModule } from '../support/compiled-source';
 import { copyRulesDir, editFile, FIXTURE_RULES_DIR } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
@@ -11,7 +12,7 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'tariff-book');
 
 /**
  * Runs `quote` in this process through the entry the bin calls (`runCli`), with the fixture rule
- * set. Each child process costs seconds of tsx start-up, so only `the quote process` below starts
+ * set. Each child process costs seconds of start-up, so only `the quote process` below starts
  * the real command: what the bin adds to `runCli` is its standard streams and its exit code.
  */
 async function quote(args: string[]) {
@@ -19,20 +20,19 @@ async function quote(args: string[]) {
   return { code, stdout: out, stderr: err };
 }
 
-/** Runs the real `quote` command in a child process, as a user would, with the fixture rule set. */
+/**
+ * Runs the real `quote` command in a child process, as a user would, with the fixture rule set:
+ * compiled JavaScript, as the bin is (test/support/compiled-source.ts).
+ */
 function quoteProcess(
   args: string[],
   input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    join(ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, RULES_DIR: FIXTURE_RULES_DIR },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [compiledModule('cli/main'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, RULES_DIR: FIXTURE_RULES_DIR },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -192,7 +192,7 @@ describe('quote rules validate', () => {
 });
 
 describe('the quote process', () => {
-  // Started together, not one after another: each spends seconds starting tsx.
+  // Started together, not one after another: each spends seconds starting.
   const processes = () => ({
     stdin: quoteProcess(['price', '-'], JSON.stringify(workedExample('ENT-0002').request)),
     badUsage: quoteProcess(['price', '--bogus']),
