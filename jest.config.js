@@ -1,3 +1,4 @@
+const { availableParallelism } = require('node:os');
 const { join } = require('node:path');
 
 /**
@@ -16,4 +17,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 30000,
+  /**
+   * At least two suites at once: jest's default, one worker fewer than the cores, is a single
+   * worker on a 2-core machine, while the slowest suites mostly wait on other processes (service
+   * processes, Chromium, PostgreSQL). README "How the tests run" says why two cannot collide.
+   */
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
