@@ -41,7 +41,8 @@ beforeAll(async () => {
   service = await startServiceProcess({ GROUPQUOTE_DB: database, WORKERS: '2' });
 }, 40_000);
 afterAll(async () => {
-  if (service.child.exitCode === null && service.child.signalCode === null) {
+  // No service when it failed to start: the error that says so is the one to read.
+  if (service && service.child.exitCode === null && service.child.signalCode === null) {
     service.child.kill('SIGTERM');
     await service.exited;
   }

@@ -62,7 +62,8 @@ describe('a supervisor with two workers', () => {
     service = await startServiceProcess({ GROUPQUOTE_DB: database, WORKERS: '2' });
   }, 40_000);
   afterAll(async () => {
-    await stop(service);
+    // No service when it failed to start: the error that says so is the one to read.
+    if (service) await stop(service);
   });
 
   const create = async () => {
