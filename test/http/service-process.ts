@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { compiledModule } from '../support/compiled-source';
 
 const ROOT = resolve(__dirname, '../..');
-/** Compiled once per test file, on the first start. */
+/** The compiled server, found (or compiled) on the first start. */
 let server: string | undefined;
 
 export interface ServiceProcess {
