@@ -38,7 +38,7 @@ process.env.FC_SHRINK ??= 'false';
 const PRICING_SUITES = [
   'test/money/**/*.test.ts',
   'test/pricing/{core,boundaries,worked-examples,conflicts,adjustments,waterfall,validation,properties}.test.ts',
-  'test/rules/{engine,evaluate}.test.ts',
+  'test/rules/{engine,evaluate,declarations}.test.ts',
   'test/rules/components/**/*.test.ts',
 ];
 // A component's cross-file check (an unknown item or tier) runs when a rule set compiles.

@@ -307,7 +307,6 @@ interface PricedEntry {
 class ItemLedger implements ItemUnderDiscount {
   readonly code: string;
   readonly category: string;
-  readonly usage: boolean;
   #freeUnits: Decimal | undefined;
   readonly #pools: AppliedRule[] = [];
   readonly #percents: { points: Decimal; because: AppliedRule }[] = [];
@@ -319,7 +318,6 @@ class ItemLedger implements ItemUnderDiscount {
   ) {
     this.code = definition.code;
     this.category = definition.category;
-    this.usage = definition.quantity.basis === 'usagePerLine';
   }
 
   giveFree(units: Decimal, because: AppliedRule): void {

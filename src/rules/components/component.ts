@@ -71,8 +71,6 @@ export interface ItemUnderDiscount {
   readonly code: string;
   readonly category: string;
   readonly quantity: Decimal;
-  /** Billed by usage (minutes, messages, GB), so a free pool makes sense on it. */
-  readonly usage: boolean;
   /** §6 C2: these units are free, up to the quantity used; percentages apply to what remains. */
   giveFree(units: Decimal, because: AppliedRule): void;
   /** Percent points off; several on one item add up and are rounded once (§7). */

@@ -105,7 +105,6 @@ describe('prepare', () => {
       code,
       category,
       quantity: undefined as never,
-      usage: true,
       giveFree: () => undefined,
       takePercentOff: (points: { toFixed(): string }, applied: AppliedRule) =>
         taken.push([code, points.toFixed(), applied.rule]),
