@@ -3,6 +3,7 @@
  * fixed set; the HTTP layer maps kinds to statuses in one place and the CLI maps them to exit codes.
  */
 import type { z } from 'zod';
+import { EMAIL_ADDRESS_MESSAGE, PHONE_NUMBER_MESSAGE, QUOTE_NUMBER_MESSAGE } from './domain';
 
 export type AppErrorKind =
   | 'invalid-input'
@@ -58,6 +59,12 @@ export function worded(
   textOfMessage.set(english, params ? { key, params } : { key });
   return english;
 }
+
+// The domain's own messages: it imports nothing, so they are worded here, where every parse that
+// could raise them is turned into field issues.
+worded(QUOTE_NUMBER_MESSAGE, 'issues.quoteNumber');
+worded(PHONE_NUMBER_MESSAGE, 'issues.phoneNumber');
+worded(EMAIL_ADDRESS_MESSAGE, 'issues.emailAddress');
 
 /** One problem with one field: `path` locates it (`usagePerLine.dataGB`, `handsets.0.model`). */
 export interface FieldIssue {

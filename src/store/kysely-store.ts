@@ -4,7 +4,7 @@
  * a rollback leaves neither a gap in the numbers nor a fork in the chain.
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import { AppError, type FieldIssue } from '../errors';
+import { AppError, toFieldIssues, type FieldIssue } from '../errors';
 import type { RuleSetSnapshot } from '../rules/compile';
 import { ruleSetHash } from '../rules/compile';
 import { appendAudit, type NewAuditEntry } from './audit-append';
@@ -609,7 +609,7 @@ export class KyselyStore implements Store {
       }
       const parsed = schema.safeParse(value);
       if (parsed.success) set[field] = parsed.data;
-      else issues.push({ path: field, message: parsed.error.issues[0]!.message });
+      else issues.push({ ...toFieldIssues(parsed.error)[0]!, path: field });
     }
     if (issues.length > 0) throw AppError.invalidInput(issues);
     return guarded(() =>

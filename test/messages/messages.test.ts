@@ -7,8 +7,11 @@ import { STATUS_BY_KIND } from '../../src/http/errors';
 import { errorSchema } from '../../src/http/schemas';
 import { localeKeys } from '../../src/proposals/locale';
 import { TEMPLATES_DIR } from '../../src/proposals/html';
+import { isAppError, type AppError } from '../../src/errors';
 import {
   MESSAGE_LOCALES,
+  errorMessage,
+  issueMessage,
   localeFromAcceptLanguage,
   messageFor,
   type ErrorBodyKind,
@@ -236,6 +239,12 @@ describe('errors over HTTP in the caller’s language', () => {
     expect(await issuesOf('GET', '/api/quotes?limit=ten', 'am1')).toEqual([
       { path: 'query.limit', message: words('wholeNumber') },
     ]);
+    expect(await issuesOf('GET', '/api/quotes/Q-26-1', 'am1')).toEqual([
+      { path: 'params.number', message: words('quoteNumber') },
+    ]);
+    expect(await issuesOf('GET', '/api/audit?quoteNumber=26-000001', 'fd')).toEqual([
+      { path: 'query.quoteNumber', message: words('quoteNumber') },
+    ]);
     expect(
       await issuesOf('POST', '/api/quotes', 'am1', REQUESTS.ENT0001(), {
         'idempotency-key': 'two words',
@@ -257,6 +266,7 @@ describe('errors over HTTP in the caller’s language', () => {
       'wholeNumber',
       'idempotencyKey',
       'isoInstant',
+      'quoteNumber',
     ])
       expect([key, words(key)]).toEqual([key, expect.stringMatching(/[\u4e00-\u9fff]/)]);
     const english = await service.call('GET', '/api/reports/margin.pdf?month=2026-13', {
@@ -264,6 +274,34 @@ describe('errors over HTTP in the caller’s language', () => {
     });
     expect(english.body.error.issues).toEqual([
       { path: 'query.month', message: 'must be a month such as 2026-11' },
+    ]);
+  });
+
+  it('words a bad phone number or e-mail address of a user’s contact in Chinese, English as raised', async () => {
+    const refusal = await service.store
+      .changeUserContact({
+        id: service.users.am1.id,
+        phone: '电话 010',
+        email: 'wang at example.cn',
+        actorId: null,
+        now: service.clock.now.toISOString(),
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isAppError(refusal)).toBe(true);
+    const { issues } = (refusal as AppError).details;
+    expect(issues!.map((issue) => [issue.path, issueMessage(issue, 'zh-CN')])).toEqual([
+      ['phone', messageFor('issues.phoneNumber', {}, 'zh-CN')],
+      ['email', messageFor('issues.emailAddress', {}, 'zh-CN')],
+    ]);
+    for (const issue of issues!) expect(issueMessage(issue, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
+    expect(errorMessage(refusal as AppError, 'zh-CN')).toMatch(/^请求无效：phone: 须为电话号码/);
+    // The command line (quote users contact) reads them as raised.
+    expect(issues!.map((issue) => issueMessage(issue, 'en'))).toEqual([
+      'must be a phone number: digits, spaces, ( ) and -, optionally starting with +',
+      'must be an e-mail address such as wang@example.cn',
     ]);
   });
 
