@@ -16,7 +16,7 @@ import {
 import { withoutInternals, type ProposalRenderer } from '../proposals/renderer';
 import { parseQuoteRequest } from '../rules/request';
 import type { RuleSet } from '../rules/compile';
-import { tamperedQuoteError } from '../store/quote-trail';
+import { tamperedQuoteError, type TamperRefusal } from '../store/quote-trail';
 import type {
   AuditEntry,
   AuditVerification,
@@ -255,7 +255,7 @@ export class QuoteService {
   ): Promise<QuoteView> {
     const scope = authorize(actor, actionOperation(action));
     const checked = await this.visibleCheckedQuote(actor, scope, number);
-    const stored = await this.trustedQuote(checked, `moved (${action})`);
+    const stored = await this.trustedQuote(checked, { moved: action });
     const plan = planTransition(action, stored.state, stored.approvalLevel);
     if (!plan.ok) {
       throw new AppError(
@@ -296,7 +296,7 @@ export class QuoteService {
   ): Promise<QuoteView> {
     const scope = authorize(actor, 'quote.revise');
     const checked = await this.visibleCheckedQuote(actor, scope, number);
-    const stored = await this.trustedQuote(checked, `revised`);
+    const stored = await this.trustedQuote(checked, 'revised');
     if (!REVISABLE_STATES.includes(stored.state)) {
       throw new AppError(
         'conflict',
@@ -546,7 +546,7 @@ export class QuoteService {
    * offer it; expired first if due. Reading, listing and replaying such a quote still answer, so
    * that it can be looked into.
    */
-  private async trustedQuote(checked: CheckedQuote, refused: string): Promise<StoredQuote> {
+  private async trustedQuote(checked: CheckedQuote, refused: TamperRefusal): Promise<StoredQuote> {
     if (!checked.trail.matches) {
       throw tamperedQuoteError(checked.trail, checked.quote.number, refused);
     }

@@ -404,7 +404,7 @@ export class KyselyStore implements Store {
     const trail = (await quoteTrails(tx, [move.number])).get(move.number) ?? [];
     const verdict = checkQuoteTrail(current, trail, await this.#hashesFrom(tx));
     if (!verdict.matches) {
-      throw tamperedQuoteError(verdict, move.number, `moved (${move.action})`);
+      throw tamperedQuoteError(verdict, move.number, { moved: move.action });
     }
     if (!move.from.includes(current.state)) {
       const by = current.superseded_by === null ? '' : ` by ${current.superseded_by}`;

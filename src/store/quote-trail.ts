@@ -201,6 +201,9 @@ function detailText(entry: AuditEntry, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** What a tampered quote is refused: a move (by its action), a revision, or printing. */
+export type TamperRefusal = { moved: string } | 'revised' | 'printed';
+
 /**
  * The refusal to act on a quote whose row does not match its trail: a conflict (409) naming the
  * tamper. Acting would record the tampered row as the truth, and printing would offer it.
@@ -208,11 +211,25 @@ function detailText(entry: AuditEntry, key: string): string | undefined {
 export function tamperedQuoteError(
   verdict: Extract<QuoteTrailVerdict, { matches: false }>,
   quoteNumber: string,
-  refused: string,
+  refusal: TamperRefusal,
 ): AppError {
+  const refused = typeof refusal === 'string' ? refusal : `moved (${refusal.moved})`;
+  const refusedText: MessageText =
+    typeof refusal === 'string'
+      ? { key: `audit.refused.${refusal}` }
+      : {
+          key: 'audit.refused.moved',
+          params: { action: { term: `audit.actions.${refusal.moved}` } },
+        };
   return new AppError(
     'conflict',
     `${verdict.message}. It was changed in the database behind the service's back, so it is not ${refused} until its row is restored; quote audit verify names every such quote`,
-    { quoteNumber },
+    {
+      quoteNumber,
+      text: {
+        key: 'audit.tampered',
+        params: { problem: { clauses: [verdict.text] }, refused: { clauses: [refusedText] } },
+      },
+    },
   );
 }

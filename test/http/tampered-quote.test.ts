@@ -61,12 +61,30 @@ describe.each(DIALECTS)('a quote edited behind the service (%s)', (dialect) => {
     expect(issue.body.error.message).toContain(
       `${number} does not match its audit trail: it is approved in the database, but its audit trail leaves it pending-approval`,
     );
+    // In Chinese when asked: the tamper and what is refused, both in the caller's words.
+    const zh = { 'accept-language': 'zh-CN' };
+    const issueZh = await service.call('POST', `/api/quotes/${number}/issue`, {
+      as: 'am1',
+      headers: zh,
+    });
+    expect(issueZh.status).toBe(409);
+    expect(issueZh.body.error.message).toMatch(
+      new RegExp(
+        `^${number} 与其审计记录不符：数据库中它的状态是 approved，但审计记录使它处于 pending-approval（第 \\d+ 条）。这一行是绕过本服务在数据库中改动的，恢复之前不能执行“出具给客户”操作；quote audit verify 会列出所有这样的报价单$`,
+      ),
+    );
     for (const document of ['proposal.pdf', 'deal-sheet.pdf']) {
       const printed = await service.call('GET', `/api/quotes/${number}/${document}`, {
         as: 'fd',
       });
       expect(printed.status).toBe(409);
       expect(printed.body.error.message).toContain('does not match its audit trail');
+      const printedZh = await service.call('GET', `/api/quotes/${number}/${document}`, {
+        as: 'fd',
+        headers: zh,
+      });
+      expect(printedZh.status).toBe(409);
+      expect(printedZh.body.error.message).toMatch(/与其审计记录不符.*恢复之前不能打印；/);
     }
     // Nothing moved: the trail still reads created → submit.
     const audit = await service.call('GET', `/api/audit?quoteNumber=${number}`, { as: 'auditor' });

@@ -22,7 +22,7 @@ import {
   useStore,
   type TestDatabase,
 } from './support';
-import { auditVerificationIn } from '../../src/messages/messages';
+import { auditVerificationIn, errorMessage, messageFor } from '../../src/messages/messages';
 
 async function appError(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -88,7 +88,12 @@ describeEachDialect('store: quotes against their audit trails', (dialect) => {
       `${pending} does not match its audit trail: it is approved in the database`,
     );
     expect(refused.message).toContain('not moved (issue)');
-    expect(refused.details).toEqual({ quoteNumber: pending });
+    expect(refused.details).toEqual({ quoteNumber: pending, text: expect.anything() });
+    // Its words say the same in English as the message raised, and read Chinese in zh-CN.
+    expect(messageFor(refused.text!.key, refused.text!.params, 'en')).toBe(refused.message);
+    expect(errorMessage(refused, 'zh-CN')).toMatch(
+      new RegExp(`^${pending} 与其审计记录不符：.*恢复之前不能执行“出具给客户”操作`),
+    );
     // Nothing was recorded or changed, and the sound quote still moves.
     expect(await store().listAudit({ quoteNumber: pending, limit: 10, offset: 0 })).toHaveLength(2);
     expect(await store().getCheckedQuote(pending)).toMatchObject({
