@@ -8,6 +8,7 @@
  * the service's: DATABASE_URL, else GROUPQUOTE_DB, else data/groupquote.sqlite.
  */
 import type { Command } from 'commander';
+import { auditVerificationIn } from '../messages/messages';
 import { describeStoreLocation, openStore, storeOptionsFromEnv } from '../store/open';
 import type { AuditVerification } from '../store/types';
 import { DATABASE_HELP } from './users';
@@ -32,8 +33,10 @@ export function addAuditCommand(program: Command, run: CliRun): void {
         const store = await openStore(storeOptions);
         try {
           const verification = await store.verifyAudit();
-          if (options.json) run.io.out(JSON.stringify(verification, null, 2));
-          else report(run, verification, describeStoreLocation(storeOptions));
+          // The API's shape, in English: problems and notes as messages, without their words.
+          if (options.json) {
+            run.io.out(JSON.stringify(auditVerificationIn(verification, 'en'), null, 2));
+          } else report(run, verification, describeStoreLocation(storeOptions));
           return verification.ok ? EXIT_OK : EXIT_FAILED;
         } finally {
           await store.close();
@@ -86,6 +89,6 @@ function report(run: CliRun, verification: AuditVerification, where: string): vo
     }
   }
   for (const note of verification.notes ?? []) {
-    (verification.ok ? run.io.out : run.io.err)(`note: ${note}`);
+    (verification.ok ? run.io.out : run.io.err)(`note: ${note.message}`);
   }
 }

@@ -8,7 +8,7 @@ import { PROPOSAL_LANGUAGES, type ProposalLanguage } from '../proposals/input';
 import { loadLocale, type Locale } from '../proposals/locale';
 import { TEMPLATES_DIR } from '../proposals/html';
 import type { AppError, AppErrorKind, FieldIssue, MessageParam, MessageText } from '../errors';
-import type { AuditVerification } from '../store/types';
+import type { AuditVerification, AuditVerificationAnswer } from '../store/types';
 
 export type MessageLocale = ProposalLanguage;
 export const MESSAGE_LOCALES = PROPOSAL_LANGUAGES;
@@ -87,19 +87,23 @@ export function errorMessage(
 }
 
 /**
- * An audit verification as a reader in `locale` reads it: each problem's message in that language
- * (English as raised), and nothing else of its words, so an answer matches AuditVerification.
+ * An audit verification as a reader in `locale` reads it: each problem's message and each note in
+ * that language (English as raised), and nothing else of their words, so an answer matches the
+ * API's AuditVerification.
  */
 export function auditVerificationIn(
-  verification: AuditVerification,
+  { notes, ...verification }: AuditVerification,
   locale: MessageLocale,
-): AuditVerification {
+): AuditVerificationAnswer {
+  const worded = (message: string, text: MessageText | undefined) =>
+    text && locale !== DEFAULT_MESSAGE_LOCALE ? render(text, locale) : message;
   return {
     ...verification,
     problems: verification.problems.map(({ text, ...problem }) => ({
       ...problem,
-      message: text && locale !== DEFAULT_MESSAGE_LOCALE ? render(text, locale) : problem.message,
+      message: worded(problem.message, text),
     })),
+    ...(notes ? { notes: notes.map((note) => worded(note.message, note.text)) } : {}),
   };
 }
 

@@ -890,7 +890,17 @@ export class KyselyStore implements Store {
             quotes.withoutHash === 0
               ? []
               : [
-                  `${quotes.withoutHash} of ${quotes.checked} quotes carry no quote hash: their last audit entry was written before migration ${QUOTE_HASHES_MIGRATION}. Their state, approval level and contract value were checked against their trails, their other figures were not; their next move records a hash.`,
+                  {
+                    message: `${quotes.withoutHash} of ${quotes.checked} quotes carry no quote hash: their last audit entry was written before migration ${QUOTE_HASHES_MIGRATION}. Their state, approval level and contract value were checked against their trails, their other figures were not; their next move records a hash.`,
+                    text: {
+                      key: 'audit.withoutHash',
+                      params: {
+                        withoutHash: quotes.withoutHash,
+                        checked: quotes.checked,
+                        migration: QUOTE_HASHES_MIGRATION,
+                      },
+                    },
+                  },
                 ],
         };
       }),

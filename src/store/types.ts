@@ -201,8 +201,18 @@ export const auditVerificationSchema = z.strictObject({
   /** What verification could not check, and why; not problems. */
   notes: z.array(z.string()).optional(),
 });
-export type AuditVerification = Omit<z.infer<typeof auditVerificationSchema>, 'problems'> & {
+/** A verification as the API answers it: every problem and note in one language. */
+export type AuditVerificationAnswer = z.infer<typeof auditVerificationSchema>;
+
+/** What verification could not check, in English, and its words for another language. */
+export interface AuditNote {
+  message: string;
+  text: MessageText;
+}
+
+export type AuditVerification = Omit<AuditVerificationAnswer, 'problems' | 'notes'> & {
   problems: AuditProblem[];
+  notes?: AuditNote[];
 };
 
 /**

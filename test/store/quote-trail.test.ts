@@ -375,8 +375,16 @@ describeEachDialect('store: quotes stored before migration 0004', (dialect) => {
         problems: [],
         quotes: { checked: 2, withoutHash: 2 },
       });
-      expect(verification.notes).toEqual([
+      expect(auditVerificationIn(verification, 'en').notes).toEqual([
         '2 of 2 quotes carry no quote hash: their last audit entry was written before migration 0004. Their state, approval level and contract value were checked against their trails, their other figures were not; their next move records a hash.',
+      ]);
+      // The catalogue's English says what the store raised; zh-CN reads it in Chinese.
+      const [note] = verification.notes!;
+      expect(messageFor(note!.text.key, note!.text.params, 'en')).toBe(note!.message);
+      expect(auditVerificationIn(verification, 'zh-CN').notes).toEqual([
+        expect.stringMatching(
+          /^2 份报价中有 2 份没有报价哈希：它们最后一条审计记录写于迁移 0004 之前/,
+        ),
       ]);
       expect(await store.getCheckedQuote(numbers[0]!)).toMatchObject({
         trail: { matches: true, hashed: false },

@@ -69,7 +69,7 @@ describe('the audit log page', () => {
 });
 
 describe('a tampered database', () => {
-  // Last: it leaves the database tampered with.
+  // Last: they leave the database tampered with, each more than the one before.
   it('names each problem in the reader’s language, on the page and over the API', async () => {
     const { default: Database } = await import('better-sqlite3');
     const database = new Database(service.sqlitePath!);
@@ -103,6 +103,37 @@ describe('a tampered database', () => {
         new RegExp(`^${lastQuote} does not match its audit trail: it is declined`),
       ),
       expect.stringMatching(/^trigger audit_log_no_delete is missing/),
+    ]);
+  });
+
+  it('words its notes in the reader’s language too: a quote last moved before quote hashes', async () => {
+    // As a database migrated from before 0004 has it: the first quote's last entry carries no hash.
+    const { default: Database } = await import('better-sqlite3');
+    const database = new Database(service.sqlitePath!);
+    database.exec('drop trigger audit_log_no_update');
+    database.exec(`update audit_log set detail = json_remove(detail, '$.quoteHash')
+      where seq = (select max(seq) from audit_log
+                   where quote_number = (select min(number) from quotes))`);
+    database.exec('update audit_chain_head set quote_hashes_from = 1000000');
+    database.close();
+
+    const { client } = await signIn(service, 'fd');
+    const page = unescapeHtml((await client.get('/audit/verify', { 'HX-Request': 'true' })).text);
+    expect(page).toContain(
+      '<p class="hint">60 份报价中有 1 份没有报价哈希：它们最后一条审计记录写于迁移 0004 之前。',
+    );
+    const asked = (language?: string) =>
+      service.call('GET', '/api/audit/verify', {
+        as: 'fd',
+        headers: language ? { 'accept-language': language } : {},
+      });
+    const [zh, unasked] = await Promise.all([asked('zh-CN'), asked()]);
+    const notes = (response: typeof zh) => auditVerificationSchema.parse(response.body).notes;
+    expect(notes(zh)).toEqual([expect.stringMatching(/^60 份报价中有 1 份没有报价哈希/)]);
+    expect(notes(unasked)).toEqual([
+      expect.stringMatching(
+        /^1 of 60 quotes carry no quote hash: their last audit entry was written before migration 0004\./,
+      ),
     ]);
   });
 });
