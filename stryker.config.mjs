@@ -37,7 +37,7 @@ process.env.FC_SHRINK ??= 'false';
 // coverage, headroom, the request's text, the live rules/ and its CLI, the verifier).
 const PRICING_SUITES = [
   'test/money/**/*.test.ts',
-  'test/pricing/{core,boundaries,worked-examples,conflicts,adjustments,waterfall,validation,properties}.test.ts',
+  'test/pricing/{core,boundaries,worked-examples,conflicts,adjustments,waterfall,validation,properties,component-contract}.test.ts',
   'test/rules/{engine,evaluate,declarations}.test.ts',
   'test/rules/components/**/*.test.ts',
 ];
