@@ -226,6 +226,10 @@ describe('firings', () => {
       },
     ]);
     expect(quote.explanations.items.LD_MIN?.[0]).not.toHaveProperty('description');
+    const reference = await priceQuote(ruleSet, workedExample('ENT-0001').request, {
+      referenceEngine: true,
+    });
+    expect(reference).toEqual(quote);
   });
 
   it('of two rules deciding one thing stop the quote, naming both', async () => {
@@ -429,7 +433,10 @@ describe('dated rules', () => {
     expect(pricesAlikeOnEveryDay(dated(undefined, '2027-03-31'))).toBe(false);
     const readsDate = { fact: 'quoteDate', operator: 'notEqual', value: '2027-01-01' };
     for (const [file, conditions] of [
-      ['line-fee.rules.json', { any: [readsDate] }],
+      [
+        'line-fee.rules.json',
+        { any: [{ fact: 'lines', operator: 'decimalEqual', value: '7' }, readsDate] },
+      ],
       ['line-fee.rules.json', { not: readsDate }],
       ['approval.rules.json', { all: [{ all: [readsDate] }] }],
     ] as const) {
