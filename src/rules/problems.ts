@@ -45,11 +45,11 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (
     issue.code === 'invalid_type' &&
     typeof issue.input === 'number' &&
+    issue.inst !== undefined &&
     expectsDecimalString(issue.inst)
   )
     return DECIMAL_WRITTEN_AS_NUMBER;
-  if (issue.code === 'unrecognized_keys')
-    return `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  // An unknown key is worded where it is placed, key by key (located, below).
   if (issue.input === undefined) return 'is required';
   if (issue.code === 'invalid_type') return `must be ${KINDS[issue.expected] ?? issue.expected}`;
   if (issue.code === 'invalid_value')
@@ -64,19 +64,17 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
 const DECIMAL_WRITTEN_AS_NUMBER = 'must be a decimal string in quotes, not a JSON number';
 
 /** Decimal strings are strings checked against one pattern (src/domain/decimal.ts). */
-function expectsDecimalString(schema: unknown): boolean {
-  const checks = (schema as { _zod?: { def?: { checks?: unknown[] } } } | undefined)?._zod?.def
-    ?.checks;
-  return (checks ?? []).some((check) => {
-    const pattern = (check as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern;
+function expectsDecimalString(schema: z.core.$ZodType | z.core.$ZodCheck): boolean {
+  const { checks = [] } = (schema as z.core.$ZodType)._zod.def;
+  return checks.some((check) => {
+    const { pattern } = check._zod.def as { pattern?: unknown };
     return pattern instanceof RegExp && pattern.source === DECIMAL_PATTERN.source;
   });
 }
 
 /** `write "percent": "35", not "percent": 35` for the field at the end of `path`. */
 function decimalFix(issue: Issue, path: Path): string | undefined {
-  if (issue.message !== DECIMAL_WRITTEN_AS_NUMBER || typeof issue.input !== 'number')
-    return undefined;
+  if (issue.message !== DECIMAL_WRITTEN_AS_NUMBER) return undefined;
   const text = String(issue.input);
   // An array's place is a number in zod's path, an object's key (even "123") a string.
   const key = path.at(-1);
@@ -118,7 +116,7 @@ function located(issues: readonly Issue[]): { issue: Issue; path: Path }[] {
   return resolveUnions(issues).flatMap(({ issue, path }): { issue: Issue; path: Path }[] => {
     if (issue.code !== 'unrecognized_keys') return [{ issue, path }];
     return issue.keys.map((key) => ({
-      issue: { ...issue, keys: [key], message: `unknown key ${JSON.stringify(key)}` },
+      issue: { ...issue, message: `unknown key ${JSON.stringify(key)}` },
       path: [...path, key],
     }));
   });
