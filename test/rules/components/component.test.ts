@@ -46,12 +46,18 @@ describe('a slot', () => {
     expect(slot.get(first)).toBe('terms of the first');
     expect(slot.get(second)).toBeUndefined();
     expect(slot.require(first, 'rule x sets an overdraft multiple')).toBe('terms of the first');
-    expect(() => slot.require(second, 'rule x sets an overdraft multiple')).toThrow(
-      new AppError(
-        'rule-set',
-        'rule x sets an overdraft multiple but no overdraft-terms rule applies',
-      ),
-    );
+    let thrown: unknown;
+    try {
+      slot.require(second, 'rule x sets an overdraft multiple');
+    } catch (error) {
+      thrown = error;
+    }
+    // A rule-set defect (the tariff's, answered as such), not the request's.
+    expect(thrown).toBeInstanceOf(AppError);
+    expect(thrown).toMatchObject({
+      kind: 'rule-set',
+      message: 'rule x sets an overdraft multiple but no overdraft-terms rule applies',
+    });
     expect(slot.filledBy).toBe('overdraft-terms');
   });
 });
