@@ -150,6 +150,14 @@ export function toFieldIssues(
   });
 }
 
+/**
+ * An issue's message in the locale files: the one its schema registered (worded), else what its
+ * code says.
+ */
+export function textOfIssue(issue: ZodIssue): MessageText | undefined {
+  return textOfMessage.get(issue.message) ?? issueText(issue);
+}
+
 /** A zod issue as a message of the locale files, where its code says all there is to say. */
 function issueText(issue: ZodIssue, choices?: readonly EnumChoice[]): MessageText | undefined {
   switch (issue.code) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { COMPONENTS, type Component } from './components';
 import { customerFactSchema, requestOptionSchema } from './declarations';
 import { localizedText, nonNegativeDecimalString, tierCode, USAGE_FIELDS } from '../domain';
+import { worded } from '../errors';
 
 const nonNegativeMoney = nonNegativeDecimalString;
 
@@ -83,7 +84,9 @@ const quantityBasis = z.union([
 export const priceItemSchema = z.strictObject({
   code: z
     .string()
-    .regex(/^[A-Z0-9][A-Z0-9_-]*$/, { message: 'must be upper-case letters, digits, _ or -' }),
+    .regex(/^[A-Z0-9][A-Z0-9_-]*$/, {
+      message: worded('must be upper-case letters, digits, _ or -', 'rules.itemCode'),
+    }),
   names: localizedText,
   unitNames: localizedText,
   category: z.string().min(1).describe('a group that percent-off rules can target, e.g. handset'),
@@ -135,17 +138,29 @@ function unknownOperator(operator: unknown): string {
     typeof operator === 'string' && /than/i.test(operator)
       ? ` (numbers are compared with decimal${operator[0]?.toUpperCase()}${operator.slice(1)})`
       : '';
-  return `unknown operator ${JSON.stringify(operator)}${hint}; known: ${OPERATORS.join(', ')}`;
+  const english = `unknown operator ${JSON.stringify(operator)}${hint}; known: ${OPERATORS.join(', ')}`;
+  return worded(english, hint ? 'rules.unknownOperatorDecimal' : 'rules.unknownOperator', {
+    operator: JSON.stringify(operator),
+    known: OPERATORS.join(', '),
+    ...(typeof operator === 'string'
+      ? { decimal: `decimal${operator[0]?.toUpperCase()}${operator.slice(1)}` }
+      : {}),
+  });
 }
 
 const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const leafConditionSchema = z.strictObject({
   fact: z
-    .string({ error: 'a condition needs "fact" (a fact name), "operator" and "value"' })
+    .string({
+      error: worded(
+        'a condition needs "fact" (a fact name), "operator" and "value"',
+        'rules.conditionNeedsFact',
+      ),
+    })
     .min(1),
   path: z
-    .string({ error: 'must be a dot path such as "$.creditRating"' })
+    .string({ error: worded('must be a dot path such as "$.creditRating"', 'rules.dotPath') })
     .min(1)
     .optional()
     .describe('a dot path into an object fact, e.g. "$.creditRating"'),
@@ -153,8 +168,11 @@ export const leafConditionSchema = z.strictObject({
   value: z.union([scalarValue, z.array(scalarValue)], {
     error: (issue) =>
       issue.input === undefined
-        ? 'a condition needs a "value" to compare with'
-        : 'must be text, a number, true, false, null or an array of those',
+        ? worded('a condition needs a "value" to compare with', 'rules.conditionNeedsValue')
+        : worded(
+            'must be text, a number, true, false, null or an array of those',
+            'rules.conditionValue',
+          ),
   }),
 });
 export type LeafCondition = z.infer<typeof leafConditionSchema>;
@@ -166,21 +184,33 @@ export type TopLevelCondition =
 
 const groups = (node: z.ZodType<ConditionNode>) =>
   [
-    z.strictObject({ all: z.array(node, { error: '"all" must be an array of conditions' }) }),
-    z.strictObject({ any: z.array(node, { error: '"any" must be an array of conditions' }) }),
+    z.strictObject({
+      all: z.array(node, {
+        error: worded('"all" must be an array of conditions', 'rules.allArray'),
+      }),
+    }),
+    z.strictObject({
+      any: z.array(node, {
+        error: worded('"any" must be an array of conditions', 'rules.anyArray'),
+      }),
+    }),
     z.strictObject({ not: node }),
   ] as const;
 
 const conditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([...groups(conditionNodeSchema), leafConditionSchema], {
-    error:
+    error: worded(
       'a condition is {"all": [...]}, {"any": [...]}, {"not": {...}} or {"fact", "operator", "value"}, each alone in its object',
+      'rules.conditionShape',
+    ),
   }),
 );
 
 const topLevelConditionSchema: z.ZodType<TopLevelCondition> = z.union(groups(conditionNodeSchema), {
-  error:
+  error: worded(
     'the top of "conditions" must be {"all": [...]}, {"any": [...]} or {"not": {...}}, alone in its object',
+    'rules.conditionsTop',
+  ),
 });
 
 /** A rule's event: `{ type, params }` of one of the registered components. */
@@ -188,12 +218,25 @@ function eventUnion([first, ...rest]: readonly [Component, ...Component[]]) {
   return z.discriminatedUnion('type', [first.event, ...rest.map((component) => component.event)], {
     error: (issue) => {
       if (issue.code !== 'invalid_union')
-        return 'an event needs "type" (a component code) and "params"';
+        return worded('an event needs "type" (a component code) and "params"', 'rules.eventShape');
       const type = eventType(issue.input);
       const known = COMPONENTS.map((component) => component.code).join(', ');
       return type === undefined
-        ? `an event needs a "type", the code of its component: ${known}`
-        : `unknown component ${JSON.stringify(type)}; known: ${known}`;
+        ? worded(
+            `an event needs a "type", the code of its component: ${known}`,
+            'rules.eventType',
+            {
+              known,
+            },
+          )
+        : worded(
+            `unknown component ${JSON.stringify(type)}; known: ${known}`,
+            'rules.unknownComponent',
+            {
+              type: JSON.stringify(type),
+              known,
+            },
+          );
     },
   });
 }
@@ -212,21 +255,30 @@ function onlyIfNotAnObject(message: string) {
   return (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
 }
 
-const calendarDate = z.iso.date({ error: 'must be a date such as 2026-12-31' });
+const calendarDate = z.iso.date({
+  error: worded('must be a date such as 2026-12-31', 'rules.date'),
+});
 
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 export const ruleSchema = z.strictObject(
   {
     name: z
-      .string({ error: 'must be a lower-case kebab-case name, e.g. long-distance-key' })
+      .string({
+        error: worded(
+          'must be a lower-case kebab-case name, e.g. long-distance-key',
+          'rules.ruleNameText',
+        ),
+      })
       .regex(RULE_NAME_PATTERN, {
-        message: 'must be lower-case kebab-case, e.g. long-distance-key',
+        message: worded('must be lower-case kebab-case, e.g. long-distance-key', 'rules.ruleName'),
       }),
-    description: z.string({ error: 'must be text' }).optional(),
+    description: z.string({ error: worded('must be text', 'rules.text') }).optional(),
     priority: z
-      .int({ error: 'must be a whole number ≥ 1 (higher runs first)' })
-      .min(1, { message: 'must be a whole number ≥ 1 (higher runs first)' })
+      .int({ error: worded('must be a whole number ≥ 1 (higher runs first)', 'rules.priority') })
+      .min(1, {
+        message: worded('must be a whole number ≥ 1 (higher runs first)', 'rules.priority'),
+      })
       .describe('higher runs first; rules of equal priority run together'),
     validFrom: calendarDate
       .optional()
@@ -236,7 +288,12 @@ export const ruleSchema = z.strictObject(
     event: eventSchema,
   },
   {
-    error: onlyIfNotAnObject('a rule must be an object with name, priority, conditions and event'),
+    error: onlyIfNotAnObject(
+      worded(
+        'a rule must be an object with name, priority, conditions and event',
+        'rules.ruleObject',
+      ),
+    ),
   },
 );
 export type RuleDefinition = Omit<z.infer<typeof ruleSchema>, 'event' | 'conditions'> & {
@@ -249,14 +306,20 @@ export const ruleFileSchema = z.strictObject(
     $schema: z.string().optional(),
     phase: z
       .enum(['offer', 'approval'], {
-        error:
+        error: worded(
           'must be "offer" (rules that price a request) or "approval" (rules that read the margin)',
+          'rules.phase',
+        ),
       })
       .describe('offer rules price the request; approval rules read the priced margin'),
     description: z.string().optional(),
-    rules: z.array(ruleSchema, { error: 'must be an array of rules' }),
+    rules: z.array(ruleSchema, { error: worded('must be an array of rules', 'rules.rulesArray') }),
   },
-  { error: onlyIfNotAnObject('a rule file must be a JSON object with "phase" and "rules"') },
+  {
+    error: onlyIfNotAnObject(
+      worded('a rule file must be a JSON object with "phase" and "rules"', 'rules.ruleFile'),
+    ),
+  },
 );
 export type RuleFile = z.infer<typeof ruleFileSchema>;
 

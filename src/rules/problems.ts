@@ -4,7 +4,7 @@
  * messages); this module turns zod's issues into problems located inside the file.
  */
 import type { z } from 'zod';
-import { resolveUnions, type MessageText } from '../errors';
+import { resolveUnions, textOfIssue, type MessageText } from '../errors';
 import { DECIMAL_PATTERN } from '../domain';
 
 export type ProblemCode =
@@ -73,13 +73,16 @@ function expectsDecimalString(schema: z.core.$ZodType | z.core.$ZodCheck): boole
 }
 
 /** `write "percent": "35", not "percent": 35` for the field at the end of `path`. */
-function decimalFix(issue: Issue, path: Path): string | undefined {
+function decimalFix(issue: Issue, path: Path): { message: string; text: MessageText } | undefined {
   if (issue.message !== DECIMAL_WRITTEN_AS_NUMBER) return undefined;
-  const text = String(issue.input);
+  const number = String(issue.input);
   // An array's place is a number in zod's path, an object's key (even "123") a string.
   const key = path.at(-1);
   const field = typeof key === 'string' ? `${JSON.stringify(key)}: ` : '';
-  return `a decimal is a string in quotes: write ${field}"${text}", not ${field}${text}`;
+  return {
+    message: `a decimal is a string in quotes: write ${field}"${number}", not ${field}${number}`,
+    text: { key: 'rules.decimalFix', params: { field, number } },
+  };
 }
 
 const KINDS: Readonly<Record<string, string>> = {
@@ -116,7 +119,8 @@ function located(issues: readonly Issue[]): { issue: Issue; path: Path }[] {
   return resolveUnions(issues).flatMap(({ issue, path }): { issue: Issue; path: Path }[] => {
     if (issue.code !== 'unrecognized_keys') return [{ issue, path }];
     return issue.keys.map((key) => ({
-      issue: { ...issue, message: `unknown key ${JSON.stringify(key)}` },
+      // One key each, in its message and in the words of other languages.
+      issue: { ...issue, keys: [key], message: `unknown key ${JSON.stringify(key)}` },
       path: [...path, key],
     }));
   });
@@ -127,24 +131,29 @@ function problemAt(file: string, path: Path, issue: Issue, content: unknown): Pr
   const segments = path.map(String);
   const dotted = segments.join('.');
   const fix = decimalFix(issue, path);
-  if (fix) issue = { ...issue, message: fix };
+  const message = fix?.message ?? issue.message;
+  const text = fix?.text ?? textOfIssue(issue);
+  const worded = text ? { text } : {};
   const eventAt = segments.indexOf('event');
   if (eventAt >= 0 && segments[eventAt + 1] === 'params') {
-    const component = valueAt(content, segments.slice(0, eventAt + 1).concat('type'));
+    const component = String(valueAt(content, segments.slice(0, eventAt + 1).concat('type')));
     return {
       file,
       path: dotted,
       code: 'invalid-params',
-      message: `${String(component)}: ${issue.message}`,
+      message: `${component}: ${message}`,
+      ...(text
+        ? { text: { key: 'rules.params', params: { component, problem: { clauses: [text] } } } }
+        : {}),
     };
   }
   if (eventAt >= 0 && segments[eventAt + 1] === 'type' && issue.code === 'invalid_union')
-    return { file, path: dotted, code: 'unknown-component', message: issue.message };
+    return { file, path: dotted, code: 'unknown-component', message, ...worded };
   if (segments.includes('conditions')) {
     const code = segments.at(-1) === 'operator' ? 'unknown-operator' : 'invalid-condition';
-    return { file, path: dotted, code, message: issue.message };
+    return { file, path: dotted, code, message, ...worded };
   }
-  return { file, path: dotted, code: 'schema', message: issue.message };
+  return { file, path: dotted, code: 'schema', message, ...worded };
 }
 
 function valueAt(content: unknown, path: readonly string[]): unknown {

@@ -8,10 +8,11 @@ import { compileRuleSet, type Problem } from '../../src/rules/compile';
 import { checkEvent } from '../../src/rules/checks/events';
 import { componentFor, listComponentCodes, isComponentCode } from '../../src/rules/components';
 import type { RuleEvent } from '../../src/rules/files';
-import { sampleSnapshot } from '../support/rule-set-copy';
+import { sampleSnapshot, structuralWordsLeftOut } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 import { priceQuote } from '../../src/pricing/price';
 import { AppError } from '../../src/errors';
+import { issueMessage } from '../../src/messages/messages';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,7 +21,7 @@ function problemsAfter(edit: (files: Json) => void): Problem[] {
   edit(snapshot.files as Json);
   const result = compileRuleSet(snapshot);
   if (result.ok) throw new Error('expected the edited rule set to be refused');
-  return result.problems;
+  return structuralWordsLeftOut(result.problems);
 }
 
 const condition = (files: Json, file: string, rule: number, index = 0): Json =>
@@ -1069,5 +1070,48 @@ describe('what the checks accept, and the words of what they refuse', () => {
         message: 'must be one of recurring, one-time',
       },
     ]);
+  });
+});
+
+describe('problems in the reader’s language', () => {
+  it('words every kind of structural problem in Chinese, and leaves the English as it was', () => {
+    const snapshot = sampleSnapshot();
+    ((files: Json) => {
+      const rule = files['line-fee.rules.json'].rules[0];
+      rule.colour = 'red';
+      delete rule.conditions.all[0].value;
+      files['group-calls.rules.json'].rules[0].conditions.all[0].operator = 'greaterThan';
+      files['long-distance.rules.json'].rules[1].event.params.percent = 35;
+      files['ringback.rules.json'].rules[0].event.type = 'percent-of';
+      files['costs.json'].unitCosts.SMS = 0.01;
+      files['prices.json'].items[0].kind = 'monthly';
+      files['approval.rules.json'].phase = 'later';
+    })(snapshot.files as Json);
+    const compiled = compileRuleSet(snapshot);
+    if (compiled.ok) throw new Error('expected the edited rule set to be refused');
+    const problems = compiled.problems;
+    const inChinese = problems.map((problem) => [problem.path, issueMessage(problem, 'zh-CN')]);
+    expect(inChinese).toEqual([
+      ['phase', '必须是 "offer"（为请求定价的规则）或 "approval"（读取毛利的规则）'],
+      ['unitCosts.SMS', '十进制数要写成带引号的字符串：写 "SMS": "0.01"，不要写 "SMS": 0.01'],
+      [
+        'rules.0.conditions.all.0.operator',
+        expect.stringMatching(
+          /^不认识的运算符 "greaterThan"（数值用 decimalGreaterThan 比较）；可用：/,
+        ),
+      ],
+      ['rules.0.conditions.all.0.value', '条件需要一个用来比较的 "value"'],
+      ['rules.0.colour', '不认识的字段：colour'],
+      [
+        'rules.1.event.params.percent',
+        'percent-off：十进制数要写成带引号的字符串：写 "percent": "35"，不要写 "percent": 35',
+      ],
+      ['items.0.kind', '必须是以下之一：recurring、one-time'],
+      ['rules.0.event.type', expect.stringMatching(/^不认识的组件 "percent-of"；可用：refuse, /)],
+    ]);
+    // The English is the message itself, as the command line prints it.
+    expect(problems.map((problem) => issueMessage(problem, 'en'))).toEqual(
+      problems.map((problem) => problem.message),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { AppError } from '../../src/errors';
 import { priceQuote } from '../../src/pricing/price';
 import type { PricedQuote, QuoteOutcome } from '../../src/pricing/quote';
 import { compileRuleSet, type RuleSet, type RuleSetSnapshot } from '../../src/rules/compile';
-import { sampleSnapshot } from '../support/rule-set-copy';
+import { sampleSnapshot, structuralWordsLeftOut } from '../support/rule-set-copy';
 import { workedExample } from '../support/tariff-book';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,7 +25,7 @@ function problemsOf(edit: (files: Json) => void) {
   edit(snapshot.files as Json);
   const compiled = compileRuleSet(snapshot);
   if (compiled.ok) throw new Error('expected the edited rule set to be refused');
-  return compiled.problems;
+  return structuralWordsLeftOut(compiled.problems);
 }
 
 function request(changes: (request: Json) => void = () => {}): Json {

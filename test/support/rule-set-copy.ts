@@ -31,3 +31,18 @@ export function editFile(dir: string, file: string, edit: (text: string) => stri
 export function sampleSnapshot(): RuleSetSnapshot {
   return structuredClone(readRuleSetDir(FIXTURE_RULES_DIR).snapshot);
 }
+
+/**
+ * Problems without the words a file schema's message has for other languages (keys under
+ * `rules.` and `issues.`), as the command line shows them: tests of where a problem is and what
+ * it says in English compare these; test/rules/checks.test.ts tests the words.
+ */
+export function structuralWordsLeftOut<P extends { text?: { key: string } }>(
+  problems: readonly P[],
+): P[] {
+  return problems.map((problem) => {
+    if (!problem.text || !/^(rules|issues)\./.test(problem.text.key)) return problem;
+    const { text: _words, ...rest } = problem;
+    return rest as P;
+  });
+}
