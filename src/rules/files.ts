@@ -82,11 +82,9 @@ const quantityBasis = z.union([
 ]);
 
 export const priceItemSchema = z.strictObject({
-  code: z
-    .string()
-    .regex(/^[A-Z0-9][A-Z0-9_-]*$/, {
-      message: worded('must be upper-case letters, digits, _ or -', 'rules.itemCode'),
-    }),
+  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, {
+    message: worded('must be upper-case letters, digits, _ or -', 'rules.itemCode'),
+  }),
   names: localizedText,
   unitNames: localizedText,
   category: z.string().min(1).describe('a group that percent-off rules can target, e.g. handset'),
