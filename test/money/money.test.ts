@@ -6,6 +6,7 @@ import {
   ZERO,
   MoneyTotal,
   allocate,
+  differenceMagnitude,
   displayNumber,
   floorToMultiple,
   formatMoney,
@@ -312,5 +313,62 @@ describe('money', () => {
         { numRuns: propertyRuns(2000) },
       );
     });
+  });
+});
+
+describe('differenceMagnitude: how far apart two amounts are, |a − b| at the fen', () => {
+  const byDecimal = (a: string, b: string) => roundHalfUp(d(a).minus(d(b))).abs();
+
+  it.each([
+    ['100.00', '99.99', '0.01'],
+    ['99.99', '100.00', '0.01'],
+    ['-5', '3.5', '8.5'],
+    ['1234.5', '0', '1234.5'],
+    ['0', '-0.07', '0.07'],
+    ['12', '12.00', '0'],
+    ['1.005', '0', '1.01'],
+    ['0.004', '0.001', '0'],
+    ['2.50', '0.125', '2.38'],
+  ])('|%s − %s| is %s', (a, b, expected) => {
+    expect(differenceMagnitude(a, b).toDecimal().eq(d(expected))).toBe(true);
+  });
+
+  it('orders differences as their exact values do, whether both are at the fen or not', () => {
+    const cases: [string, string, string, string, number][] = [
+      ['10.00', '9.00', '5.00', '3.00', -1],
+      ['5.00', '3.00', '10.00', '9.00', 1],
+      ['7.25', '7.00', '0.00', '0.25', 0],
+      ['7.25', '7.00', '0.001', '0.251', 0],
+      ['7.25', '7.00', '0.001', '0.259', -1],
+      ['0.001', '0.259', '7.25', '7.00', 1],
+      ['0.001', '0.251', '0.002', '0.252', 0],
+    ];
+    for (const [a, b, c, e, sign] of cases) {
+      const compared = Math.sign(differenceMagnitude(a, b).compare(differenceMagnitude(c, e)));
+      expect([a, b, c, e, compared]).toEqual([a, b, c, e, sign]);
+    }
+  });
+
+  it('agrees with Decimal on any two amounts, at the fen or finer', () => {
+    const amount = fc.oneof(
+      fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((fen) => {
+        const sign = fen < 0n ? '-' : '';
+        const size = fen < 0n ? -fen : fen;
+        return `${sign}${size / 100n}.${String(size % 100n).padStart(2, '0')}`;
+      }),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String),
+      fc
+        .integer({ min: -1_000_000, max: 1_000_000 })
+        .map((mills) => d(String(mills)).div(1000).toFixed()),
+    );
+    fc.assert(
+      fc.property(amount, amount, amount, amount, (a, b, c, e) => {
+        const first = differenceMagnitude(a, b);
+        const second = differenceMagnitude(c, e);
+        expect(first.toDecimal().eq(byDecimal(a, b))).toBe(true);
+        expect(Math.sign(first.compare(second))).toBe(byDecimal(a, b).cmp(byDecimal(c, e)));
+      }),
+      { numRuns: propertyRuns(500) },
+    );
   });
 });
