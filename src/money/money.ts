@@ -71,6 +71,7 @@ const ONE_HUNDREDTH = new Decimal('0.01');
  * tax = round(N × r / (1 + r)); the excl.-tax part is what remains, so the two always add back to N.
  */
 export function taxInside(net: Decimal, rate: Decimal): { tax: Decimal; exclTax: Decimal } {
+  // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: round(0 × r / (1 + r)) is 0 as well
   if (net.isZero()) return { tax: ZERO, exclTax: net };
   const tax = roundHalfUp(net.mul(rate).div(rate.plus(1)));
   return { tax, exclTax: net.minus(tax) };
@@ -86,9 +87,12 @@ export function sum(amounts: readonly Decimal[]): Decimal {
  */
 export function formatMoney(amount: Decimal): string {
   const places = amount.decimalPlaces();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a shortcut: toFixed(2) of an amount at the fen is the text the lines below build
   if (places > 2) return amount.toFixed(2, Decimal.ROUND_HALF_UP);
+  // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: zero formats as 0.00 either way (decimal.js writes −0 as 0)
   if (amount.isZero()) return '0.00';
   const text = amount.toString();
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, a shortcut: toFixed(2) of an amount at the fen is the text the lines below build
   if (text.includes('e')) return amount.toFixed(2, Decimal.ROUND_HALF_UP);
   return places === 2 ? text : places === 1 ? `${text}0` : `${text}.00`;
 }
@@ -105,6 +109,7 @@ export function formatQuantity(amount: Decimal): string {
  * exactly. With no weight at all, the first share takes everything.
  */
 export function allocate(amount: Decimal, weights: readonly Decimal[]): Decimal[] {
+  // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: no weights share nothing, and the map below over none is [] too
   if (weights.length === 0) return [];
   let largest = 0;
   weights.forEach((weight, index) => {
@@ -126,13 +131,17 @@ const TWO_DECIMALS = /^-?(?:0|[1-9]\d*)\.\d\d$/;
 const FEN_PER_YUAN = 100n;
 
 /** Whole fen of an amount at the fen or coarser ("1234.5" is 123450n); undefined for any other text. */
+// Stryker disable next-line BlockStatement: equivalent, a fast path: without it every amount goes through Decimal, to the same result
 function fenOf(amount: string): bigint | undefined {
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a fast path: FEN_TEXT below reads two decimals the same
   if (TWO_DECIMALS.test(amount)) {
     const point = amount.length - 3;
     return BigInt(amount.slice(0, point) + amount.slice(point + 1));
   }
   const fen = FEN_TEXT.exec(amount);
+  // Stryker disable next-line ConditionalExpression: equivalent, a fast path: undefined sends the amount through Decimal, to the same result
   if (!fen) return undefined;
+  // Stryker disable next-line StringLiteral: equivalent, FEN_TEXT always captures the whole part
   const [, sign, whole = '0', fraction = ''] = fen;
   const value = BigInt(whole) * FEN_PER_YUAN + BigInt(fraction.padEnd(2, '0'));
   return sign === '-' ? -value : value;
@@ -149,6 +158,7 @@ class FenMagnitude implements Magnitude {
   constructor(readonly fen: bigint) {}
 
   compare(other: Magnitude): number {
+    // Stryker disable next-line ConditionalExpression: equivalent, a fast path: two fen magnitudes compare the same through Decimal
     if (other instanceof FenMagnitude)
       return this.fen < other.fen ? -1 : this.fen > other.fen ? 1 : 0;
     return this.toDecimal().cmp(other.toDecimal());
@@ -179,8 +189,10 @@ class DecimalMagnitude implements Magnitude {
 export function differenceMagnitude(a: string, b: string): Magnitude {
   const fenA = fenOf(a);
   const fenB = fenOf(b);
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a fast path: Decimal gives the same difference
   if (fenA !== undefined && fenB !== undefined) {
     const fen = fenA - fenB;
+    // Stryker disable next-line EqualityOperator: equivalent, −0 fen is 0 fen
     return new FenMagnitude(fen < 0n ? -fen : fen);
   }
   return new DecimalMagnitude(roundHalfUp(parseDecimal(a).minus(parseDecimal(b))).abs());
@@ -198,9 +210,11 @@ export class MoneyTotal {
 
   /** Adds a decimal string (or a Decimal); throws on anything that is not one. */
   add(amount: string | Decimal): this {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,BlockStatement: equivalent, a fast path: every text it takes, parseDecimal takes to the same exact sum
     if (typeof amount === 'string') {
       // The common case, "1234.50": its digits without the point are its fen.
       const fen = fenOf(amount);
+      // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a fast path: every text it takes, parseDecimal takes to the same exact sum
       if (fen !== undefined) {
         this.#fen += fen;
         return this;
@@ -224,6 +238,7 @@ export class MoneyTotal {
   /** The exact total as a decimal string: two decimals at the fen, every digit when finer. */
   toString(): string {
     const total = this.toDecimal();
+    // Stryker disable next-line EqualityOperator: equivalent, an amount at the fen formats the same both ways
     return total.decimalPlaces() <= 2 ? formatMoney(total) : total.toFixed();
   }
 }
