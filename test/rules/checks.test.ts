@@ -1115,3 +1115,24 @@ describe('problems in the reader’s language', () => {
     );
   });
 });
+
+describe('a date a condition compares with', () => {
+  it.each(['x2027-01-01', '2027-01-01x', '2027-1-1'])('is refused when written %j', (value) => {
+    expect(
+      problemsAfter((files) => {
+        files['long-distance.rules.json'].rules[0].conditions.all.push({
+          fact: 'quoteDate',
+          operator: 'equal',
+          value,
+        });
+      }),
+    ).toEqual([
+      {
+        file: 'long-distance.rules.json',
+        path: 'rules.0.conditions.all.1.value',
+        code: 'invalid-value',
+        message: `quoteDate is a date such as "2026-12-31", got ${JSON.stringify(value)}`,
+      },
+    ]);
+  });
+});
